@@ -1,0 +1,24 @@
+# One command to run the product, one to run the tests; each makes its own virtualenv.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test bench clean
+
+$(BIN)/runofshow: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/runofshow
+	$(BIN)/runofshow demo
+
+test: $(BIN)/runofshow
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/runofshow
+	$(BIN)/python bench/core.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

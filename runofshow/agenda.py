@@ -1,0 +1,271 @@
+"""The agenda model: an event, its stages and rooms, and the blocks each stage runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+
+class AgendaError(ValueError):
+    """An agenda that cannot be run: overlapping blocks, negative durations, bad references."""
+
+
+class Category(StrEnum):
+    """What kind of block this is."""
+
+    TALK = "talk"
+    DISCUSSION = "discussion"
+    WORKSHOP = "workshop"
+    BREAK = "break"
+    MEAL = "meal"
+    MILESTONE = "milestone"
+    OTHER = "other"
+
+
+class StreamPlan(StrEnum):
+    """Whether the block is meant to go out on the live stream."""
+
+    LIVE = "live"
+    OFF = "off"
+    ON_REQUEST = "on_request"
+    UNSPECIFIED = "unspecified"
+
+
+class StartRule(StrEnum):
+    """Soft blocks follow the previous block; hard blocks keep their clock time."""
+
+    SOFT = "soft"
+    HARD = "hard"
+
+
+class AdvanceRule(StrEnum):
+    """Whether the show moves on by itself at the block's end or waits for the moderator."""
+
+    AUTO = "auto"
+    MANUAL = "manual"
+
+
+class Presence(StrEnum):
+    """Where a speaker will be."""
+
+    ON_SITE = "on_site"
+    REMOTE = "remote"
+    UNKNOWN = "unknown"
+
+
+class RoomKind(StrEnum):
+    """What a room is used for."""
+
+    PLENARY = "plenary"
+    BREAKOUT = "breakout"
+    REMOTE = "remote"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing the annotator inferred from free text, with the sentence it came from."""
+
+    kind: str
+    value: str
+    source: str
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A person presenting in a block."""
+
+    name: str
+    presence: Presence = Presence.UNKNOWN
+    affiliation: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A private contact detail found in the notes (crew only)."""
+
+    kind: str
+    value: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Breakout:
+    """How a block splits into groups: Teams breakout rooms and/or physical groups."""
+
+    teams_rooms: bool = False
+    physical_groups: bool = False
+    group_size_min: int | None = None
+    group_size_max: int | None = None
+    rules: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A job someone has to do in a block; assignee None means nobody has taken it yet."""
+
+    role: str
+    assignee: str | None
+    source: str
+    per_group: bool = False
+    detail: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        """True when nobody is named and it is not handed to each group."""
+        return self.assignee is None and not self.per_group
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Something the crew must remember during a block."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One item of a stage's run of show."""
+
+    id: str
+    title: str
+    planned_start: datetime
+    planned_duration: timedelta
+    category: Category = Category.OTHER
+    category_label: str = ""
+    description: str = ""
+    facilitators: tuple[str, ...] = ()
+    speakers: tuple[Speaker, ...] = ()
+    notes: str = ""
+    contacts: tuple[Contact, ...] = ()
+    stream: StreamPlan = StreamPlan.UNSPECIFIED
+    stream_source: str = ""
+    breakout: Breakout | None = None
+    duties: tuple[Duty, ...] = ()
+    reminders: tuple[Reminder, ...] = ()
+    working_groups: tuple[str, ...] = ()
+    start_rule: StartRule = StartRule.SOFT
+    advance: AdvanceRule = AdvanceRule.MANUAL
+    rooms: tuple[str, ...] = ()
+    warning_before: timedelta | None = None
+    danger_before: timedelta | None = None
+    facts: tuple[Fact, ...] = ()
+
+    @property
+    def planned_end(self) -> datetime:
+        """When the block is planned to end."""
+        return self.planned_start + self.planned_duration
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A room that runs its own sequence of blocks, with its own moderator and screens."""
+
+    id: str
+    name: str
+    blocks: tuple[Block, ...] = ()
+
+    def block(self, block_id: str) -> Block:
+        """The block with this id, or KeyError."""
+        for candidate in self.blocks:
+            if candidate.id == block_id:
+                return candidate
+        raise KeyError(block_id)
+
+    def index_of(self, block_id: str) -> int:
+        """Position of the block with this id, or KeyError."""
+        for index, candidate in enumerate(self.blocks):
+            if candidate.id == block_id:
+                return index
+        raise KeyError(block_id)
+
+
+@dataclass(frozen=True)
+class Room:
+    """A place where people follow the agenda: plenary hall, breakout room, the Teams group."""
+
+    id: str
+    name: str
+    kind: RoomKind = RoomKind.OTHER
+
+
+@dataclass(frozen=True)
+class Event:
+    """A whole event: title, days, time zone, venue, stages and rooms."""
+
+    title: str
+    days: tuple[date, ...]
+    timezone: str
+    venue: str = ""
+    stages: tuple[Stage, ...] = ()
+    rooms: tuple[Room, ...] = ()
+    source: str = field(default="", compare=False)
+
+    @property
+    def date(self) -> date:
+        """The first day of the event."""
+        return self.days[0]
+
+    def stage(self, stage_id: str) -> Stage:
+        """The stage with this id, or KeyError."""
+        for candidate in self.stages:
+            if candidate.id == stage_id:
+                return candidate
+        raise KeyError(stage_id)
+
+    def all_blocks(self) -> list[Block]:
+        """Every block of every stage, in stage order."""
+        return [block for stage in self.stages for block in stage.blocks]
+
+
+def validate(event: Event) -> Event:
+    """Return the event unchanged, or raise AgendaError saying what is wrong and where."""
+    if not event.title.strip():
+        raise AgendaError("event: the title is empty")
+    if not event.days:
+        raise AgendaError("event: no days")
+    if not event.stages:
+        raise AgendaError("event: no stages")
+    stage_ids = [stage.id for stage in event.stages]
+    if len(set(stage_ids)) != len(stage_ids):
+        raise AgendaError(f"event: duplicate stage id among {stage_ids}")
+    room_ids = {room.id for room in event.rooms}
+    if len(room_ids) != len(event.rooms):
+        raise AgendaError("event: duplicate room id")
+    seen_block_ids: set[str] = set()
+    for stage in event.stages:
+        previous: Block | None = None
+        for block in stage.blocks:
+            where = f"stage {stage.id!r}, block {block.id!r} ({block.title!r})"
+            if block.id in seen_block_ids:
+                raise AgendaError(f"{where}: duplicate block id")
+            seen_block_ids.add(block.id)
+            if not block.title.strip():
+                raise AgendaError(f"{where}: the title is empty")
+            if block.planned_start.tzinfo is None or block.planned_start.utcoffset() is None:
+                raise AgendaError(f"{where}: the start time has no time zone")
+            if block.planned_duration < timedelta(0):
+                raise AgendaError(f"{where}: negative duration {block.planned_duration}")
+            for name, value in (("warning_before", block.warning_before), ("danger_before", block.danger_before)):
+                if value is not None and value < timedelta(0):
+                    raise AgendaError(f"{where}: {name} is negative")
+            unknown_rooms = [room for room in block.rooms if room not in room_ids]
+            if unknown_rooms:
+                raise AgendaError(f"{where}: unknown room {unknown_rooms[0]!r}")
+            if previous is not None:
+                if block.planned_start < previous.planned_start:
+                    raise AgendaError(
+                        f"{where}: starts at {block.planned_start:%H:%M}, before the previous block "
+                        f"{previous.title!r} at {previous.planned_start:%H:%M}"
+                    )
+                if block.planned_start < previous.planned_end:
+                    raise AgendaError(
+                        f"{where}: starts at {block.planned_start:%H:%M}, overlapping "
+                        f"{previous.title!r} which ends at {previous.planned_end:%H:%M}"
+                    )
+            previous = block
+    return event
