@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class AgendaError(ValueError):
@@ -230,6 +231,10 @@ def validate(event: Event) -> Event:
         raise AgendaError("event: no days")
     if not event.stages:
         raise AgendaError("event: no stages")
+    try:
+        ZoneInfo(event.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise AgendaError(f"event: unknown time zone {event.timezone!r}") from None
     stage_ids = [stage.id for stage in event.stages]
     if len(set(stage_ids)) != len(stage_ids):
         raise AgendaError(f"event: duplicate stage id among {stage_ids}")

@@ -1,0 +1,272 @@
+"""The `runofshow` command line: import, status, show controls and rehearsal against the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from runofshow import summary
+from runofshow.agenda import AgendaError
+from runofshow.agenda_json import event_to_dict
+from runofshow.clocks import SystemClock
+from runofshow.engine import CommandError, StaleRevision, snapshot_to_dict
+from runofshow.importers import ImportProblem, load_agenda
+from runofshow.service import NoAgenda, ShowInProgress, ShowService, UnknownStage
+from runofshow.store import Store, StoreUnavailable, database_url
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+USAGE_ERROR = 2
+
+
+def _fail(message: str) -> None:
+    """Print an error for a person and exit with code 2."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(USAGE_ERROR)
+
+
+def friendly_errors(func: F) -> F:
+    """Turn the errors a person can cause into a one-line message and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ImportProblem, AgendaError, CommandError, NoAgenda, UnknownStage, ShowInProgress, StoreUnavailable) as error:
+            _fail(str(error))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_service(database: str | None) -> ShowService:
+    """The service on the configured store and the system clock."""
+    return ShowService(Store(database or database_url()), SystemClock())
+
+
+database_option = click.option(
+    "--database", envvar="RUNOFSHOW_DATABASE_URL", default=None,
+    help="SQLAlchemy URL of the store (default: SQLite file in the instance folder).",
+)
+stage_option = click.option("--stage", "stage_id", default=None, help="Stage id (default: the first stage).")
+
+
+@click.group()
+@click.version_option(package_name="runofshow")
+def main() -> None:
+    """Live run-of-show dashboard for hybrid events."""
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the agenda as the native JSON document; store nothing.")
+@click.option("--dry-run", is_flag=True, help="Check and summarise the file; store nothing.")
+@click.option("--replace", is_flag=True, help="Replace the agenda even while a show is in progress.")
+@click.option("--timezone", default="Europe/Oslo", show_default=True, help="Time zone of the times in the file.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date of the day when the file does not say it (YYYY-MM-DD).")
+@click.option("--format", "file_format", default=None, help="Input format (default: detected).")
+@database_option
+@friendly_errors
+def import_command(file: Path, as_json: bool, dry_run: bool, replace: bool, timezone: str, day: Any,
+                   file_format: str | None, database: str | None) -> None:
+    """Import an agenda FILE, print a summary and store it as the event to run."""
+    event = load_agenda(file, format=file_format, timezone=timezone, day=day.date() if day else None)
+    if as_json:
+        click.echo(json.dumps(event_to_dict(event), ensure_ascii=False, indent=2))
+        return
+    click.echo(summary.event_summary(event))
+    if dry_run:
+        return
+    service = open_service(database)
+    service.replace_event(event, actor="cli", replace_running=replace)
+    click.echo(f"Stored in {_safe_url(database or database_url())}.")
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command()
+@stage_option
+@click.option("--json", "as_json", is_flag=True, help="Print the snapshot as JSON.")
+@database_option
+@friendly_errors
+def status(stage_id: str | None, as_json: bool, database: str | None) -> None:
+    """Show where the show is now."""
+    service = open_service(database)
+    stage_id = stage_id or service.event().stages[0].id
+    snap = service.snapshot(stage_id)
+    if as_json:
+        click.echo(json.dumps(snapshot_to_dict(snap), ensure_ascii=False, indent=2))
+    else:
+        click.echo(summary.snapshot_summary(service.event(), snap))
+
+
+def _control(name: str, args_from: Callable[..., dict[str, Any]] | None = None, **params: Any) -> Callable[[F], F]:
+    """Declare a show-control subcommand that applies command `name` to a stage."""
+
+    def decorate(func: F) -> F:
+        @stage_option
+        @click.option("--rev", "expected_rev", type=int, default=None,
+                      help="Revision you saw; refused if the show has moved on (default: the current one).")
+        @database_option
+        @friendly_errors
+        @wraps(func)
+        def command(stage_id: str | None, expected_rev: int | None, database: str | None, **kwargs: Any) -> None:
+            service = open_service(database)
+            stage_id = stage_id or service.event().stages[0].id
+            rev = expected_rev if expected_rev is not None else service.state(stage_id).rev
+            args = func(**kwargs) or {}
+            try:
+                service.command(stage_id, name, rev, args, actor="cli")
+            except StaleRevision as error:
+                _fail(f"{error} (the show is at revision {service.state(stage_id).rev}; check `runofshow status`)")
+            click.echo(summary.snapshot_summary(service.event(), service.snapshot(stage_id)))
+
+        return command  # type: ignore[return-value]
+
+    return decorate
+
+
+@main.command("start")
+@_control("start")
+def start_command() -> None:
+    """Start the show with the first block."""
+
+
+@main.command("next")
+@_control("next")
+def next_command() -> None:
+    """Move on to the next block."""
+
+
+@main.command("previous")
+@_control("previous")
+def previous_command() -> None:
+    """Go back to the previous block and restart it."""
+
+
+@main.command("goto")
+@click.argument("block_id")
+@_control("goto")
+def goto_command(block_id: str) -> dict[str, Any]:
+    """Jump to BLOCK_ID and start it now."""
+    return {"block_id": block_id}
+
+
+@main.command("add-time")
+@click.argument("minutes", type=float)
+@_control("add_time")
+def add_time_command(minutes: float) -> dict[str, Any]:
+    """Add MINUTES to the current block (negative to remove time)."""
+    return {"delta": timedelta(minutes=minutes)}
+
+
+@main.command("pause")
+@_control("pause")
+def pause_command() -> None:
+    """Pause the current block's countdown."""
+
+
+@main.command("resume")
+@_control("resume")
+def resume_command() -> None:
+    """Resume a paused countdown."""
+
+
+@main.command("end")
+@_control("end")
+def end_command() -> None:
+    """End the show."""
+
+
+@main.command()
+@click.option("--speed", type=click.FloatRange(min=0.1, max=3600), default=60, show_default=True,
+              help="How many times faster than real time.")
+@click.option("--start", "start_at", default=None, help="Show time to start at, HH:MM (default: the first block).")
+@click.option("--file", "file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Agenda to rehearse (default: the built-in reference agenda).")
+@click.option("--moderator/--no-moderator", default=True, show_default=True,
+              help="Simulate a moderator who presses Next when a manual block reaches its end.")
+@click.option("--until", "until", default=None, help="Stop at this show time, HH:MM (default: the end of the day).")
+@friendly_errors
+def rehearse(speed: float, start_at: str | None, file: Path | None, moderator: bool, until: str | None) -> None:
+    """Run the day as a rehearsal at SPEED times real time and show it move in the terminal."""
+    from runofshow.rehearsal import run_in_terminal
+
+    run_in_terminal(file=file, speed=speed, start_at=start_at, until=until, moderator=moderator)
+
+
+async_option = click.option("--async", "async_mode", type=click.Choice(["gevent", "threading", "eventlet"]),
+                            default="gevent", show_default=True, help="Concurrency model of the web server.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@async_option
+def serve(host: str, port: int, async_mode: str) -> None:
+    """Run the live server (on an empty store: the reference agenda, placed on today's date)."""
+    from runofshow.server import serve as run_server
+
+    run_server(host, port, async_mode)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--speed", type=click.FloatRange(min=0.1, max=3600), default=60, show_default=True,
+              help="Rehearsal speed: how many times faster than real time.")
+@async_option
+def demo(host: str, port: int, speed: float, async_mode: str) -> None:
+    """Rehearse the built-in reference day, offline, and print the URL of every screen."""
+    from runofshow.server import demo as run_demo
+
+    run_demo(host, port, speed, async_mode)
+
+
+@main.group()
+def token() -> None:
+    """Personal bearer tokens for the API and crew screens."""
+
+
+@token.command("create")
+@click.option("--role", type=click.Choice(["moderator", "stream", "facilitator", "screen"]), required=True)
+@click.option("--name", default="", help="Whose token it is (shown in the journal).")
+@database_option
+@friendly_errors
+def token_create(role: str, name: str, database: str | None) -> None:
+    """Create a token and print it once; only its digest is stored."""
+    from runofshow.web.auth import Role, create_token
+
+    click.echo(create_token(Store(database or database_url()), Role(role), name))
+
+
+@main.command()
+@click.option("--role", type=click.Choice(["moderator", "stream", "facilitator", "screen"]), required=True)
+@click.password_option(help="The passphrase (asked for when not given).")
+@database_option
+@friendly_errors
+def passphrase(role: str, password: str, database: str | None) -> None:
+    """Set the passphrase crew type to sign in as ROLE."""
+    from runofshow.web.auth import Role, set_passphrase
+
+    try:
+        set_passphrase(Store(database or database_url()), Role(role), password)
+    except ValueError as error:
+        _fail(str(error))
+    click.echo(f"Passphrase for {role} set.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

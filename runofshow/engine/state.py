@@ -1,0 +1,128 @@
+"""The live state of one stage: timestamps and facts, never ticks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from runofshow.agenda import Stage
+
+
+class Status(StrEnum):
+    """Where a stage is in its run of show."""
+
+    NOT_STARTED = "not_started"
+    RUNNING = "running"
+    PAUSED = "paused"
+    GAP = "gap"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class BlockRun:
+    """One time a block ran: when it actually started and ended (None while it runs)."""
+
+    block_id: str
+    actual_start: datetime
+    actual_end: datetime | None
+
+
+@dataclass(frozen=True)
+class StageState:
+    """Everything that happened on a stage, as instants and durations; times are computed from it."""
+
+    stage_id: str
+    rev: int = 0
+    status: Status = Status.NOT_STARTED
+    current: str | None = None
+    actual_start: datetime | None = None
+    added: timedelta = timedelta(0)
+    paused_at: datetime | None = None
+    paused_total: timedelta = timedelta(0)
+    message: str = ""
+    blackout: bool = False
+    stream_on: bool | None = None
+    duty_takers: tuple[tuple[str, int, str], ...] = ()
+    history: tuple[BlockRun, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The state as a JSON-ready dict: ISO instants, durations as float seconds under *_seconds keys."""
+        return {
+            "stage_id": self.stage_id,
+            "rev": self.rev,
+            "status": self.status.value,
+            "current": self.current,
+            "actual_start": _instant_to_text(self.actual_start),
+            "added_seconds": self.added.total_seconds(),
+            "paused_at": _instant_to_text(self.paused_at),
+            "paused_total_seconds": self.paused_total.total_seconds(),
+            "message": self.message,
+            "blackout": self.blackout,
+            "stream_on": self.stream_on,
+            "duty_takers": [
+                {"block_id": block_id, "index": index, "person": person}
+                for block_id, index, person in self.duty_takers
+            ],
+            "history": [
+                {
+                    "block_id": run.block_id,
+                    "actual_start": _instant_to_text(run.actual_start),
+                    "actual_end": _instant_to_text(run.actual_end),
+                }
+                for run in self.history
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StageState:
+        """The state stored by `to_dict`; ValueError when the document is not one."""
+        try:
+            history = []
+            for run in data.get("history", ()):
+                start = _instant_from_text(run["actual_start"])
+                if start is None:
+                    raise ValueError("a history entry has no actual_start")
+                history.append(BlockRun(str(run["block_id"]), start, _instant_from_text(run.get("actual_end"))))
+            stream_on = data.get("stream_on")
+            return cls(
+                stage_id=str(data["stage_id"]),
+                rev=int(data.get("rev", 0)),
+                status=Status(data.get("status", Status.NOT_STARTED.value)),
+                current=data.get("current"),
+                actual_start=_instant_from_text(data.get("actual_start")),
+                added=timedelta(seconds=float(data.get("added_seconds", 0))),
+                paused_at=_instant_from_text(data.get("paused_at")),
+                paused_total=timedelta(seconds=float(data.get("paused_total_seconds", 0))),
+                message=str(data.get("message", "")),
+                blackout=bool(data.get("blackout", False)),
+                stream_on=None if stream_on is None else bool(stream_on),
+                duty_takers=tuple(
+                    (str(taker["block_id"]), int(taker["index"]), str(taker["person"]))
+                    for taker in data.get("duty_takers", ())
+                ),
+                history=tuple(history),
+            )
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"not a stage state document: {error!r}") from None
+
+
+def initial_state(stage: Stage) -> StageState:
+    """A stage before its show has started."""
+    return StageState(stage_id=stage.id)
+
+
+def _instant_to_text(instant: datetime | None) -> str | None:
+    """An aware instant as ISO 8601 text, None stays None."""
+    return None if instant is None else instant.isoformat()
+
+
+def _instant_from_text(text: str | None) -> datetime | None:
+    """ISO 8601 text with an offset as an aware instant; ValueError when it has none."""
+    if text is None:
+        return None
+    instant = datetime.fromisoformat(text)
+    if instant.utcoffset() is None:
+        raise ValueError(f"instant {text!r} has no time zone")
+    return instant

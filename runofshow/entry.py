@@ -1,0 +1,22 @@
+"""The `runofshow` console script: monkey-patches for gevent first, when serving, then runs the CLI."""
+import sys  # noqa: I001  (the patch below must run before anything else is imported)
+
+if len(sys.argv) > 1 and sys.argv[1] in ("serve", "demo") and "threading" not in sys.argv and "eventlet" not in sys.argv:
+    from gevent import monkey
+
+    monkey.patch_all()
+elif len(sys.argv) > 1 and sys.argv[1] in ("serve", "demo") and "eventlet" in sys.argv:
+    import eventlet
+
+    eventlet.monkey_patch()
+
+
+def main() -> None:
+    """Run the command line."""
+    from runofshow.cli import main as cli_main
+
+    cli_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Running the live server: `runofshow serve` and the offline rehearsal `runofshow demo`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from runofshow.clocks import Clock, RehearsalClock, SystemClock
+from runofshow.importers import load_agenda
+from runofshow.placement import place_on
+from runofshow.reference import REFERENCE_AGENDA
+from runofshow.web import create_app, service_of, socketio
+from runofshow.web.auth import Role, share_token
+from runofshow.web.scheduling import ShowScheduler
+
+ASYNC_MODES = ("gevent", "threading", "eventlet")
+WATCH_SECONDS = 0.25
+
+
+def watch_store(app: Flask, stop: Callable[[], bool]) -> None:
+    """Push changes stored by other processes (a second web node, the CLI) to this node's screens."""
+    service = service_of(app)
+    while not stop():
+        try:
+            service.refresh()
+        except Exception:  # noqa: BLE001 - keep watching through a store outage
+            pass
+        socketio.sleep(WATCH_SECONDS)
+
+
+def start_background(app: Flask) -> ShowScheduler | None:
+    """Start the scheduler (if this node runs it) or a store watcher; returns the scheduler."""
+    if app.config["RUNOFSHOW"]["SCHEDULER"]:
+        scheduler = ShowScheduler(service_of(app))
+        scheduler.start()
+        return scheduler
+    socketio.start_background_task(watch_store, app, lambda: False)
+    return None
+
+
+def run(app: Flask, host: str, port: int) -> None:
+    """Serve HTTP and WebSocket until interrupted; the scheduler shuts down cleanly."""
+    scheduler = start_background(app)
+    try:
+        socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
+                     allow_unsafe_werkzeug=app.config["ASYNC_MODE"] == "threading")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+
+
+def serve(host: str, port: int, async_mode: str) -> None:
+    """The production server on the system clock; an empty store gets the reference day, today."""
+    app = create_app({"ASYNC_MODE": async_mode})
+    print(f"runofshow: serving on http://{host}:{port}/ ({async_mode})", flush=True)
+    run(app, host, port)
+
+
+def screen_links(app: Flask, base_url: str) -> list[tuple[str, str]]:
+    """Every screen's name and URL; crew screens as signed share links that sign the browser in."""
+    service = service_of(app)
+    event = service.event()
+    links: list[tuple[str, str]] = []
+    with app.app_context():
+        for stage in event.stages:
+            for label, role, path in (
+                ("stage screen", Role.SCREEN, f"/stage/{stage.id}"),
+                ("facilitator console", Role.MODERATOR, f"/console/{stage.id}"),
+                ("stream operator", Role.STREAM, f"/stream/{stage.id}"),
+            ):
+                links.append((f"{label} ({stage.name})", f"{base_url}/join/{share_token(service.store, role, path)}"))
+        for room in event.rooms:
+            links.append((f"room screen ({room.name})", f"{base_url}/room/{room.id}"))
+    links.append(("public agenda", f"{base_url}/agenda"))
+    return links
+
+
+def demo(host: str, port: int, speed: float, async_mode: str, instance: Path | None = None) -> None:
+    """The reference day on today's date as a rehearsal at `speed`, from a fresh store; prints every screen's URL."""
+    instance = instance or Path(os.environ.get("RUNOFSHOW_INSTANCE_PATH", "instance")) / "demo"
+    instance.mkdir(parents=True, exist_ok=True)
+    database = instance / "runofshow.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    event = load_agenda(REFERENCE_AGENDA)
+    zone = ZoneInfo(event.timezone)
+    today = datetime.now(zone).date()
+    placed = place_on(event, today)
+    first = min(block.planned_start for block in placed.all_blocks())
+    clock: Clock = RehearsalClock(first - timedelta(minutes=1), speed) if speed != 1 else SystemClock()
+    app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{database}",
+                      "ASYNC_MODE": async_mode, "SEED_REFERENCE_AGENDA": False}, clock=clock)
+    service_of(app).replace_event(placed, actor="demo", replace_running=True)
+    base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
+    print(f"runofshow demo: {event.title}, rehearsal at x{speed:g} from "
+          f"{clock.now().astimezone(zone):%H:%M} (show time)", flush=True)
+    for label, url in screen_links(app, base_url):
+        print(f"  {label:<40} {url}", flush=True)
+    print("Press Ctrl+C to stop.", flush=True)
+    run(app, host, port)

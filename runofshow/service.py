@@ -1,0 +1,239 @@
+"""The show service: the one place that applies commands, stores state and tells listeners."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from runofshow.agenda import Event, Stage
+from runofshow.agenda_json import event_from_dict, event_to_dict
+from runofshow.clocks import Clock
+from runofshow.engine import (
+    Command,
+    CommandError,
+    Snapshot,
+    StageState,
+    StaleRevision,
+    advance_due,
+    apply,
+    initial_state,
+    next_due,
+    snapshot,
+)
+from runofshow.store import Store, StoreUnavailable
+
+AGENDA_VERSION_KEY = "agenda_version"
+AUTO_ACTOR = "scheduler"
+CAS_RETRIES = 5
+
+
+class NoAgenda(LookupError):
+    """The store holds no agenda yet."""
+
+
+class UnknownStage(LookupError):
+    """A stage id that the event does not have."""
+
+
+class ShowInProgress(RuntimeError):
+    """Replacing the agenda would end a show that is running."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What listeners hear after every stored change of a stage."""
+
+    stage_id: str
+    state: StageState
+    event: Event
+    cause: str
+
+
+Listener = Callable[[Change], None]
+
+
+class ShowService:
+    """Applies commands to the live show through the engine, with compare-and-set in the store."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._listeners: list[Listener] = []
+        self._event: Event | None = None
+        self._event_version: str | None = None
+        self._lock = threading.RLock()
+        self._known_revs: dict[str, int] = {}
+        self._announced_version: str | None = None
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call `listener` after every stored change."""
+        self._listeners.append(listener)
+
+    def _notify(self, change: Change) -> None:
+        """Tell every listener; one failing listener does not stop the others."""
+        self._known_revs[change.stage_id] = max(change.state.rev, self._known_revs.get(change.stage_id, -1))
+        for listener in list(self._listeners):
+            try:
+                listener(change)
+            except Exception:  # noqa: BLE001 - a broken screen push must not undo a stored command
+                pass
+
+    # ---- the agenda -------------------------------------------------------------------------
+
+    def event(self) -> Event:
+        """The stored event, parsed once per stored version."""
+        with self._lock:
+            version = self.store.get_meta(AGENDA_VERSION_KEY)
+            if self._event is None or version != self._event_version:
+                document = self.store.load_agenda()
+                if document is None:
+                    raise NoAgenda("no agenda has been imported yet")
+                self._event = event_from_dict(document)
+                self._event_version = version
+            return self._event
+
+    def has_agenda(self) -> bool:
+        """True when an agenda is stored."""
+        return self.store.load_agenda() is not None
+
+    def stage(self, stage_id: str) -> Stage:
+        """The stage with this id, or UnknownStage."""
+        try:
+            return self.event().stage(stage_id)
+        except KeyError:
+            raise UnknownStage(f"unknown stage {stage_id!r}") from None
+
+    def show_in_progress(self) -> bool:
+        """True when some stage has started and not finished."""
+        if not self.has_agenda():
+            return False
+        return any(
+            stored.state.get("status") not in ("not_started", "finished") for stored in self.store.load_states().values()
+        )
+
+    def replace_event(self, event: Event, *, actor: str, replace_running: bool = False) -> None:
+        """Store a new agenda and fresh states for its stages, in one transaction."""
+        if not replace_running and self.show_in_progress():
+            raise ShowInProgress("a show is in progress; replacing the agenda would reset it (use --replace)")
+        states = {stage.id: initial_state(stage).to_dict() for stage in event.stages}
+        document = event_to_dict(event)
+        with self._lock:
+            self.store.replace_agenda(document, states, actor=actor, at=self.clock.now())
+            version = uuid.uuid4().hex
+            self.store.set_meta(AGENDA_VERSION_KEY, version)
+            self._announced_version = version
+            self._event = None
+        for stage in event.stages:
+            self._notify(Change(stage.id, self._load(stage.id), event, "agenda"))
+
+    def refresh(self) -> None:
+        """Tell listeners about changes another process stored since this one last looked."""
+        if not self.has_agenda():
+            return
+        version = self.store.get_meta(AGENDA_VERSION_KEY)
+        agenda_changed = self._announced_version is not None and version != self._announced_version
+        self._announced_version = version
+        event = self.event()
+        for stage_id, stored in self.store.load_states().items():
+            if not any(stage.id == stage_id for stage in event.stages):
+                continue
+            if agenda_changed or self._known_revs.get(stage_id, -1) < stored.rev:
+                state = StageState.from_dict({**stored.state, "rev": stored.rev})
+                self._notify(Change(stage_id, state, event, "agenda" if agenda_changed else "refresh"))
+
+    # ---- live state -------------------------------------------------------------------------
+
+    def _load(self, stage_id: str) -> StageState:
+        """The stored state of a stage, without catching up."""
+        stored = self.store.load_state(stage_id)
+        if stored is None:
+            raise UnknownStage(f"unknown stage {stage_id!r}")
+        state = StageState.from_dict(stored.state)
+        if state.rev != stored.rev:
+            state = StageState.from_dict({**stored.state, "rev": stored.rev})
+        return state
+
+    def _store(self, stage: Stage, old: StageState, new: StageState, *, actor: str, command: str,
+               args: Mapping[str, Any], at: datetime) -> bool:
+        """Compare-and-set the new state; journal it; tell listeners. False when someone was first."""
+        stored = self.store.compare_and_set(
+            stage.id, old.rev, new.rev, new.to_dict(), actor=actor, at=at, command=command, args=_jsonable(args)
+        )
+        if stored:
+            self._notify(Change(stage.id, new, self.event(), command))
+        return stored
+
+    def state(self, stage_id: str) -> StageState:
+        """The stage's state now, with every automatic transition that is due applied and stored."""
+        stage = self.stage(stage_id)
+        for _ in range(CAS_RETRIES):
+            now = self.clock.now()
+            current = self._load(stage_id)
+            caught_up = advance_due(stage, current, now)
+            if caught_up is current:
+                return current
+            if self._store(stage, current, caught_up, actor=AUTO_ACTOR, command="auto", args={}, at=now):
+                return caught_up
+        return self._load(stage_id)
+
+    def command(self, stage_id: str, name: str, expected_rev: int, args: Mapping[str, Any] | None = None, *,
+                actor: str) -> StageState:
+        """Apply one command issued against `expected_rev`; StaleRevision or CommandError if refused."""
+        stage = self.stage(stage_id)
+        current = self.state(stage_id)
+        now = self.clock.now()
+        new = apply(stage, current, Command(name=name, expected_rev=expected_rev, args=dict(args or {})), now)
+        if not self._store(stage, current, new, actor=actor, command=name, args=args or {}, at=now):
+            raise StaleRevision(
+                f"the show changed while {name} was applied; now at revision {self._load(stage_id).rev}",
+                current_rev=self._load(stage_id).rev,
+            )
+        return new
+
+    def run_due(self, stage_id: str, planned_rev: int) -> StageState | None:
+        """The scheduler's job: catch up if the state is still the one the job was planned against."""
+        current = self._load(stage_id)
+        if current.rev != planned_rev:
+            return None
+        caught_up = self.state(stage_id)
+        return caught_up if caught_up.rev != planned_rev else None
+
+    def next_due(self, stage_id: str) -> datetime | None:
+        """When the stage next changes by itself."""
+        return next_due(self.stage(stage_id), self.state(stage_id), self.clock.now())
+
+    def snapshot(self, stage_id: str) -> Snapshot:
+        """The stage's snapshot at the clock's now."""
+        stage = self.stage(stage_id)
+        return snapshot(stage, self.state(stage_id), self.clock.now())
+
+
+def _jsonable(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Command arguments as JSON-ready values for the journal."""
+    return json.loads(json.dumps(dict(args), default=_encode))
+
+
+def _encode(value: Any) -> Any:
+    """JSON encoding for timedeltas and datetimes in command arguments."""
+    if hasattr(value, "total_seconds"):
+        return value.total_seconds()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot journal {type(value).__name__}")
+
+
+__all__ = [
+    "Change",
+    "CommandError",
+    "NoAgenda",
+    "ShowInProgress",
+    "ShowService",
+    "StaleRevision",
+    "StoreUnavailable",
+    "UnknownStage",
+]

@@ -1,0 +1,71 @@
+"""Every setting, declared once: name, default, help. Read from RUNOFSHOW_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ENV_PREFIX = "RUNOFSHOW_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name (the environment variable without the prefix), default, type and help."""
+
+    name: str
+    default: Any
+    help: str
+    kind: type = str
+
+    @property
+    def env_var(self) -> str:
+        """The environment variable that sets it."""
+        return ENV_PREFIX + self.name
+
+    def parse(self, raw: str) -> Any:
+        """The typed value of a raw environment string, or ValueError naming the variable."""
+        if self.kind is bool:
+            lowered = raw.strip().lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(f"{self.env_var}={raw!r}: expected on or off")
+        if self.kind in (int, float):
+            try:
+                return self.kind(raw)
+            except ValueError:
+                raise ValueError(f"{self.env_var}={raw!r}: expected a number") from None
+        return raw
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("INSTANCE_PATH", "./instance", "Folder for the SQLite store, generated secrets and uploads."),
+    Setting("DATABASE_URL", "", "SQLAlchemy URL of the store; empty means an SQLite file in the instance folder."),
+    Setting("SECRET_KEY", "", "Key that signs session cookies and share links; empty means generated into the instance folder on first start."),
+    Setting("SCHEDULER", True, "Run the scheduler in this process (off for extra web nodes).", bool),
+    Setting("TIMEZONE", "Europe/Oslo", "Time zone assumed for imported times that carry none."),
+    Setting("LANGUAGE", "en", "Default language of the screens: en or nb."),
+    Setting("HEARTBEAT_SECONDS", 10.0, "Seconds between heartbeats that let screens notice a dead link.", float),
+    Setting("REHEARSAL_SPEED", 0.0, "Run the stored day as a rehearsal at this speed (0: real time).", float),
+)
+
+
+def setting(name: str) -> Setting:
+    """The declared setting called `name`."""
+    for candidate in SETTINGS:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(name)
+
+
+def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every setting's value: the environment's when set and non-empty, else the default."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for item in SETTINGS:
+        raw = env.get(item.env_var)
+        values[item.name] = item.default if raw is None or raw == "" else item.parse(raw)
+    return values

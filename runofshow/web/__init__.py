@@ -1,0 +1,91 @@
+"""The Flask application factory: settings, store, service, Socket.IO, pages and API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from runofshow import settings
+from runofshow.clocks import Clock, SystemClock
+from runofshow.service import ShowService
+from runofshow.store import Store, database_url
+from runofshow.web.extensions import csrf, socketio
+from runofshow.web.secrets import load_or_create_secret
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+SERVICE_KEY = "runofshow.service"
+
+
+def asset_dir(name: str) -> Path:
+    """`templates` or `static`: inside the installed package, or at the top of a source checkout."""
+    for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"cannot find the {name} folder next to {PACKAGE_DIR}")
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None = None) -> Flask:
+    """Build the app; `test_config` overrides settings, `clock` replaces the system clock."""
+    values = settings.from_environment()
+    if test_config:
+        values.update({key: value for key, value in test_config.items() if key in {s.name for s in settings.SETTINGS}})
+    instance_path = Path(values["INSTANCE_PATH"]).resolve()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(asset_dir("templates")),
+        static_folder=str(asset_dir("static")),
+    )
+    app.config.update(
+        RUNOFSHOW=values,
+        SECRET_KEY=load_or_create_secret(instance_path, values["SECRET_KEY"]),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        ASYNC_MODE="threading",
+        SEED_REFERENCE_AGENDA=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_STORAGE_URI="memory://",
+    )
+    if test_config:
+        app.config.update({key: value for key, value in test_config.items()})
+
+    store = Store(values["DATABASE_URL"] or database_url(instance_path))
+    service = ShowService(store, clock or SystemClock())
+    app.extensions[SERVICE_KEY] = service
+    if app.config["SEED_REFERENCE_AGENDA"]:
+        from runofshow.web.seeding import seed_reference_agenda
+
+        seed_reference_agenda(service)
+
+    csrf.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        ping_interval=values["HEARTBEAT_SECONDS"],
+        ping_timeout=values["HEARTBEAT_SECONDS"],
+        cors_allowed_origins=app.config.get("CORS_ALLOWED_ORIGINS", []),
+        max_http_buffer_size=64 * 1024,
+    )
+
+    from runofshow.web import api, auth, pages, publisher, sockets
+
+    auth.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    sockets.register(socketio)
+    publisher.attach(app, service)
+    return app
+
+
+def service_of(app: Flask) -> ShowService:
+    """The show service bound to an app."""
+    return app.extensions[SERVICE_KEY]
+
+
+__all__ = ["create_app", "service_of", "socketio"]

@@ -1,0 +1,76 @@
+"""The OpenAPI 3 document of the REST API, built from the command table so the two cannot drift."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runofshow.web.commands import COMMANDS
+
+ARGUMENT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "goto": {"block_id": {"type": "string", "minLength": 1, "maxLength": 200}},
+    "add_time": {"minutes": {"type": "number", "minimum": -720, "maximum": 720, "not": {"const": 0}}},
+    "message": {"text": {"type": "string", "maxLength": 500}},
+    "blackout": {"on": {"type": "boolean"}},
+    "set_stream_state": {"on": {"type": "boolean"}},
+    "take_duty": {"block_id": {"type": "string", "minLength": 1, "maxLength": 200},
+                  "index": {"type": "integer", "minimum": 0, "maximum": 1000},
+                  "person": {"type": "string", "minLength": 1, "maxLength": 100}},
+    "release_duty": {"block_id": {"type": "string", "minLength": 1, "maxLength": 200},
+                     "index": {"type": "integer", "minimum": 0, "maximum": 1000}},
+}
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _responses(extra: dict[str, str]) -> dict[str, Any]:
+    """Standard JSON responses plus the given status codes."""
+    responses: dict[str, Any] = {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}
+    for status, text in {"404": "Unknown stage or no agenda", "503": "Store unavailable", **extra}.items():
+        responses[status] = {"description": text, "content": {"application/json": {"schema": ERROR}}}
+    return responses
+
+
+def _stage_parameter() -> dict[str, Any]:
+    """The stage id path parameter."""
+    return {"name": "stage_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.0 document."""
+    paths: dict[str, Any] = {
+        "/api/event": {"get": {"summary": "The event's public frame.", "operationId": "event",
+                               "responses": _responses({})}},
+        "/api/stages/{stage_id}/snapshot": {"get": {
+            "summary": "A stage's snapshot now, redacted for the caller's role.", "operationId": "snapshot",
+            "parameters": [_stage_parameter()], "responses": _responses({})}},
+        "/api/stages/{stage_id}/agenda": {"get": {
+            "summary": "A stage's blocks, redacted for the caller's role.", "operationId": "agenda",
+            "parameters": [_stage_parameter()], "responses": _responses({})}},
+    }
+    for spec in COMMANDS:
+        properties = {"expected_rev": {"type": "integer", "minimum": 0}, **ARGUMENT_SCHEMAS.get(spec.name, {})}
+        paths[f"/api/stages/{{stage_id}}/{spec.name}"] = {"post": {
+            "summary": spec.summary,
+            "operationId": f"command_{spec.name}",
+            "security": [{"bearer": []}],
+            "parameters": [_stage_parameter()],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": list(properties), "properties": properties}}}},
+            "responses": _responses({
+                "400": "Malformed body or a command not allowed now",
+                "401": "No credentials",
+                "403": "The role may not do this",
+                "409": "Stale expected_rev: the body carries the current snapshot",
+            }),
+        }}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "runofshow", "version": "1"},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": {"type": "object", "required": ["ok", "error", "message"], "properties": {
+                "ok": {"type": "boolean"}, "error": {"type": "string"}, "message": {"type": "string"},
+                "snapshot": {"type": "object", "nullable": True}}}},
+        },
+    }

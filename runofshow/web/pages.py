@@ -1,0 +1,161 @@
+"""HTML pages: one per audience, each a thin shell that the screen script fills from snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, g, jsonify, make_response, redirect, render_template, request
+
+from runofshow.i18n import CATALOGUE, LANGUAGES, pick_language, translate
+from runofshow.service import NoAgenda, ShowService
+from runofshow.web.auth import PUBLIC, Identity, current_identity
+
+bp = Blueprint("pages", __name__)
+LANGUAGE_COOKIE = "lang"
+
+
+def _service() -> ShowService:
+    """The show service of the running app."""
+    from runofshow.web import service_of
+
+    return service_of(current_app)
+
+
+@bp.before_app_request
+def choose_language() -> None:
+    """Pick the page language: ?lang=, then the cookie, then the browser, then the configured default."""
+    requested = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    default = current_app.config["RUNOFSHOW"]["LANGUAGE"]
+    g.lang = pick_language(requested, request.headers.get("Accept-Language", ""), default)
+
+
+@bp.after_app_request
+def remember_language(response: Response) -> Response:
+    """Keep an explicit language choice in a cookie; never let a page be framed by others."""
+    if request.args.get("lang") in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+@bp.app_context_processor
+def template_helpers() -> dict[str, Any]:
+    """`t(key)` for translated text, the current language and the other one."""
+    lang = getattr(g, "lang", "en")
+    return {
+        "t": lambda key: translate(key, lang),
+        "lang": lang,
+        "other_lang": "nb" if lang == "en" else "en",
+        "strings": {key: translate(key, lang) for key in CATALOGUE},
+    }
+
+
+def _identity() -> Identity:
+    """Who is looking at the page."""
+    return current_identity(_service().store)
+
+
+def _screen(template: str, audience: str, **context: Any) -> Any:
+    """Render a screen shell, or send crew-only screens to sign-in."""
+    identity = _identity()
+    if not identity.may_watch(audience):
+        return redirect(f"/signin?next={request.path}")
+    try:
+        event = _service().event()
+    except NoAgenda:
+        return render_template("error.html", code=503, reason="no_agenda"), 503
+    return render_template(template, audience=audience, event=event, identity=identity, **context)
+
+
+@bp.get("/")
+def index() -> Any:
+    """The list of screens."""
+    identity = _identity()
+    try:
+        event = _service().event()
+    except NoAgenda:
+        return render_template("error.html", code=503, reason="no_agenda"), 503
+    return render_template("index.html", event=event, identity=identity, crew=identity is not PUBLIC)
+
+
+def _stage_or_404(stage_id: str) -> str:
+    """The stage id if the event has it."""
+    try:
+        _service().stage(stage_id)
+    except LookupError:
+        abort(404)
+    return stage_id
+
+
+@bp.get("/stage/<stage_id>")
+def stage_screen(stage_id: str) -> Any:
+    """The stage screen (confidence monitor)."""
+    return _screen("stage.html", "stage", stage_id=_stage_or_404(stage_id))
+
+
+@bp.get("/console/<stage_id>")
+def console(stage_id: str) -> Any:
+    """The facilitator console."""
+    return _screen("console.html", "console", stage_id=_stage_or_404(stage_id))
+
+
+@bp.get("/stream/<stage_id>")
+def stream(stage_id: str) -> Any:
+    """The streaming operator view."""
+    return _screen("stream.html", "stream", stage_id=_stage_or_404(stage_id))
+
+
+@bp.get("/room/<room_id>")
+def room(room_id: str) -> Any:
+    """A room screen."""
+    try:
+        rooms = {room.id for room in _service().event().rooms}
+    except NoAgenda:
+        rooms = set()
+    if room_id not in rooms:
+        abort(404)
+    return _screen("room.html", "room", room_id=room_id, stage_id="")
+
+
+@bp.get("/agenda")
+def agenda() -> Any:
+    """The public agenda."""
+    return _screen("agenda.html", "agenda", stage_id="")
+
+
+@bp.get("/healthz")
+def health() -> Response:
+    """Liveness for a proxy or a process supervisor."""
+    return jsonify({"ok": True})
+
+
+@bp.app_errorhandler(404)
+def not_found(_: Any) -> Any:
+    """A page that does not exist: a plain page, or JSON under /api."""
+    if request.path.startswith("/api/"):
+        return make_response(jsonify({"ok": False, "error": "not_found", "message": "no such resource"}), 404)
+    return render_template("error.html", code=404, reason="not_found"), 404
+
+
+@bp.app_errorhandler(405)
+def not_allowed(_: Any) -> Any:
+    """A method a route does not take."""
+    if request.path.startswith("/api/"):
+        return make_response(jsonify({"ok": False, "error": "method_not_allowed", "message": "method not allowed"}), 405)
+    return render_template("error.html", code=405, reason="not_found"), 405
+
+
+@bp.app_errorhandler(413)
+def too_large(_: Any) -> Any:
+    """A request body over the limit."""
+    return make_response(jsonify({"ok": False, "error": "too_large", "message": "request body too large"}), 413)
+
+
+@bp.app_errorhandler(500)
+def server_error(_: Any) -> Any:
+    """An unexpected failure: no traceback to the user."""
+    if request.path.startswith("/api/"):
+        return make_response(jsonify({"ok": False, "error": "internal", "message": "internal error; nothing was changed"}), 500)
+    return render_template("error.html", code=500, reason="not_found"), 500

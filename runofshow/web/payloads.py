@@ -1,0 +1,78 @@
+"""What each audience receives: the snapshot and the blocks, redacted on the server by allowlist."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from runofshow.agenda import Block, Event, Stage
+from runofshow.agenda_json import block_to_dict
+
+CREW_AUDIENCES = frozenset({"console"})
+AUDIENCES = ("stage", "console", "stream", "room", "agenda")
+
+PUBLIC_BLOCK_KEYS = ("id", "title", "description", "start", "end", "duration_minutes", "category", "stream",
+                     "start_rule", "rooms")
+STREAM_BLOCK_KEYS = PUBLIC_BLOCK_KEYS + ("stream_source", "breakout")
+# Snapshot keys every audience may see; crew audiences get everything.
+PUBLIC_SNAPSHOT_KEYS = ("stage_id", "rev", "status", "now", "now_ms", "current", "next", "delay_ms",
+                        "projections", "next_stream_transition", "paused")
+STAGE_EXTRA_KEYS = ("message", "blackout")
+STREAM_EXTRA_KEYS = ("stream_on", "stream_mismatch", "message")
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\d[ -]?){7,11}\d(?!\w)")
+HIDDEN = "[…]"
+
+
+def scrub(text: str) -> str:
+    """Public text with e-mail addresses and phone numbers removed."""
+    return PHONE.sub(HIDDEN, EMAIL.sub(HIDDEN, text))
+
+
+def public_block(block: Block, keys: tuple[str, ...] = PUBLIC_BLOCK_KEYS) -> dict[str, Any]:
+    """A block as the public may see it: allowlisted fields, speakers' names, contacts scrubbed."""
+    full = block_to_dict(block)
+    data = {key: full[key] for key in keys}
+    data["title"] = scrub(block.title)
+    data["description"] = scrub(block.description)
+    data["speakers"] = [scrub(speaker.name) for speaker in block.speakers]
+    return data
+
+
+def blocks_for(stage: Stage, audience: str) -> list[dict[str, Any]]:
+    """Every block of a stage in the form `audience` may receive."""
+    if audience in CREW_AUDIENCES:
+        return [block_to_dict(block) for block in stage.blocks]
+    keys = STREAM_BLOCK_KEYS if audience == "stream" else PUBLIC_BLOCK_KEYS
+    return [public_block(block, keys) for block in stage.blocks]
+
+
+def event_header(event: Event) -> dict[str, Any]:
+    """The event's public frame: title, days, zone, venue, stages and rooms."""
+    return {
+        "title": scrub(event.title),
+        "days": [day.isoformat() for day in event.days],
+        "timezone": event.timezone,
+        "venue": event.venue,
+        "stages": [{"id": stage.id, "name": stage.name} for stage in event.stages],
+        "rooms": [{"id": room.id, "name": room.name, "kind": room.kind.value} for room in event.rooms],
+    }
+
+
+def redact_snapshot(snapshot: dict[str, Any], audience: str) -> dict[str, Any]:
+    """The snapshot keys `audience` may see."""
+    if audience in CREW_AUDIENCES:
+        return dict(snapshot)
+    keys = PUBLIC_SNAPSHOT_KEYS
+    if audience == "stage":
+        keys = keys + STAGE_EXTRA_KEYS
+    elif audience == "stream":
+        keys = keys + STREAM_EXTRA_KEYS
+    data = {key: snapshot[key] for key in keys if key in snapshot}
+    if audience != "stage" and "message" in data and audience != "stream":
+        data.pop("message")
+    for key in ("current", "next"):
+        if isinstance(data.get(key), dict):
+            data[key] = {k: v for k, v in data[key].items() if not k.startswith("duty")}
+    return data

@@ -1,0 +1,146 @@
+"""Socket.IO handlers: screens join audiences, estimate the clock, and crew send control events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import SocketIO, join_room
+
+from runofshow.engine import CommandError, StaleRevision
+from runofshow.service import NoAgenda, ShowService, UnknownStage
+from runofshow.store import StoreUnavailable
+from runofshow.web.auth import PUBLIC, Identity, current_identity
+from runofshow.web.commands import COMMANDS, BadRequest, read_request
+from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload
+
+JOIN_AUDIENCES = ("stage", "console", "stream", "room", "agenda")
+identities: dict[str, Identity] = {}
+
+
+def _service() -> ShowService:
+    """The show service of the running app."""
+    from runofshow.web import service_of
+
+    return service_of(current_app)
+
+
+def _error(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """An error acknowledgement."""
+    return {"ok": False, "error": code, "message": message, **extra}
+
+
+def on_connect(auth: Any = None) -> bool:
+    """Any screen connects; crew prove who they are with a token in `auth` or their signed session."""
+    token = auth.get("token", "") if isinstance(auth, dict) and isinstance(auth.get("token", ""), str) else ""
+    identities[request.sid] = current_identity(_service().store, token)
+    return True
+
+
+def on_disconnect(*_: Any) -> None:
+    """A screen went away."""
+    identities.pop(request.sid, None)
+
+
+def on_join(data: Any) -> dict[str, Any]:
+    """A screen joins an audience of a stage (or a room); answered with the agenda and a full snapshot."""
+    if not isinstance(data, dict):
+        return _error("bad_request", "join: expected an object with audience and stage")
+    audience = data.get("audience")
+    if audience not in JOIN_AUDIENCES:
+        return _error("bad_request", f"audience: expected one of {', '.join(JOIN_AUDIENCES)}")
+    identity = identities.get(request.sid, PUBLIC)
+    if not identity.may_watch(audience):
+        return _error("forbidden", f"the {identity.role.value} role may not watch the {audience} screen")
+    service = _service()
+    try:
+        event = service.event()
+        stage_ids = _stages_for(event, data, audience)
+        result = []
+        for stage_id in stage_ids:
+            state = service.state(stage_id)
+            join_room(room_name(audience, stage_id))
+            result.append({
+                "agenda": agenda_payload(event, stage_id, audience),
+                "snapshot": snapshot_payload(event, stage_id, state, service.clock.now(), audience),
+            })
+    except (BadRequest, UnknownStage, NoAgenda) as error:
+        return _error("bad_request", str(error))
+    except StoreUnavailable as error:
+        return _error("unavailable", str(error))
+    return {"ok": True, "role": identity.role.value, "stages": result}
+
+
+def _stages_for(event: Any, data: dict[str, Any], audience: str) -> list[str]:
+    """The stage ids a join asks for: one stage, or every stage for the agenda and room screens."""
+    stage_id = data.get("stage")
+    if stage_id is None:
+        if audience in ("agenda", "room"):
+            return [stage.id for stage in event.stages]
+        return [event.stages[0].id]
+    if not isinstance(stage_id, str):
+        raise BadRequest("stage: expected a stage id")
+    if not any(s.id == stage_id for s in event.stages):
+        raise UnknownStage(f"unknown stage {stage_id!r}")
+    return [stage_id]
+
+
+def on_clock(data: Any) -> dict[str, Any]:
+    """A screen asks for the server time to estimate its clock offset (NTP-style)."""
+    client_sent = data.get("t0") if isinstance(data, dict) else None
+    clock = _service().clock
+    now = clock.now()
+    return {"t0": client_sent if isinstance(client_sent, (int, float)) else None,
+            "server_ms": int(now.timestamp() * 1000), "speed": getattr(clock, "speed", 1.0)}
+
+
+def control_handler(name: str) -> Any:
+    """The handler of one control event: checks the role, applies it, acknowledges with the state or an error."""
+
+    def handle(data: Any = None) -> dict[str, Any]:
+        identity = identities.get(request.sid, PUBLIC)
+        if not identity.may(name):
+            return _error("forbidden", f"the {identity.role.value} role may not {name}")
+        service = _service()
+        try:
+            req = read_request(name, data if data is not None else {})
+            event = service.event()
+            stage_id = req.stage_id or event.stages[0].id
+            state = service.command(stage_id, req.name, req.expected_rev, req.args,
+                                    actor=f"{identity.role.value}:{identity.name}" if identity.name else identity.role.value)
+            return {"ok": True, "snapshot": snapshot_payload(event, stage_id, state, service.clock.now(), "console")}
+        except StaleRevision as error:
+            current = _current_snapshot(service, data)
+            return _error("stale", str(error), snapshot=current)
+        except (BadRequest, CommandError, UnknownStage, NoAgenda) as error:
+            return _error("bad_request", str(error))
+        except StoreUnavailable as error:
+            return _error("unavailable", f"{name} was not applied: {error}")
+
+    handle.__name__ = f"on_{name}"
+    handle.__doc__ = f"Crew send {name}: acknowledged with the new console snapshot or an error."
+    return handle
+
+
+def _current_snapshot(service: ShowService, data: Any) -> dict[str, Any] | None:
+    """The console snapshot of the stage a refused command was meant for."""
+    try:
+        event = service.event()
+        stage_id = data.get("stage") if isinstance(data, dict) and isinstance(data.get("stage"), str) else None
+        stage_id = stage_id or event.stages[0].id
+        return snapshot_payload(event, stage_id, service.state(stage_id), service.clock.now(), "console")
+    except (UnknownStage, NoAgenda, StoreUnavailable):
+        return None
+
+
+def register(socketio: SocketIO) -> None:
+    """Bind every handler to the Socket.IO server (once per process)."""
+    if getattr(socketio, "_runofshow_registered", False):
+        return
+    socketio.on_event("connect", on_connect)
+    socketio.on_event("disconnect", on_disconnect)
+    socketio.on_event("join", on_join)
+    socketio.on_event("clock", on_clock)
+    for spec in COMMANDS:
+        socketio.on_event(spec.name, control_handler(spec.name))
+    socketio._runofshow_registered = True  # type: ignore[attr-defined]
