@@ -24,8 +24,9 @@ SQLITE_FILENAME = "runofshow.sqlite3"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 POSTGRES_CONNECT_TIMEOUT_S = 5
 AGENDA_ROW_ID = 1
-# Any constant works; it only has to be the same in every process that creates the tables.
+# Advisory lock keys: any constants work; each only has to be the same in every process.
 POSTGRES_SCHEMA_LOCK_KEY = 0x52554E4F46  # "RUNOF"
+POSTGRES_AGENDA_LOCK_KEY = POSTGRES_SCHEMA_LOCK_KEY + 1
 _BEGIN_MODE_OPTION = "runofshow_sqlite_begin"
 
 metadata = sa.MetaData()
@@ -171,43 +172,43 @@ class Store:
 
         A stage that existed before gets revision old + 1 (so no client's expected revision can
         match the fresh state by accident); a new stage starts at 0; stages not given stop being live.
+        Each stored state's "rev" key is set to its stage's new revision.
         """
         document = _to_json(agenda)
-        state_texts = {stage_id: _to_json(state) for stage_id, state in states.items()}
+        for state in states.values():
+            _to_json(state)  # refuse an unserialisable state before anything is written
         stored_at = _instant_text(at)
+        live = stage_state_table.c
         with self._guard("replace the agenda"), self._writer.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Two imports at once would both insert the agenda row and any new stage: take turns.
+                connection.execute(sa.select(sa.func.pg_advisory_xact_lock(POSTGRES_AGENDA_LOCK_KEY)))
+            # FOR UPDATE keeps a concurrent compare-and-set from moving a revision read here.
+            old_revs = {
+                row.stage_id: row.rev
+                for row in connection.execute(sa.select(live.stage_id, live.rev).with_for_update())
+            }
             connection.execute(sa.delete(agenda_table))
             connection.execute(
                 sa.insert(agenda_table).values(id=AGENDA_ROW_ID, document=document, stored_at=stored_at)
             )
-            known = set(connection.execute(sa.select(stage_state_table.c.stage_id)).scalars())
-            live = stage_state_table.c
-            connection.execute(
-                sa.update(stage_state_table).where(live.stage_id.not_in(state_texts)).values(active=False)
-            )
-            for stage_id, state_text in state_texts.items():
-                if stage_id in known:
-                    connection.execute(
-                        sa.update(stage_state_table)
-                        .where(live.stage_id == stage_id)
-                        .values(rev=live.rev + 1, state=state_text, active=True, updated_at=stored_at)
-                    )
-                else:
-                    connection.execute(
-                        sa.insert(stage_state_table).values(
-                            stage_id=stage_id, rev=0, state=state_text, active=True, updated_at=stored_at
-                        )
-                    )
-            revs = {
-                row.stage_id: row.rev
-                for row in connection.execute(
-                    sa.select(live.stage_id, live.rev).where(live.active).order_by(live.stage_id)
+            if old_revs:
+                connection.execute(
+                    sa.update(stage_state_table).where(live.stage_id.not_in(list(states))).values(active=False)
                 )
-            }
+            new_revs: dict[str, int] = {}
+            for stage_id, state in states.items():
+                rev = old_revs[stage_id] + 1 if stage_id in old_revs else 0
+                values = {"rev": rev, "state": _to_json({**state, "rev": rev}), "active": True, "updated_at": stored_at}
+                if stage_id in old_revs:
+                    connection.execute(sa.update(stage_state_table).where(live.stage_id == stage_id).values(**values))
+                else:
+                    connection.execute(sa.insert(stage_state_table).values(stage_id=stage_id, **values))
+                new_revs[stage_id] = rev
             connection.execute(
                 sa.insert(journal_table).values(
                     at=stored_at, actor=actor, stage_id=None, command=note,
-                    args=_to_json({"stages": revs}), rev=None,
+                    args=_to_json({"stages": dict(sorted(new_revs.items()))}), rev=None,
                 )
             )
 
@@ -241,10 +242,13 @@ class Store:
         command: str,
         args: Mapping[str, Any],
     ) -> bool:
-        """Store the state if the stage is still at expected_rev, and journal it; False (nothing written) if not."""
+        """Store the state (its "rev" key set to new_rev) if the stage is still at expected_rev, and journal it.
+
+        Returns False, with nothing written, when the stage has moved on or is not live.
+        """
         if new_rev <= expected_rev:
             raise ValueError(f"new_rev {new_rev} must be greater than expected_rev {expected_rev}")
-        state_text = _to_json(state)
+        state_text = _to_json({**state, "rev": new_rev})
         args_text = _to_json(args)
         stored_at = _instant_text(at)
         live = stage_state_table.c

@@ -218,7 +218,7 @@ def test_a_failed_write_applies_nothing(sqlite_url: str) -> None:
         increment(store, "main", 0)
     with pytest.raises(StoreUnavailable, match="could not replace the agenda"):
         store.replace_agenda({"title": "other"}, {"other": {}}, actor="organiser", at=T0)
-    assert store.load_state("main") == StoredState("main", 0, {"counter": 0})
+    assert store.load_state("main") == StoredState("main", 0, {"counter": 0, "rev": 0})
     assert store.load_agenda() == AGENDA
     assert set(store.load_states()) == {"main"}
     assert store.journal() == journal_before
@@ -246,9 +246,10 @@ def test_agenda_and_states_round_trip(store: Store) -> None:
     assert store.load_agenda() == agenda
     assert store.load_state("main") == StoredState("main", 0, states["main"])
     assert store.load_states() == {
-        "breakout": StoredState("breakout", 0, states["breakout"]),
+        "breakout": StoredState("breakout", 0, {"status": "not_started", "rev": 0}),
         "main": StoredState("main", 0, states["main"]),
     }
+    assert states["breakout"] == {"status": "not_started"}, "the caller's dict must not be changed"
 
 
 def test_data_survives_reopening(store_url: str) -> None:
@@ -259,7 +260,7 @@ def test_data_survives_reopening(store_url: str) -> None:
     first.close()
     second = Store(store_url)
     assert second.load_agenda() == AGENDA
-    assert second.load_state("main") == StoredState("main", 1, {"counter": 1})
+    assert second.load_state("main") == StoredState("main", 1, {"counter": 1, "rev": 1})
     assert [entry.rev for entry in second.journal()] == [None, 1]
     assert second.get_meta("secret") == "s3"
     second.close()
@@ -289,7 +290,7 @@ def test_naive_times_are_refused(counter_store: Store) -> None:
         increment(counter_store, "main", 0, at=datetime(2024, 5, 6, 9, 0))
     with pytest.raises(ValueError, match="naive"):
         counter_store.replace_agenda(AGENDA, {}, actor="organiser", at=datetime(2024, 5, 6, 9, 0))
-    assert counter_store.load_state("main") == StoredState("main", 0, {"counter": 0})
+    assert counter_store.load_state("main") == StoredState("main", 0, {"counter": 0, "rev": 0})
 
 
 # ---- compare-and-set --------------------------------------------------------------------------
@@ -300,7 +301,7 @@ def test_compare_and_set_wins_once_and_journals(counter_store: Store) -> None:
     assert counter_store.compare_and_set(
         "main", 0, 1, {"counter": 1}, actor="host", at=later, command="add_time", args={"minutes": 5}
     )
-    assert counter_store.load_state("main") == StoredState("main", 1, {"counter": 1})
+    assert counter_store.load_state("main") == StoredState("main", 1, {"counter": 1, "rev": 1})
     entry = counter_store.journal(stage_id="main")[-1]
     assert (entry.at, entry.actor, entry.stage_id, entry.command, entry.args, entry.rev) == (
         later, "host", "main", "add_time", {"minutes": 5}, 1,
@@ -308,7 +309,7 @@ def test_compare_and_set_wins_once_and_journals(counter_store: Store) -> None:
     assert not counter_store.compare_and_set(
         "main", 0, 1, {"counter": 99}, actor="other host", at=later, command="add_time", args={"minutes": 1}
     )
-    assert counter_store.load_state("main") == StoredState("main", 1, {"counter": 1})
+    assert counter_store.load_state("main") == StoredState("main", 1, {"counter": 1, "rev": 1})
 
 
 def test_stale_compare_and_set_writes_nothing(counter_store: Store) -> None:
@@ -330,13 +331,13 @@ def test_stale_compare_and_set_writes_nothing(counter_store: Store) -> None:
 def test_compare_and_set_refuses_a_revision_that_does_not_increase(counter_store: Store) -> None:
     with pytest.raises(ValueError, match="greater"):
         counter_store.compare_and_set("main", 0, 0, {"counter": 0}, actor="x", at=T0, command="next", args={})
-    assert counter_store.load_state("main") == StoredState("main", 0, {"counter": 0})
+    assert counter_store.load_state("main") == StoredState("main", 0, {"counter": 0, "rev": 0})
 
 
 def test_unserialisable_state_is_refused_before_writing(counter_store: Store) -> None:
     with pytest.raises(TypeError):
         counter_store.compare_and_set("main", 0, 1, {"at": T0}, actor="x", at=T0, command="next", args={})
-    assert counter_store.load_state("main") == StoredState("main", 0, {"counter": 0})
+    assert counter_store.load_state("main") == StoredState("main", 0, {"counter": 0, "rev": 0})
     assert len(counter_store.journal()) == 1
 
 
@@ -352,8 +353,8 @@ def test_replace_agenda_keeps_revisions_increasing(store: Store) -> None:
     store.replace_agenda(second_agenda, {"main": {"v": 2}, "stream": {"v": 2}}, actor="editor", at=T0, note="edit")
     assert store.load_agenda() == second_agenda
     assert store.load_states() == {
-        "main": StoredState("main", 3, {"v": 2}),
-        "stream": StoredState("stream", 0, {"v": 2}),
+        "main": StoredState("main", 3, {"v": 2, "rev": 3}),
+        "stream": StoredState("stream", 0, {"v": 2, "rev": 0}),
     }
     assert store.load_state("breakout") is None
     # An old client that still holds rev 2 (or 0) of "main" must not overwrite the fresh state.
@@ -364,8 +365,8 @@ def test_replace_agenda_keeps_revisions_increasing(store: Store) -> None:
 
     store.replace_agenda(AGENDA, {"main": {"v": 3}, "breakout": {"v": 3}}, actor="organiser", at=T0)
     assert store.load_states() == {
-        "main": StoredState("main", 5, {"v": 3}),
-        "breakout": StoredState("breakout", 1, {"v": 3}),
+        "main": StoredState("main", 5, {"v": 3, "rev": 5}),
+        "breakout": StoredState("breakout", 1, {"v": 3, "rev": 1}),
     }
 
     imports = [entry for entry in store.journal() if entry.stage_id is None]

@@ -62,6 +62,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
 
         seed_reference_agenda(service)
 
+    from runofshow.web import api, auth, pages, publisher, sockets
+
+    # Handlers must be declared before the first init_app so every app's server gets them.
+    sockets.register(socketio)
     csrf.init_app(app)
     socketio.init_app(
         app,
@@ -72,13 +76,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
         max_http_buffer_size=64 * 1024,
     )
 
-    from runofshow.web import api, auth, pages, publisher, sockets
-
     auth.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
-    sockets.register(socketio)
     publisher.attach(app, service)
     return app
 

@@ -74,6 +74,8 @@ def on_join(data: Any) -> dict[str, Any]:
 def _stages_for(event: Any, data: dict[str, Any], audience: str) -> list[str]:
     """The stage ids a join asks for: one stage, or every stage for the agenda and room screens."""
     stage_id = data.get("stage")
+    if audience == "room" and not any(room.id == data.get("room") for room in event.rooms):
+        raise BadRequest("room: expected the id of one of the event's rooms")
     if stage_id is None:
         if audience in ("agenda", "room"):
             return [stage.id for stage in event.stages]

@@ -1,0 +1,38 @@
+"""The pure show engine: stage state, commands, automatic transitions, projections and snapshots."""
+
+from runofshow.engine.auto import advance_due, next_due
+from runofshow.engine.commands import COMMAND_NAMES, Command, CommandError, StaleRevision, apply
+from runofshow.engine.crew import DutyDue, ReminderDue
+from runofshow.engine.projections import ProjectionRow, RowState
+from runofshow.engine.serialize import snapshot_to_dict
+from runofshow.engine.snapshot import CurrentBlock, NextBlock, Snapshot, snapshot
+from runofshow.engine.state import BlockRun, StageState, Status, initial_state
+from runofshow.engine.stream import StreamTransition
+from runofshow.engine.timing import DEFAULT_DANGER_BEFORE, DEFAULT_WARNING_BEFORE, Level
+
+__all__ = [
+    "COMMAND_NAMES",
+    "DEFAULT_DANGER_BEFORE",
+    "DEFAULT_WARNING_BEFORE",
+    "BlockRun",
+    "Command",
+    "CommandError",
+    "CurrentBlock",
+    "DutyDue",
+    "Level",
+    "NextBlock",
+    "ProjectionRow",
+    "ReminderDue",
+    "RowState",
+    "Snapshot",
+    "StageState",
+    "StaleRevision",
+    "Status",
+    "StreamTransition",
+    "advance_due",
+    "apply",
+    "initial_state",
+    "next_due",
+    "snapshot",
+    "snapshot_to_dict",
+]

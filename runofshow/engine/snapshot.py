@@ -1,0 +1,132 @@
+"""What every screen needs about a stage at one instant, computed from the state and `now`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from runofshow.agenda import AdvanceRule, Stage, StartRule, StreamPlan
+from runofshow.engine.commands import require_aware
+from runofshow.engine.crew import DutyDue, ReminderDue, blocks_due_soon, duties_due, reminders_due
+from runofshow.engine.projections import ProjectionRow, project
+from runofshow.engine.state import StageState, Status
+from runofshow.engine.stream import StreamTransition, is_mismatch, next_transition
+from runofshow.engine.timing import Level, danger_before, elapsed, level_at, time_up_at, warning_before
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentBlock:
+    """The block running or paused: its countdown and colours at `now`."""
+
+    block_id: str
+    title: str
+    actual_start: datetime
+    planned_duration: timedelta
+    added: timedelta
+    time_up: datetime
+    projected_end: datetime
+    elapsed: timedelta
+    remaining: timedelta
+    overtime: timedelta
+    level: Level
+    warning_at: datetime
+    danger_at: datetime
+    paused: bool
+    advance: AdvanceRule
+    start_rule: StartRule
+
+
+@dataclass(frozen=True, slots=True)
+class NextBlock:
+    """The next block to start and when it is projected to."""
+
+    block_id: str
+    title: str
+    planned_start: datetime
+    projected_start: datetime
+    start_rule: StartRule
+    at_risk: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A stage at one instant: status, countdown, next, projections, stream, duties, stage screen."""
+
+    stage_id: str
+    rev: int
+    status: Status
+    now: datetime
+    current: CurrentBlock | None
+    level: Level
+    delay: timedelta
+    next: NextBlock | None
+    projections: tuple[ProjectionRow, ...]
+    stream_plan: StreamPlan
+    stream_next: StreamTransition | None
+    stream_on: bool | None
+    stream_mismatch: bool
+    duties: tuple[DutyDue, ...]
+    reminders: tuple[ReminderDue, ...]
+    message: str
+    blackout: bool
+
+
+def snapshot(stage: Stage, state: StageState, now: datetime) -> Snapshot:
+    """The stage's snapshot at `now` for this state (call advance_due first to include due transitions)."""
+    require_aware(now)
+    projection = project(stage, state, now)
+    current: CurrentBlock | None = None
+    stream_plan = StreamPlan.OFF
+    delay = timedelta(0)
+    if projection.current_index is not None:
+        block = stage.blocks[projection.current_index]
+        row = projection.rows[projection.current_index]
+        time_up = time_up_at(block, state, now)
+        assert row.projected_end is not None and row.delay is not None
+        current = CurrentBlock(
+            block_id=block.id,
+            title=block.title,
+            actual_start=row.projected_start or now,
+            planned_duration=block.planned_duration,
+            added=state.added,
+            time_up=time_up,
+            projected_end=row.projected_end,
+            elapsed=elapsed(state, now),
+            remaining=max(time_up - now, timedelta(0)),
+            overtime=max(now - time_up, timedelta(0)),
+            level=level_at(block, time_up, now),
+            warning_at=time_up - warning_before(block),
+            danger_at=time_up - danger_before(block),
+            paused=state.status is Status.PAUSED,
+            advance=block.advance,
+            start_rule=block.start_rule,
+        )
+        stream_plan = block.stream
+        delay = row.delay
+    next_block: NextBlock | None = None
+    if projection.next_index is not None:
+        row = projection.rows[projection.next_index]
+        assert row.projected_start is not None
+        next_block = NextBlock(row.block_id, row.title, row.planned_start, row.projected_start, row.start_rule, row.at_risk)
+        if current is None:
+            delay = row.projected_start - row.planned_start
+    due_soon = blocks_due_soon(stage.blocks, projection, now)
+    return Snapshot(
+        stage_id=stage.id,
+        rev=state.rev,
+        status=state.status,
+        now=now,
+        current=current,
+        level=current.level if current is not None else Level.NORMAL,
+        delay=delay,
+        next=next_block,
+        projections=projection.rows,
+        stream_plan=stream_plan,
+        stream_next=next_transition(stage.blocks, projection, stream_plan),
+        stream_on=state.stream_on,
+        stream_mismatch=is_mismatch(stream_plan, state.stream_on),
+        duties=duties_due(due_soon, state.duty_takers),
+        reminders=reminders_due(due_soon),
+        message=state.message,
+        blackout=state.blackout,
+    )
