@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -54,9 +55,31 @@ def run(app: Flask, host: str, port: int) -> None:
             scheduler.shutdown()
 
 
+REHEARSAL_KEY = "rehearsal_clock"
+
+
+def rehearsal_clock(app: Flask, speed: float) -> RehearsalClock:
+    """The stored rehearsal clock (so a restart keeps show time), or a new one a minute before the first block."""
+    service = service_of(app)
+    stored = service.store.get_meta(REHEARSAL_KEY)
+    if stored:
+        data = json.loads(stored)
+        if data.get("speed") == speed:
+            return RehearsalClock(datetime.fromisoformat(data["show_start"]), speed,
+                                  real_start=datetime.fromisoformat(data["real_start"]))
+    first = min(block.planned_start for block in service.event().all_blocks())
+    clock = RehearsalClock(first - timedelta(minutes=1), speed)
+    service.store.set_meta(REHEARSAL_KEY, json.dumps({"show_start": clock.show_start.isoformat(),
+                                                      "real_start": clock.real_start.isoformat(), "speed": speed}))
+    return clock
+
+
 def serve(host: str, port: int, async_mode: str) -> None:
-    """The production server on the system clock; an empty store gets the reference day, today."""
+    """The production server on the system clock (or a rehearsal clock); an empty store gets the reference day."""
     app = create_app({"ASYNC_MODE": async_mode})
+    speed = app.config["RUNOFSHOW"]["REHEARSAL_SPEED"]
+    if speed > 0:
+        service_of(app).clock = rehearsal_clock(app, speed)
     print(f"runofshow: serving on http://{host}:{port}/ ({async_mode})", flush=True)
     run(app, host, port)
 
