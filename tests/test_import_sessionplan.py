@@ -600,7 +600,7 @@ def test_unknown_time_zone_and_format(tmp_path):
     assert str(problem_from(REFERENCE, timezone="Mars/Olympus")).endswith("unknown time zone 'Mars/Olympus'")
     assert "unknown format 'pdf'" in str(problem_from(REFERENCE, format="pdf"))
     path = write(tmp_path, "letter.txt", "Dear all,\n\nsee you.\n")
-    assert str(problem_from(path)).startswith(f"{path}: not an agenda format")
+    assert str(problem_from(path)).startswith(f"{path}: not a known agenda format")
 
 
 # ------------------------------------- the importer's own use of annotations (annotator faked here)
@@ -652,7 +652,39 @@ def test_teams_room_for_teams_breakouts_and_digital_duties(faked):
     rooms = {b.title: b.rooms for b in faked.all_blocks()}
     assert rooms["Hvor er gullet i bærekraftsarbeidet?"] == ("plenary", "teams")
     assert rooms["Målkonflikter"] == ("plenary", "teams")
-    assert [title for title, r in rooms.items() if "teams" in r] == ["Målkonflikter", "Hvor er gullet i bærekraftsarbeidet?"]
+    assert rooms["Åpning og velkommen"] == ("plenary",)  # streamed, but no Teams group of its own
+
+
+def test_blocks_that_mention_teams_or_digital_participants_use_the_teams_room(reference):
+    assert [b.title for b in reference.all_blocks() if "teams" in b.rooms] == [
+        "Målkonflikter",  # "den digitale gruppen"
+        "Forankring av bærekraft i plansystemet",  # "de som deltar digitalt"
+        "Hvor er gullet i bærekraftsarbeidet?",  # "Teams: Breakout rooms"
+        "Deling i plenum fra gruppediskusjonene",  # "innspill fra Teams"
+    ]
+    assert all(b.rooms[0] == "plenary" for b in reference.all_blocks())
+
+
+def test_teams_breakout_found_by_the_annotator_alone_puts_the_block_in_teams(monkeypatch):
+    from runofshow.agenda import Breakout
+    from runofshow.annotate import Annotations
+    from runofshow.importers import sessionplan
+
+    def breakouts(description, notes, *, title="", facilitators=()):
+        return Annotations(breakout=Breakout(teams_rooms=True)) if "grupper" in description else Annotations()
+
+    monkeypatch.setattr(sessionplan, "annotate", breakouts)
+    text = "# Dag 2024-05-06\n\nKL.\tLENGDE\tTITTEL\tBESKRIVELSE\n09:00\t1t\tEn\tVi deler oss i grupper.\n10:00\t1t\tTo\t\n"
+    event = parse_sessionplan(text)
+    assert [b.rooms for b in event.all_blocks()] == [("plenary", "teams"), ("plenary",)]
+    assert [(r.id, r.kind) for r in event.rooms] == [("plenary", RoomKind.PLENARY), ("teams", RoomKind.REMOTE)]
+
+
+def test_no_teams_room_when_no_block_uses_it():
+    text = "# Dag 2024-05-06\n\nKL.\tLENGDE\tTITTEL\tBESKRIVELSE\n09:00\t1t\tEn\tVi jobber i teams på tre.\n"
+    event = parse_sessionplan(text)
+    assert [r.id for r in event.rooms] == ["plenary"]
+    assert event.all_blocks()[0].rooms == ("plenary",)
 
 
 def test_meals_start_hard_and_breaks_meals_advance_by_themselves(faked):

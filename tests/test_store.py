@@ -383,6 +383,47 @@ def test_replace_agenda_with_no_stages_retires_them_all(counter_store: Store) ->
     assert counter_store.load_agenda() == {"title": "empty"}
 
 
+
+def test_the_rev_key_of_a_stored_state_always_matches_its_row(store: Store) -> None:
+    stale = {"status": "running", "rev": 41}
+    store.replace_agenda(AGENDA, {"main": stale}, actor="organiser", at=T0)
+    assert store.load_state("main") == StoredState("main", 0, {"status": "running", "rev": 0})
+    assert stale["rev"] == 41, "the caller's dict must not be changed"
+    assert store.compare_and_set("main", 0, 1, stale, actor="host", at=T0, command="next", args={})
+    assert store.load_state("main") == StoredState("main", 1, {"status": "running", "rev": 1})
+    store.replace_agenda(AGENDA, {"main": stale}, actor="organiser", at=T0)
+    assert store.load_state("main") == StoredState("main", 2, {"status": "running", "rev": 2})
+
+
+def test_concurrent_imports_take_turns(store_url: str, store: Store) -> None:
+    store.replace_agenda(AGENDA, {"main": {"counter": 0}}, actor="organiser", at=T0)
+    importers = 4
+    barrier = threading.Barrier(importers)
+    errors: list[BaseException] = []
+
+    def import_agenda(name: str) -> None:
+        opened = Store(store_url)  # one store per importer, as if each were its own server
+        try:
+            barrier.wait(timeout=30)
+            opened.replace_agenda(AGENDA, {"main": {"by": name}, "new": {"by": name}}, actor=name, at=T0)
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            opened.close()
+
+    threads = [threading.Thread(target=import_agenda, args=(f"importer{n}",)) for n in range(importers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    states = store.load_states()
+    assert (states["main"].rev, states["new"].rev) == (importers, importers - 1)
+    imports = [entry for entry in store.journal() if entry.stage_id is None][1:]
+    assert sorted(entry.args["stages"]["main"] for entry in imports) == list(range(1, importers + 1))
+    assert sorted(entry.args["stages"]["new"] for entry in imports) == list(range(importers))
+    assert states["main"].state["by"] == imports[-1].actor
+
 # ---- journal ----------------------------------------------------------------------------------
 
 

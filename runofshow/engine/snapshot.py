@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from runofshow.agenda import AdvanceRule, Stage, StartRule, StreamPlan
+from runofshow.agenda import AdvanceRule, Block, Stage, StartRule, StreamPlan
 from runofshow.engine.commands import require_aware
 from runofshow.engine.crew import DutyDue, ReminderDue, blocks_due_soon, duties_due, reminders_due
 from runofshow.engine.projections import ProjectionRow, project
@@ -21,17 +21,18 @@ class CurrentBlock:
     block_id: str
     title: str
     actual_start: datetime
-    planned_duration: timedelta
-    added: timedelta
     time_up: datetime
-    projected_end: datetime
     elapsed: timedelta
     remaining: timedelta
     overtime: timedelta
     level: Level
-    warning_at: datetime
-    danger_at: datetime
+    warning_before: timedelta
+    danger_before: timedelta
     paused: bool
+    paused_at: datetime | None
+    planned_duration: timedelta
+    added: timedelta
+    projected_end: datetime
     advance: AdvanceRule
     start_rule: StartRule
 
@@ -42,8 +43,8 @@ class NextBlock:
 
     block_id: str
     title: str
-    planned_start: datetime
     projected_start: datetime
+    planned_start: datetime
     start_rule: StartRule
     at_risk: bool
 
@@ -57,18 +58,19 @@ class Snapshot:
     status: Status
     now: datetime
     current: CurrentBlock | None
-    level: Level
-    delay: timedelta
     next: NextBlock | None
+    delay: timedelta
     projections: tuple[ProjectionRow, ...]
-    stream_plan: StreamPlan
-    stream_next: StreamTransition | None
-    stream_on: bool | None
-    stream_mismatch: bool
-    duties: tuple[DutyDue, ...]
-    reminders: tuple[ReminderDue, ...]
+    next_stream_transition: StreamTransition | None
+    duties_due: tuple[DutyDue, ...]
+    reminders_due: tuple[ReminderDue, ...]
     message: str
     blackout: bool
+    stream_on: bool | None
+    stream_mismatch: bool
+    stream_plan: StreamPlan
+    paused: bool
+    level: Level
 
 
 def snapshot(stage: Stage, state: StageState, now: datetime) -> Snapshot:
@@ -79,35 +81,15 @@ def snapshot(stage: Stage, state: StageState, now: datetime) -> Snapshot:
     stream_plan = StreamPlan.OFF
     delay = timedelta(0)
     if projection.current_index is not None:
-        block = stage.blocks[projection.current_index]
         row = projection.rows[projection.current_index]
-        time_up = time_up_at(block, state, now)
-        assert row.projected_end is not None and row.delay is not None
-        current = CurrentBlock(
-            block_id=block.id,
-            title=block.title,
-            actual_start=row.projected_start or now,
-            planned_duration=block.planned_duration,
-            added=state.added,
-            time_up=time_up,
-            projected_end=row.projected_end,
-            elapsed=elapsed(state, now),
-            remaining=max(time_up - now, timedelta(0)),
-            overtime=max(now - time_up, timedelta(0)),
-            level=level_at(block, time_up, now),
-            warning_at=time_up - warning_before(block),
-            danger_at=time_up - danger_before(block),
-            paused=state.status is Status.PAUSED,
-            advance=block.advance,
-            start_rule=block.start_rule,
-        )
-        stream_plan = block.stream
-        delay = row.delay
+        current = _current(stage.blocks[projection.current_index], state, row, now)
+        stream_plan = stage.blocks[projection.current_index].stream
+        delay = row.delay or timedelta(0)
     next_block: NextBlock | None = None
     if projection.next_index is not None:
         row = projection.rows[projection.next_index]
         assert row.projected_start is not None
-        next_block = NextBlock(row.block_id, row.title, row.planned_start, row.projected_start, row.start_rule, row.at_risk)
+        next_block = NextBlock(row.block_id, row.title, row.projected_start, row.planned_start, row.start_rule, row.at_risk)
         if current is None:
             delay = row.projected_start - row.planned_start
     due_soon = blocks_due_soon(stage.blocks, projection, now)
@@ -117,16 +99,42 @@ def snapshot(stage: Stage, state: StageState, now: datetime) -> Snapshot:
         status=state.status,
         now=now,
         current=current,
-        level=current.level if current is not None else Level.NORMAL,
-        delay=delay,
         next=next_block,
+        delay=delay,
         projections=projection.rows,
-        stream_plan=stream_plan,
-        stream_next=next_transition(stage.blocks, projection, stream_plan),
-        stream_on=state.stream_on,
-        stream_mismatch=is_mismatch(stream_plan, state.stream_on),
-        duties=duties_due(due_soon, state.duty_takers),
-        reminders=reminders_due(due_soon),
+        next_stream_transition=next_transition(stage.blocks, projection, stream_plan),
+        duties_due=duties_due(due_soon, state.duty_takers),
+        reminders_due=reminders_due(due_soon),
         message=state.message,
         blackout=state.blackout,
+        stream_on=state.stream_on,
+        stream_mismatch=is_mismatch(stream_plan, state.stream_on),
+        stream_plan=stream_plan,
+        paused=state.status is Status.PAUSED,
+        level=current.level if current is not None else Level.NORMAL,
+    )
+
+
+def _current(block: Block, state: StageState, row: ProjectionRow, now: datetime) -> CurrentBlock:
+    """The countdown of the running or paused block at `now`."""
+    time_up = time_up_at(block, state, now)
+    assert state.actual_start is not None and row.projected_end is not None
+    return CurrentBlock(
+        block_id=block.id,
+        title=block.title,
+        actual_start=state.actual_start,
+        time_up=time_up,
+        elapsed=elapsed(state, now),
+        remaining=max(time_up - now, timedelta(0)),
+        overtime=max(now - time_up, timedelta(0)),
+        level=level_at(block, time_up, now),
+        warning_before=warning_before(block),
+        danger_before=danger_before(block),
+        paused=state.status is Status.PAUSED,
+        paused_at=state.paused_at,
+        planned_duration=block.planned_duration,
+        added=state.added,
+        projected_end=row.projected_end,
+        advance=block.advance,
+        start_rule=block.start_rule,
     )

@@ -35,7 +35,7 @@ def load_agenda(
     chosen = format or detect_format(text)
     if chosen is None:
         raise ImportProblem(
-            name, None, f"not an agenda format this version can read (known: {', '.join(FORMATS)})", field="format"
+            name, None, f"not a known agenda format (known: {', '.join(FORMATS)})", field="format"
         )
     return parse_sessionplan(text, path=name, timezone=timezone, day=day, venue=venue)
 

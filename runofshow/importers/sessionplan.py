@@ -27,11 +27,12 @@ Decisions the export leaves open:
   the previous start; otherwise it stays on its day and validation reports it as out of order.
 * Each `# ` heading with a date starts a day; blocks under it belong to that day. The `day`
   argument replaces the first date found and moves any later ones by the same number of days.
-* Rooms: a "teams" room (RoomKind.REMOTE) exists when any block's text mentions Teams (capitalised:
-  "work in teams" is not it) or digital participants, or the annotator finds breakouts, a remote speaker or a duty for the
-  digital group. A block is in "teams" as well as "plenary" when it opens Teams breakout rooms
-  or has a duty for the digital group: those are the blocks whose remote group needs its own
-  screen. Streaming is a separate matter (Block.stream).
+* Rooms: every block is in "plenary". A block uses Teams, and is in the "teams" room
+  (RoomKind.REMOTE) as well, when its title, description or notes mention Teams (capitalised:
+  "work in teams" is not it) or the digital participants, or the annotator finds Teams breakout
+  rooms, a remote speaker or a duty for the digital group. The "teams" room exists exactly when
+  some block uses it. Streaming is a separate matter (Block.stream): a streamed block is not in
+  "teams" for that alone.
 * category_label is only a label the export itself gives (a CATEGORY/KATEGORI/TYPE column or
   line); the colour legend is lost in the text export, so it is usually empty.
 * Language ("Plenum" or "Plenary" for the stage and plenary room): the table header's, else the
@@ -70,12 +71,13 @@ MAX_BYTES = 5 * 1024 * 1024
 FORMAT_NAME = "sessionplan"
 
 NEXT_DAY_WINDOW = timedelta(hours=12)
+BLOCK_ROOMS: dict[bool, tuple[str, ...]] = {False: ("plenary",), True: ("plenary", "teams")}
 
 _HEADING = re.compile(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$")
 _SEPARATOR = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _BOLD = re.compile(r"\*\*|__")
-_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?:\s*(?P<half>[AaPp])\.?\s*[Mm]\.?)?$")
 _DURATION = re.compile(
     r"""^(?=\s*\d)
     \s*(?:(?P<hours>\d+(?:[.,]\d+)?)\s*(?:hours?|hrs?|timer?|time|std|h|t)\.?)?
@@ -83,8 +85,12 @@ _DURATION = re.compile(
     \s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_TIME_BAR_LINE = re.compile(r"^(?P<start>\d\S*)\s*(?:[-–]\s*(?P<end>\d\S*)\s*)?\|\s*(?P<length>.*?)\s*$")
-_TIME_ONLY_LINE = re.compile(r"^(?P<start>\d{1,2}[:.]\d{2})(?:\s*[-–]\s*(?P<end>\d{1,2}[:.]\d{2}))?$")
+_AM_PM = r"(?:\s*[AaPp]\.?\s*[Mm]\.?)?"
+_TIME_BAR_LINE = re.compile(
+    rf"^(?P<start>\d[^\s|–-]*{_AM_PM})\s*(?:[-–]\s*(?P<end>\d[^\s|]*{_AM_PM})\s*)?\|\s*(?P<length>.*?)\s*$"
+)
+_TIME_ONLY_LINE = re.compile(rf"^(?P<start>\d{{1,2}}[:.]\d{{2}}{_AM_PM})(?:\s*[-–]\s*(?P<end>\d{{1,2}}[:.]\d{{2}}{_AM_PM}))?$")
+_TIME_ATTEMPT = re.compile(r"^\d{1,2}(?:[:.]\d{0,2})?\s*(?:[-–|].*)?$")  # a time line cut short or mistyped
 _GAP_CELL = re.compile(r"^\s*[↓⬇⇩]\s*(?P<length>.*)$")
 _PAGE_FOOTER = re.compile(r"^\s*(?:(?:side|page|s\.)\s*)?\d+\s*(?:/|av|of)\s*\d+\s*$", re.IGNORECASE)
 _DETAILS_HEADING = re.compile(
@@ -226,12 +232,15 @@ def parse_duration(raw: str, *, path: str = "<text>", line: int | None = None) -
 
 
 def parse_clock(raw: str, *, path: str = "<text>", line: int | None = None) -> time:
-    """`09:00` (or `9.00`) as a time of day."""
+    """`09:00` (or `9.00`, `9:00 AM`, `1:30 pm`) as a time of day."""
     text = raw.strip()
     match = _CLOCK.match(text)
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+    hour = int(match[1]) if match else -1
+    if match and match["half"]:
+        hour = hour % 12 + (12 if match["half"] in "Pp" else 0) if 1 <= hour <= 12 else -1
+    if match is None or not 0 <= hour <= 23 or int(match[2]) > 59:
         raise ImportProblem(path, line, f"time {text!r} is not a time of day (expected HH:MM, e.g. 09:00)", field="time")
-    return time(int(match[1]), int(match[2]))
+    return time(hour, int(match[2]))
 
 
 def find_date(text: str) -> tuple[date, str] | None:
@@ -377,7 +386,7 @@ def looks_like_row(line: str) -> bool:
         return False
     cells = split_cells(line)
     first = cells[0].strip()
-    return len(cells) >= 2 and first[:1].isdigit() and len(first) <= 8
+    return len(cells) >= 2 and first[:1].isdigit() and len(first) <= 10
 
 
 def gap_length(line: str) -> str | None:
@@ -614,6 +623,8 @@ def read_detail(chunk: _Chunk, path: str) -> _Detail:
         if detail.clock is None and not detail.description and not paragraph and is_time_line(text):
             read_time_line(detail, number, text, path)
             continue
+        if detail.clock is None and not detail.description and not paragraph and _TIME_ATTEMPT.match(text):
+            parse_clock(re.split(r"\s*[-–|]", text)[0], path=path, line=number)
         assigned = _ASSIGNED_UPPER.match(clean_title(label)) or _ASSIGNED_COLON.match(text)
         if assigned:
             flush()
@@ -769,6 +780,15 @@ def item_from_detail(detail: _Detail, day: date, previous: _Item | None, path: s
     )
 
 
+def without_truncated_tail(details: list[_Detail]) -> list[_Detail]:
+    """Details without a last heading that has nothing under it: where a truncated file was cut."""
+    if details:
+        last = details[-1]
+        if last.clock is None and not (last.description or last.notes or last.facilitators or last.label):
+            return details[:-1]
+    return details
+
+
 def insert_by_time(items: list[_Item], item: _Item) -> int:
     """Insert item before the first later-starting item; return its index."""
     index = next((i for i, other in enumerate(items) if other.start > item.start), len(items))
@@ -815,18 +835,13 @@ def has_digital_duty(notes: Annotations) -> bool:
     return any(_DIGITAL_DUTY.search(f"{duty.role} {duty.detail} {duty.source}") for duty in notes.duties)
 
 
-def uses_teams_room(notes: Annotations) -> bool:
-    """True when the block opens Teams breakout rooms or needs someone for the digital group."""
-    return bool(notes.breakout and notes.breakout.teams_rooms) or has_digital_duty(notes)
-
-
-def needs_remote_room(item: _Item, notes: Annotations) -> bool:
-    """True when the block involves Teams, breakouts or remote participants."""
+def uses_teams(item: _Item, notes: Annotations) -> bool:
+    """True when the block involves the Teams group: mentioned, breakout rooms, remote speaker, digital duty."""
     text = f"{item.title}\n{item.description}\n{item.notes}"
     return bool(
         _MENTIONS_TEAMS.search(text)
         or _MENTIONS_REMOTE.search(text)
-        or notes.breakout is not None
+        or (notes.breakout is not None and notes.breakout.teams_rooms)
         or has_digital_duty(notes)
         or any(speaker.presence is Presence.REMOTE for speaker in notes.speakers)
     )
@@ -850,7 +865,9 @@ def unique_ids(titles: Iterable[str]) -> list[str]:
     return ids
 
 
-def build_block(item: _Item, block_id: str, previous: _Item | None, notes: Annotations, zone: ZoneInfo) -> Block:
+def build_block(
+    item: _Item, block_id: str, previous: _Item | None, notes: Annotations, zone: ZoneInfo, rooms: tuple[str, ...]
+) -> Block:
     """The finished block: merged data, inferred facts, start and advance rules, rooms."""
     category = category_of(item)
     auto = category in (Category.BREAK, Category.MEAL, Category.MILESTONE)
@@ -874,7 +891,7 @@ def build_block(item: _Item, block_id: str, previous: _Item | None, notes: Annot
         working_groups=notes.working_groups,
         start_rule=StartRule.HARD if starts_fixed(item, previous, category) else StartRule.SOFT,
         advance=AdvanceRule.AUTO if auto else AdvanceRule.MANUAL,
-        rooms=("plenary", "teams") if uses_teams_room(notes) else ("plenary",),
+        rooms=rooms,
         facts=notes.facts,
     )
 
@@ -937,7 +954,7 @@ def parse_sessionplan(
     first_day = days[0] if days else day
     assert first_day is not None
     row_titles = {normalised_title(row.cells["title"]) for row in doc.rows}
-    details = [read_detail(chunk, path) for chunk in block_chunks(doc.chunks, row_titles)]
+    details = without_truncated_tail([read_detail(chunk, path) for chunk in block_chunks(doc.chunks, row_titles)])
     items = merge(items_from_rows(doc.rows, days, first_day, path), details, days, first_day, path)
     if not items:
         line = doc.header_line or len(lines)
@@ -955,13 +972,14 @@ def assemble_event(
         annotate(item.description, item.notes, title=item.title, facilitators=item.facilitators) for item in items
     ]
     ids = unique_ids(item.title for item in items)
+    teams = [uses_teams(item, notes) for item, notes in zip(items, annotations)]
     blocks = tuple(
-        build_block(item, block_id, items[i - 1] if i else None, notes, zone)
-        for i, (item, block_id, notes) in enumerate(zip(items, ids, annotations))
+        build_block(item, block_id, items[i - 1] if i else None, notes, zone, BLOCK_ROOMS[in_teams])
+        for i, (item, block_id, notes, in_teams) in enumerate(zip(items, ids, annotations, teams))
     )
     plenary = "Plenum" if language == "nb" else "Plenary"
     rooms = [Room("plenary", plenary, RoomKind.PLENARY)]
-    if any(needs_remote_room(item, notes) for item, notes in zip(items, annotations)):
+    if any(teams):
         rooms.append(Room("teams", "Teams", RoomKind.REMOTE))
     event = Event(
         title=title,

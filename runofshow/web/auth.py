@@ -163,7 +163,7 @@ def current_identity(store: Store, token: str = "") -> Identity:
 class SignInForm(FlaskForm):
     """Crew sign-in with a role's passphrase."""
 
-    role = SelectField("Role", choices=[(r.value, r.value) for r in CREW_ROLES], validators=[DataRequired()])
+    role = SelectField("Role", choices=[r.value for r in CREW_ROLES], validators=[DataRequired()])
     passphrase = PasswordField("Passphrase", validators=[DataRequired(), Length(max=200)])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -13,6 +14,15 @@ from runofshow.service import Change, NoAgenda, ShowService, UnknownStage
 from runofshow.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The next job of a stage: when it is due (show time and real time) and the revision it was planned against."""
+
+    due: datetime
+    run_at: datetime
+    rev: int
 WATCH_INTERVAL = timedelta(milliseconds=250)
 
 
@@ -30,6 +40,7 @@ class ShowScheduler:
         self.scheduler = BackgroundScheduler(timezone=timezone.utc, job_defaults={"misfire_grace_time": None,
                                                                                   "coalesce": True})
         self.planned_revs: dict[str, int] = {}
+        self.plans: dict[str, Plan] = {}
 
     def start(self) -> None:
         """Start scheduling for every stage, and watch the store for changes made by other processes."""
@@ -71,11 +82,14 @@ class ShowScheduler:
         due = next_due(stage, state, self.service.clock.now())  # type: ignore[arg-type]
         job_id = f"due:{stage_id}"
         if due is None:
+            self.plans.pop(stage_id, None)
             if self.scheduler.get_job(job_id):
                 self.scheduler.remove_job(job_id)
             return
-        self.scheduler.add_job(self.fire, "date", run_date=real_instant(self.service.clock, due),
-                               args=[stage_id, rev], id=job_id, replace_existing=True)
+        plan = Plan(due, real_instant(self.service.clock, due), rev)
+        self.plans[stage_id] = plan
+        self.scheduler.add_job(self.fire, "date", run_date=plan.run_at, args=[stage_id, rev], id=job_id,
+                               replace_existing=True)
 
     def fire(self, stage_id: str, planned_rev: int) -> None:
         """A due job: catch the stage up (nothing happens if the state moved on), then plan again."""

@@ -1,0 +1,56 @@
+"""The scheduler adapter, with its job function called directly on a fake clock (never started in tests)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from runofshow.web import service_of
+from runofshow.web.scheduling import Plan, ShowScheduler
+from tests.conftest import OSLO
+
+
+def planned_job(scheduler: ShowScheduler) -> Plan:
+    """The stage's planned job."""
+    return scheduler.plans["plenary"]
+
+
+def test_plans_the_hard_start_then_the_warning(app, clock) -> None:  # type: ignore[no-untyped-def]
+    service = service_of(app)
+    scheduler = ShowScheduler(service)
+    scheduler.plan("plenary")
+    job = planned_job(scheduler)
+    nine = datetime(2024, 5, 6, 9, 0, tzinfo=OSLO)
+    assert job.run_at == nine
+    stage_id, rev = "plenary", job.rev
+    clock.set(nine + timedelta(milliseconds=40))
+    scheduler.fire(stage_id, rev)
+    state = service.state("plenary")
+    assert state.current == "fylkeskommunenes-samling" and state.rev == rev + 1
+    assert state.actual_start == nine
+    assert planned_job(scheduler).run_at == datetime(2024, 5, 6, 10, 55, tzinfo=OSLO)
+
+
+def test_a_late_or_duplicate_job_does_nothing(app, clock) -> None:  # type: ignore[no-untyped-def]
+    service = service_of(app)
+    scheduler = ShowScheduler(service)
+    scheduler.plan("plenary")
+    stage_id, rev = "plenary", planned_job(scheduler).rev
+    clock.set(datetime(2024, 5, 6, 9, 0, 1, tzinfo=OSLO))
+    scheduler.fire(stage_id, rev)
+    after_first = service.store.load_state("plenary")
+    scheduler.fire(stage_id, rev)
+    assert service.store.load_state("plenary") == after_first
+    autos = [entry for entry in service.store.journal(stage_id="plenary") if entry.command == "auto"]
+    assert len(autos) == 1
+
+
+def test_watch_replans_after_a_change_made_elsewhere(app, clock) -> None:  # type: ignore[no-untyped-def]
+    service = service_of(app)
+    scheduler = ShowScheduler(service)
+    scheduler.plan("plenary")
+    clock.set(datetime(2024, 5, 6, 8, 45, tzinfo=OSLO))
+    other = type(service)(service.store, clock)
+    other.command("plenary", "goto", service.state("plenary").rev, {"block_id": "slutt"}, actor="other")
+    scheduler.watch()
+    job = planned_job(scheduler)
+    assert job.rev == service.store.load_state("plenary").rev
