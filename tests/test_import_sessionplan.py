@@ -527,10 +527,21 @@ def test_utf8_with_byte_order_mark(tmp_path):
 
 
 def test_file_over_five_megabytes(tmp_path):
-    path = write(tmp_path, "huge.txt", reference_text().encode() + b" " * MAX_BYTES)
+    path = write(tmp_path, "huge.txt", reference_text().encode() + b"\n" + b"x" * MAX_BYTES)
     problem = problem_from(path)
-    assert problem.line is None
-    assert str(problem).startswith(f"{path}: the file is 5.0 MB, more than the 5 MB limit")
+    assert problem.line == 229  # the line on which the file passes 5 MB
+    assert str(problem).startswith(f"{path}:229: the file is 5.0 MB, more than the 5 MB limit")
+
+
+def test_five_megabytes_exactly_is_read(tmp_path):
+    text = reference_text() + "\n" + " " * (MAX_BYTES - len(REFERENCE.read_bytes()) - 1)
+    path = write(tmp_path, "big.txt", text)
+    assert path.stat().st_size == MAX_BYTES
+    assert len(load_agenda(path).all_blocks()) == 14
+
+
+def test_a_directory_is_refused(tmp_path):
+    assert str(problem_from(tmp_path)) == f"{tmp_path}: is a directory, not a file"
 
 
 def test_missing_file(tmp_path):

@@ -1,14 +1,14 @@
-"""Applies the rules in `rules.py` to a block's free text, keeping each fact's source sentence."""
+"""Applies the rules in `rules.py` to a block's free text: one pass over its sentences."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 from runofshow.agenda import Breakout, Category, Contact, Duty, Fact, Presence, Reminder, Speaker, StreamPlan
-from runofshow.annotate import rules as R
+from runofshow.annotate import rules
+from runofshow.annotate.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -26,490 +26,576 @@ class Annotations:
     facts: tuple[Fact, ...] = ()
 
 
+# ---------------------------------------------------------------- sentences
+
+_ABBREVIATIONS = frozenset(
+    "dr mr mrs ms prof ca bl.a f.eks e.g i.e nr st kl jf jfr evt inkl vs max maks min approx ref tlf tel mob".split()
+)
+_CANDIDATE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?:[ \t]+)(?=[\"'“(\[]*[A-ZÆØÅÄÖÜÉ])")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
 @dataclass(frozen=True)
 class _Sentence:
-    """A sentence as written (`raw`, a substring of the input) and NFC-normalised (`text`)."""
+    """One sentence: its text (a substring of the input), its paragraph and where it came from."""
 
-    raw: str
     text: str
     paragraph: int
-    whole_line: bool
-    in_notes: bool
+    field: str
 
 
-@dataclass
-class _Found:
-    """Mutable collector used while one block is annotated."""
-
-    facts: list[Fact] = field(default_factory=list)
-
-    def add(self, kind: str, value: str, sentence: _Sentence, rule: str) -> None:
-        """Record one fact, once."""
-        fact = Fact(kind, value, sentence.raw, rule)
-        if fact not in self.facts:
-            self.facts.append(fact)
+def _is_abbreviation(line: str, end: int) -> bool:
+    """True when the full stop at `end` belongs to an abbreviation or an initial ("max.", "K.")."""
+    word = re.search(r"(\S+)\.$", line[: end + 1])
+    if word is None:
+        return False
+    token = word.group(1).lstrip("(\"'")
+    return token.lower() in _ABBREVIATIONS or bool(re.fullmatch(r"[A-ZÆØÅ]", token))
 
 
-# --- sentences ----------------------------------------------------------------------------
+def _split_line(line: str) -> Iterator[str]:
+    """Sentences of one line, stripped."""
+    start = 0
+    for match in _CANDIDATE_END.finditer(line):
+        stop = match.start()
+        if line[stop] == "." and _is_abbreviation(line, stop):
+            continue
+        yield line[start : match.end()].strip()
+        start = match.end()
+    yield line[start:].strip()
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"'»”)]*\s+(?=[\"'«“(]?[A-ZÆØÅÄÖÜÉ0-9])")
+
+def _sentences(text: str, field_name: str, first_paragraph: int = 0) -> list[_Sentence]:
+    """The sentences of a text with their paragraph numbers (counted from `first_paragraph`)."""
+    found: list[_Sentence] = []
+    for number, paragraph in enumerate(_PARAGRAPH_BREAK.split(text), start=first_paragraph):
+        for line in paragraph.splitlines():
+            # The overview table joins paragraphs with two spaces: treat that as a line break.
+            for piece in re.split(r"(?<=[.!?:])[ \t]{2,}", line):
+                found.extend(_Sentence(s, number, field_name) for s in _split_line(piece) if s)
+    return found
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences and lines of free text, stripped, in order."""
-    parts: list[str] = []
-    for line in text.splitlines():
-        parts.extend(_split_line(line))
-    return parts
+    return [sentence.text for sentence in _sentences(text, "")]
 
 
-def _split_line(line: str) -> list[str]:
-    """Split one line at sentence ends, except after known abbreviations such as "max."."""
-    parts: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(line):
-        before = line[start : match.start()].split()
-        last_word = before[-1].lower().rstrip(".") if before else ""
-        if match.group().startswith(".") and last_word in R.ABBREVIATIONS:
-            continue
-        parts.append(line[start : match.end()].strip())
-        start = match.end()
-    parts.append(line[start:].strip())
-    return [part for part in parts if part]
+# ---------------------------------------------------------------- helpers
 
 
-def _paragraphs(text: str) -> list[str]:
-    """Paragraphs separated by blank lines."""
-    return [p for p in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")) if p.strip()]
-
-
-def _sentences(description: str, notes: str) -> list[_Sentence]:
-    """Every sentence of the description, then of the notes, with its paragraph number."""
-    result: list[_Sentence] = []
-    paragraph = 0
-    for in_notes, text in ((False, description), (True, notes)):
-        for para in _paragraphs(text or ""):
-            paragraph += 1
-            for line in para.splitlines():
-                parts = _split_line(line)
-                for part in parts:
-                    normal = unicodedata.normalize("NFC", part)
-                    result.append(_Sentence(part, normal, paragraph, len(parts) == 1, in_notes))
-    return result
-
-
-def _clauses(text: str) -> list[str]:
-    """Parts of a sentence that a negation can govern."""
-    return [c for c in R.CLAUSE_SPLIT.split(text) if c.strip()]
-
-
-def _first(rules: Iterable[R.Rule], text: str) -> tuple[R.Rule, re.Match[str]] | None:
-    """The first rule that matches the text, with its match."""
-    for rule in rules:
-        match = rule.pattern.search(text)
+def _first(rule_set: Sequence[Rule], text: str) -> tuple[Rule, re.Match[str]] | None:
+    """The first rule in `rule_set` that matches `text`, with its match."""
+    for candidate in rule_set:
+        match = candidate.pattern.search(text)
         if match:
-            return rule, match
+            return candidate, match
     return None
-
-
-def _negated(text: str) -> bool:
-    """True when the text holds a negation cue."""
-    return _first(R.NEGATION_CUES, text) is not None
 
 
 def _clause_at(text: str, position: int) -> str:
-    """The clause of the text that contains the character at `position`."""
+    """The clause of `text` (between commas, "men", "but"...) that contains `position`."""
     start = 0
-    for match in R.CLAUSE_SPLIT.finditer(text):
-        if match.start() > position:
-            return text[start : match.start()]
-        start = match.end()
+    for boundary in rules.CLAUSE_BOUNDARY.finditer(text):
+        if boundary.start() > position:
+            return text[start : boundary.start()]
+        if boundary.end() > position:
+            return text[start : boundary.end()]
+        start = boundary.end()
     return text[start:]
 
 
-# --- stream -------------------------------------------------------------------------------
+def _negated(clause: str) -> Rule | None:
+    """The negation cue in a clause, if any."""
+    hit = _first(rules.NEGATION_CUES, clause)
+    return hit[0] if hit else None
 
 
-def _stream_of(sentence: _Sentence) -> tuple[StreamPlan, str] | None:
-    """The stream plan a sentence states, with the rule id that decided it."""
-    hit = _first(R.STREAM_RULES, sentence.text)
-    if hit is None:
-        return None
-    rule, match = hit
-    condition = _first(R.CONDITION_CUES, sentence.text)
-    if condition is not None:
-        return StreamPlan.ON_REQUEST, f"{rule.id}+{condition[0].id}"
-    negation = _first(R.NEGATION_CUES, _clause_at(sentence.text, match.start()))
-    if negation is not None:
-        return StreamPlan.OFF, f"{rule.id}+{negation[0].id}"
-    return StreamPlan(rule.value), rule.id
+def _is_question(sentence: str) -> bool:
+    """True for a question: a plan stated as a question is not a plan."""
+    return sentence.rstrip().endswith("?")
 
 
-def _stream(sentences: Sequence[_Sentence], found: _Found) -> tuple[StreamPlan, str]:
-    """The block's stream plan: the first statement in the notes, else in the description."""
-    decided: dict[bool, tuple[StreamPlan, str]] = {}
-    for sentence in sentences:
-        result = _stream_of(sentence)
-        if result is None:
-            continue
-        plan, rule_id = result
-        found.add("stream", plan.value, sentence, rule_id)
-        decided.setdefault(sentence.in_notes, (plan, sentence.raw))
-    return decided.get(True) or decided.get(False) or (StreamPlan.UNSPECIFIED, "")
+def _tidy(text: str) -> str:
+    """Text without surrounding spaces and trailing full stops or commas."""
+    return text.strip().rstrip(".,;:!").strip()
 
 
-# --- breakouts ----------------------------------------------------------------------------
-
-
-def _group_size(text: str) -> tuple[R.Rule, re.Match[str], int, int] | None:
-    """The first group-size statement in the text: rule, match, min and max."""
-    hit = _first(R.GROUP_SIZE_RULES, text)
-    if hit is None:
-        return None
-    rule, match = hit
-    if rule.value:
-        size = int(rule.value)
-        return rule, match, size, size
-    low = int(match.group(1))
-    high = int(match.group(2)) if match.lastindex and match.lastindex >= 2 and match.group(2) else low
-    return rule, match, min(low, high), max(low, high)
-
-
-def _group_constraints(text: str, after: int) -> list[str]:
-    """Constraints in parentheses after a group size, e.g. "max. 2 fra hver kommune"."""
-    return [
-        inner.strip()
-        for inner in re.findall(r"\(([^()]{3,200})\)", text[after:])
-        if R.GROUP_CONSTRAINT.search(inner)
-    ]
-
-
-def _breakout(sentences: Sequence[_Sentence], found: _Found) -> Breakout | None:
-    """Teams breakout rooms and physical groups, or None when the text mentions neither."""
-    teams = physical = False
-    low: int | None = None
-    high: int | None = None
-    constraints: list[str] = []
-    sources: list[str] = []
-    for sentence in sentences:
-        text, used = sentence.text, False
-        hit = _first(R.TEAMS_ROOM_RULES, text)
-        if hit and not _negated(_clause_at(text, hit[1].start())):
-            teams = used = True
-            found.add("breakout.teams_rooms", "true", sentence, hit[0].id)
-        size = _group_size(text)
-        if size and not _negated(_clause_at(text, size[1].start())):
-            rule, match, size_min, size_max = size
-            physical = used = True
-            if low is None:
-                low, high = size_min, size_max
-            found.add("breakout.group_size", f"{size_min}-{size_max}", sentence, rule.id)
-            for constraint in _group_constraints(text, match.start()):
-                constraints.append(constraint)
-                found.add("breakout.group_rule", constraint, sentence, f"{rule.id}.constraint")
-        elif R.GROUP_WORD.search(text) and R.GROUP_CONSTRAINT.search(text) and re.search(r"\d", text) and not size:
-            constraint = text.strip().rstrip(".")
-            constraints.append(constraint)
-            used = True
-            found.add("breakout.group_rule", constraint, sentence, "groups.any.constraint")
-        physical_hit = _first(R.PHYSICAL_GROUP_RULES, text)
-        if physical_hit and _physical(text):
-            physical = used = True
-            found.add("breakout.physical_groups", "true", sentence, physical_hit[0].id)
-        if used and sentence.raw not in sources:
-            sources.append(sentence.raw)
-    if not sources:
-        return None
-    return Breakout(teams, physical, low, high, tuple(dict.fromkeys(constraints)), tuple(sources))
-
-
-def _physical(text: str) -> bool:
-    """False when a group mention is only about the remote side."""
-    return bool(R.PHYSICAL_CONTEXT.search(text)) or not R.REMOTE_CONTEXT.search(text)
-
-
-# --- duties -------------------------------------------------------------------------------
-
-
-def _role_of(what: str) -> str | None:
-    """The role id that a job description names, if any."""
-    for role, patterns in R.ROLE_RULES:
-        if all(p.search(what) for p in patterns):
-            return role
-    return None
-
-
-def _open_duty(sentence: _Sentence) -> tuple[Duty, str] | None:
-    """A job nobody has taken yet ("Trenger en leder for ..."), with its rule id."""
-    text = sentence.text
-    if text.rstrip().endswith("?"):
-        return None
-    hit = _first(R.OPEN_DUTY_RULES, text)
-    if hit is None or _negated(_clause_at(text, hit[1].start())):
-        return None
-    rule, match = hit
-    what = match.group("what").strip().rstrip(".!")
-    role = _role_of(what)
-    if role is None:
-        return None
-    inner = re.search(r"\(([^()]+)\)", what)
-    detail = inner.group(1).strip() if inner else what
-    return Duty(role, None, sentence.raw, detail=detail), rule.id
-
-
-def _names(listed: str) -> list[str]:
-    """Names from "A, B og C"."""
-    return [name.strip() for name in R.NAME_SPLIT.split(listed) if _is_name(name.strip())]
-
-
-def _assigned_duties(sentence: _Sentence) -> list[tuple[Duty, str]]:
-    """Jobs given to named people in this sentence, with rule ids."""
-    result: list[tuple[Duty, str]] = []
-    for rule in R.ASSIGNED_DUTY_RULES:
-        for match in rule.pattern.finditer(sentence.text):
-            name = _trim_name(match.group("name"))
-            if name and not _negated(_clause_at(sentence.text, match.start())):
-                result.append((Duty(rule.value, name, sentence.raw), rule.id))
-    for rule in R.LISTED_DUTY_RULES:
-        match = rule.pattern.search(sentence.text)
-        if match:
-            result.extend((Duty(rule.value, name, sentence.raw), rule.id) for name in _names(match.group("names")))
-    return result
-
-
-def _per_group_duties(sentence: _Sentence) -> list[tuple[Duty, str]]:
-    """Jobs each group fills itself ("velger selv en leder og en som skal notere")."""
-    hit = _first(R.PER_GROUP_TRIGGERS, sentence.text)
-    if hit is None:
-        return []
-    rule, match = hit
-    rest = sentence.text[match.end() :]
-    return [
-        (Duty(role, None, sentence.raw, per_group=True), f"{rule.id}.{role}")
-        for role, pattern in R.PER_GROUP_ROLES
-        if pattern.search(rest)
-    ]
-
-
-def _duties(sentences: Sequence[_Sentence], found: _Found) -> tuple[Duty, ...]:
-    """Every duty the text states, open, assigned or per group."""
-    duties: list[Duty] = []
-    for sentence in sentences:
-        candidates = _assigned_duties(sentence) + _per_group_duties(sentence)
-        open_duty = _open_duty(sentence)
-        if open_duty is not None:
-            candidates.append(open_duty)
-        for duty, rule_id in candidates:
-            key = (duty.role, duty.assignee, duty.per_group)
-            if any((d.role, d.assignee, d.per_group) == key for d in duties):
-                continue
-            duties.append(duty)
-            who = duty.assignee or ("each group" if duty.per_group else "open")
-            found.add("duty", f"{duty.role}: {who}", sentence, rule_id)
-    return tuple(duties)
-
-
-# --- reminders ----------------------------------------------------------------------------
-
-
-def _reminders(sentences: Sequence[_Sentence], found: _Found) -> tuple[Reminder, ...]:
-    """Sentences that tell the crew to remember something."""
-    reminders: list[Reminder] = []
-    for sentence in sentences:
-        hit = _first(R.REMINDER_RULES, sentence.text)
-        if hit is None:
-            continue
-        reminders.append(Reminder(sentence.text.strip(), sentence.raw))
-        found.add("reminder", sentence.text.strip(), sentence, hit[0].id)
-    return tuple(reminders)
-
-
-# --- people -------------------------------------------------------------------------------
-
-_NAME_ONLY = re.compile(rf"^(?P<name>{R.NAME})$")
-_NAME_AFFILIATION = re.compile(rf"^(?P<name>{R.NAME})\s*(?:,\s*|\(\s*)(?P<aff>[^,.;:()]{{2,80}}?)\s*\)?\s*[.]?$")
-_NAME_LEAD = re.compile(rf"^(?P<name>{R.NAME})(?:\s*,\s*(?P<aff>[^,.;:()]{{2,80}}?)\s*,)?\s+(?P<rest>.+)$")
-_NAME_FROM = re.compile(rf"^(?P<name>{R.NAME})\s+(?i:fra|from)\s+(?P<aff>{R.NAME_WORD}(?:\s+[\w\-]+){{0,3}}?)\s+(?P<rest>.+)$")
-
-
-def _is_name(candidate: str, title: str = "") -> bool:
-    """True when the capitalised words look like a person's name, not a keyword."""
-    words = candidate.split()
-    if not 1 <= len(words) <= 4 or candidate.strip().lower() == title.strip().lower():
+def _looks_like_name(candidate: str, known: frozenset[str]) -> bool:
+    """True when a capitalised phrase is plausibly a person (not a keyword, group or organisation)."""
+    candidate = _tidy(candidate)
+    if candidate in known:
+        return True
+    if not re.fullmatch(rules.NAME, candidate):
         return False
-    if any(w.lower().strip(".,") in R.NOT_NAME_WORDS for w in words):
+    words = [w for w in candidate.split() if not re.fullmatch(rules.PARTICLE, w)]
+    lowered = [w.lower().rstrip(".") for w in words]
+    stop = rules.NOT_NAMES | rules.ORGANISATION_WORDS | rules.PRESENCE_FILLER
+    if any(w in stop for w in lowered):
         return False
-    keyword_rules = (*R.STREAM_RULES, *R.WORKING_GROUP_RULES, *R.TEAMS_ROOM_RULES, *R.PHYSICAL_GROUP_RULES)
-    return _first(keyword_rules, candidate) is None and not R.CATEGORY_RULES_MATCH(candidate)
+    if any(w.endswith(rules.NOT_NAME_SUFFIXES) for w in lowered if len(w) > 4):
+        return False
+    return not all(len(w) <= 2 for w in lowered)
 
 
-def _trim_name(candidate: str) -> str:
-    """The name without leading keyword words ("Husk Andreas" is not a name, "Andreas" is)."""
-    words = candidate.split()
-    while words and words[0].lower() in R.NOT_NAME_WORDS:
-        words.pop(0)
-    name = " ".join(words)
-    return name if name and _is_name(name) else ""
+def _split_names(names: str, known: frozenset[str]) -> list[str]:
+    """The people in "Anette og Mona" / "Anette Bærheim, Mona Nilsen and Per"."""
+    return [_tidy(n) for n in rules.NAME_SEPARATORS.split(names) if n.strip() and _looks_like_name(n, known)]
 
 
-def _presence_in(text: str) -> tuple[Presence, str] | None:
-    """The presence a text states, unless negated, with the rule id."""
-    hit = _first(R.PRESENCE_RULES, text)
-    if hit is None or _negated(_clause_at(text, hit[1].start())):
-        return None
-    return Presence(hit[0].value), hit[0].id
-
-
-def _person_in(sentence: _Sentence, title: str) -> tuple[str, str, str] | None:
-    """A person the sentence introduces: name, affiliation and the rule id."""
-    text = sentence.text.strip()
-    if sentence.whole_line and (m := _NAME_ONLY.match(text.rstrip())) and _is_name(m["name"], title):
-        if len(m["name"].split()) > 1 or not text.endswith("."):
-            return m["name"], "", "person.name_only"
-    if (m := _NAME_AFFILIATION.match(text)) and _is_name(m["name"], title):
-        aff = m["aff"].strip()
-        if _presence_in(aff):
-            return m["name"], "", "person.name_presence"
-        if len(m["name"].split()) > 1 or aff[:1].isupper():
-            return m["name"], aff if aff[:1].isupper() else "", "person.name_affiliation"
-    if (m := _NAME_FROM.match(text)) and _is_name(m["name"], title) and R.SPEAKER_VERBS.match(m["rest"]):
-        return m["name"], m["aff"], "person.name_from_verb"
-    if (m := _NAME_LEAD.match(text)) and _is_name(m["name"], title):
-        rest = m["rest"]
-        if R.SPEAKER_VERBS.match(rest) or (_presence_in(rest) and _first(R.PRESENCE_RULES, rest)[1].start() == 0):  # type: ignore[index]
-            aff = (m["aff"] or "").strip()
-            return m["name"], aff if aff[:1].isupper() else "", "person.name_verb"
-    return None
+# ---------------------------------------------------------------- the collector
 
 
 @dataclass
-class _Person:
-    """A speaker being collected."""
+class _Collector:
+    """Mutable state while reading one block's sentences; `result()` freezes it."""
 
-    name: str
-    presence: Presence = Presence.UNKNOWN
-    affiliation: str = ""
+    known_names: frozenset[str]
+    stream: StreamPlan = StreamPlan.UNSPECIFIED
+    stream_source: str = ""
+    teams_rooms: bool = False
+    physical_groups: bool = False
+    group_size: tuple[int | None, int | None] = (None, None)
+    group_rules: list[str] = field(default_factory=list)
+    breakout_sources: list[str] = field(default_factory=list)
+    duties: list[Duty] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
+    speakers: dict[str, Speaker] = field(default_factory=dict)
+    working_groups: list[str] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    # The last person mentioned, and in which paragraph, for "Kommer fysisk." on its own.
+    last_person: tuple[str, int] | None = None
+
+    def fact(self, kind: str, value: str, source: str, rule_id: str) -> None:
+        """Record one inferred fact (once)."""
+        item = Fact(kind, value, source, rule_id)
+        if item not in self.facts:
+            self.facts.append(item)
+
+    def breakout_source(self, source: str) -> None:
+        """Remember a sentence that says something about breakouts."""
+        if source not in self.breakout_sources:
+            self.breakout_sources.append(source)
+
+    def add_duty(self, duty: Duty, rule_id: str) -> None:
+        """Add a duty unless the same role and assignee are already there."""
+        if any((d.role, d.assignee, d.per_group) == (duty.role, duty.assignee, duty.per_group) for d in self.duties):
+            return
+        self.duties.append(duty)
+        who = "per group" if duty.per_group else (duty.assignee or "open")
+        self.fact("duty", f"{duty.role}: {who}", duty.source, rule_id)
+
+    def add_speaker(self, name: str, presence: Presence, affiliation: str, source: str, rule_id: str) -> None:
+        """Add a speaker, or fill in presence and affiliation of one already known."""
+        old = self.speakers.get(name)
+        if old is None:
+            self.speakers[name] = Speaker(name, presence, affiliation)
+            self.fact("speaker", name, source, rule_id)
+        else:
+            self.speakers[name] = replace(
+                old,
+                presence=presence if presence is not Presence.UNKNOWN else old.presence,
+                affiliation=old.affiliation or affiliation,
+            )
+        if presence is not Presence.UNKNOWN:
+            self.fact("presence", f"{name}: {presence.value}", source, rule_id)
+        if affiliation:
+            self.fact("affiliation", f"{name}: {affiliation}", source, rule_id)
+
+    def result(self) -> Annotations:
+        """The frozen annotations."""
+        breakout = None
+        if self.teams_rooms or self.physical_groups or self.group_rules:
+            breakout = Breakout(
+                teams_rooms=self.teams_rooms,
+                physical_groups=self.physical_groups,
+                group_size_min=self.group_size[0],
+                group_size_max=self.group_size[1],
+                rules=tuple(self.group_rules),
+                sources=tuple(self.breakout_sources),
+            )
+        return Annotations(
+            stream=self.stream,
+            stream_source=self.stream_source,
+            breakout=breakout,
+            duties=tuple(self.duties),
+            reminders=tuple(self.reminders),
+            speakers=tuple(self.speakers.values()),
+            working_groups=tuple(self.working_groups),
+            contacts=tuple(self.contacts),
+            facts=tuple(self.facts),
+        )
 
 
-def _speakers(sentences: Sequence[_Sentence], title: str, found: _Found) -> tuple[Speaker, ...]:
-    """People introduced in the text, with presence and affiliation where stated."""
-    people: list[_Person] = []
-    current: _Person | None = None
-    paragraph = -1
-    for sentence in sentences:
-        if sentence.paragraph != paragraph:
-            current, paragraph = None, sentence.paragraph
-        person = _person_in(sentence, title)
-        if person is not None:
-            name, aff, rule_id = person
-            current = _merge_person(people, _Person(name, Presence.UNKNOWN, aff))
-            found.add("speaker", name, sentence, rule_id)
-            if aff:
-                found.add("affiliation", f"{name}: {aff}", sentence, rule_id)
-        presence = _presence_in(sentence.text)
-        if presence is not None and current is not None and current.presence is Presence.UNKNOWN:
-            current.presence = presence[0]
-            found.add("presence", f"{current.name}: {presence[0].value}", sentence, presence[1])
-    return tuple(Speaker(p.name, p.presence, p.affiliation) for p in people)
+# ---------------------------------------------------------------- stream
 
 
-def _same_person(short: str, long: str) -> bool:
-    """True when `short` is the start of `long` word by word ("Andreas" / "Andreas Stangenes")."""
-    a, b = short.lower().split(), long.lower().split()
-    return len(a) <= len(b) and b[: len(a)] == a
+def _stream_in(sentence: str, following: str | None) -> tuple[StreamPlan, str, str] | None:
+    """The stream plan one sentence states, the text it rests on and the rule ids, or None."""
+    hit = _first(rules.STREAM_RULES, sentence)
+    if hit is None or _is_question(sentence):
+        return None
+    found, match = hit
+    value = StreamPlan(found.value)
+    rule_id = found.id
+    source = sentence
+    condition = _first(rules.CONDITION_CUES, sentence)
+    if value is StreamPlan.LIVE and (negation := _negated(_clause_at(sentence, match.start()))):
+        value, rule_id = StreamPlan.OFF, f"{rule_id}+{negation.id}"
+    # "Not streamed by default. Can be arranged on request." states the condition in a second sentence.
+    if condition is None and value is StreamPlan.OFF and following and len(following.split()) <= 8:
+        next_condition = _first(rules.CONDITION_CUES, following)
+        if next_condition and _first(rules.STREAM_RULES, following) is None:
+            condition, source = next_condition, f"{sentence} {following}"
+    if condition is not None:
+        value, rule_id = StreamPlan.ON_REQUEST, f"{rule_id}+{condition[0].id}"
+    return value, source, rule_id
 
 
-def _merge_person(people: list[_Person], new: _Person) -> _Person:
-    """Add a person or merge them into one already known, keeping the longest name."""
-    for known in people:
-        if _same_person(new.name, known.name) or _same_person(known.name, new.name):
-            if len(new.name) > len(known.name):
-                known.name = new.name
-            known.affiliation = known.affiliation or new.affiliation
-            return known
-    people.append(new)
-    return new
+# ---------------------------------------------------------------- breakouts and groups
 
 
-# --- working groups and contacts ----------------------------------------------------------
+def _number(word: str | None) -> int | None:
+    """An integer from digits or a number word."""
+    if word is None:
+        return None
+    return int(word) if word.isdigit() else rules.NUMBER_WORDS.get(word.lower())
 
 
-def _working_groups(sentences: Sequence[_Sentence], found: _Found) -> tuple[str, ...]:
-    """Working groups by number, normalised, unique, in order of appearance."""
-    groups: list[str] = []
-    for sentence in sentences:
-        hits = [(m.start(), rule, m) for rule in R.WORKING_GROUP_RULES for m in rule.pattern.finditer(sentence.text)]
-        for _, rule, match in sorted(hits, key=lambda hit: hit[0]):
-            name = rule.value.format(int(match.group(1)))
-            if name not in groups:
-                groups.append(name)
-            found.add("working_group", name, sentence, rule.id)
-    return tuple(groups)
+def _groups(collector: _Collector, sentence: str) -> None:
+    """Teams breakout rooms, physical groups, their size and their rules."""
+    room = _first(rules.TEAMS_ROOM_RULES, sentence)
+    if room and not _negated(_clause_at(sentence, room[1].start())):
+        collector.teams_rooms = True
+        collector.breakout_source(sentence)
+        collector.fact("breakout", "teams_rooms", sentence, room[0].id)
+    size = _first(rules.GROUP_SIZE_RULES, sentence)
+    forming = _first(rules.GROUP_FORMING_RULES, sentence)
+    if size and collector.group_size == (None, None):
+        low, high = _number(size[1].group("min")), _number(size[1].group("max"))
+        upto = "upto" in size[1].groupdict() and size[1].group("upto")
+        collector.group_size = (None, low) if upto else (low, high if high is not None else low)
+        shown = "-".join(str(n) for n in collector.group_size if n is not None)
+        collector.fact("breakout", f"groups of {shown}", sentence, size[0].id)
+    formed = size or forming
+    if formed:
+        if not collector.physical_groups:
+            collector.physical_groups = True
+            collector.fact("breakout", "physical_groups", sentence, formed[0].id)
+        collector.breakout_source(sentence)
+    if rules.GROUP_WORD.search(sentence):
+        _group_rules(collector, sentence)
 
 
-def _contacts(sentences: Sequence[_Sentence], found: _Found) -> tuple[Contact, ...]:
-    """E-mail addresses and phone numbers (private to the crew)."""
-    contacts: list[Contact] = []
-    for sentence in sentences:
-        text = R.URL.sub(lambda m: " " * len(m.group()), sentence.text)
-        for match in R.EMAIL.finditer(text):
-            _add_contact(contacts, Contact("email", match.group().rstrip("."), sentence.raw), sentence, found, "contact.email")
-        for rule in R.PHONE_RULES:
-            for match in rule.pattern.finditer(text):
-                number = match.group().strip()
-                if 8 <= sum(c.isdigit() for c in number) <= 15:
-                    _add_contact(contacts, Contact("phone", number, sentence.raw), sentence, found, rule.id)
-                    text = text.replace(match.group(), " " * len(match.group()))
-    return tuple(contacts)
+def _group_rules(collector: _Collector, sentence: str) -> None:
+    """Rules for composing groups: a bracketed limit, or a limit clause in the sentence."""
+    found: list[str] = []
+    for bracket in re.findall(r"\(([^()]+)\)", sentence):
+        if rules.GROUP_LIMIT.pattern.search(bracket):
+            found.append(_tidy(bracket))
+    if not found:
+        found = [_tidy(m.group(0)) for m in rules.GROUP_LIMIT.pattern.finditer(sentence)]
+    for text in found:
+        if text and text not in collector.group_rules:
+            collector.group_rules.append(text)
+            collector.breakout_source(sentence)
+            collector.fact("group_rule", text, sentence, rules.GROUP_LIMIT.id)
 
 
-def _add_contact(contacts: list[Contact], contact: Contact, sentence: _Sentence, found: _Found, rule_id: str) -> None:
-    """Add a contact once."""
-    if any(c.kind == contact.kind and c.value == contact.value for c in contacts):
+# ---------------------------------------------------------------- duties
+
+
+def _role_of(phrase: str) -> Rule | None:
+    """The role a phrase names ("leder for den digitale gruppen" -> digital_group_lead)."""
+    hit = _first(rules.ROLES, phrase)
+    return hit[0] if hit else None
+
+
+def _open_duty(collector: _Collector, sentence: str) -> None:
+    """"Trenger en leder for ...", "We need someone to ...": a duty nobody has taken yet."""
+    hit = _first(rules.OPEN_DUTY_RULES, sentence)
+    if hit is None:
         return
-    contacts.append(contact)
-    found.add(f"contact.{contact.kind}", contact.value, sentence, rule_id)
+    found, match = hit
+    if _negated(_clause_at(sentence, match.start())) and not found.id.endswith(".who"):
+        return
+    phrase = _tidy(match.group("phrase").rstrip("?"))
+    someone = bool(match.groupdict().get("who")) or found.id.endswith(".who")
+    head = " ".join(phrase.split()[: rules.ROLE_HEAD_WORDS])
+    if _role_of(head) is None and not someone:
+        return
+    role = _role_of(phrase)
+    role_id = role.value if role else rules.HELPER_ROLE
+    collector.add_duty(Duty(role_id, None, sentence, detail=phrase), found.id)
 
 
-# --- public -------------------------------------------------------------------------------
+def _assigned_duties(collector: _Collector, sentence: str) -> None:
+    """"Andreas noterer ned innspillene", "Fasiliteres av Anette og Mona": duties with a name."""
+    for found in rules.ASSIGNED_DUTY_RULES:
+        match = found.pattern.search(sentence)
+        if match is None:
+            continue
+        for name in _split_names(match.group("names"), collector.known_names):
+            collector.add_duty(Duty(found.value, name, sentence), found.id)
+    field_match = rules.DUTY_FIELD.pattern.search(sentence)
+    if field_match is None:
+        return
+    role = _role_of(field_match.group("key"))
+    role_id = role.value if role else "facilitator"
+    value = _tidy(field_match.group("names"))
+    if value.lower() in rules.UNASSIGNED:
+        collector.add_duty(Duty(role_id, None, sentence, detail=_tidy(field_match.group("key"))), rules.DUTY_FIELD.id)
+        return
+    for name in _split_names(value, collector.known_names):
+        collector.add_duty(Duty(role_id, name, sentence), rules.DUTY_FIELD.id)
+
+
+def _per_group_duties(collector: _Collector, sentence: str) -> None:
+    """"Gruppene velger selv en leder og en som skal notere": duties each group fills itself."""
+    hit = _first(rules.PER_GROUP_RULES, sentence)
+    if hit is None:
+        return
+    tail = sentence[hit[1].start() :]
+    roles = sorted(
+        (match.start(), found.value) for found in rules.PER_GROUP_ROLES if (match := found.pattern.search(tail))
+    )
+    for _, role_id in roles:
+        collector.add_duty(Duty(role_id, None, sentence, per_group=True), hit[0].id)
+
+
+# ---------------------------------------------------------------- reminders and working groups
+
+
+def _reminder(collector: _Collector, sentence: str) -> None:
+    """"Husk også innspill fra Teams", "Don't forget ...": something to remember."""
+    hit = _first(rules.REMINDER_RULES, sentence)
+    if hit is None or _is_question(sentence):
+        return
+    text = _tidy(sentence)
+    if all(r.text != text for r in collector.reminders):
+        collector.reminders.append(Reminder(text, sentence))
+        collector.fact("reminder", text, sentence, hit[0].id)
+
+
+def _working_groups(collector: _Collector, sentence: str) -> None:
+    """"Arbeidsgruppe 2 Kompetanse", "working groups 1 and 3": normalised, once each."""
+    for found in rules.WORKING_GROUP_RULES:
+        for match in found.pattern.finditer(sentence):
+            for number in re.findall(r"\d+", match.group("nums")):
+                name = found.value.format(n=int(number))
+                if name not in collector.working_groups:
+                    collector.working_groups.append(name)
+                    collector.fact("working_group", name, sentence, found.id)
+
+
+# ---------------------------------------------------------------- contacts
+
+
+def _contacts(collector: _Collector, sentence: str) -> None:
+    """E-mail addresses and phone numbers (private: crew only)."""
+    found: list[tuple[int, str, str, str]] = []
+    for match in rules.EMAIL.pattern.finditer(sentence):
+        found.append((match.start(), rules.EMAIL.value, match.group(0), rules.EMAIL.id))
+    for phone_rule in rules.PHONE_RULES:
+        for match in phone_rule.pattern.finditer(sentence):
+            if _plausible_phone(match.group(0)) and not any(s <= match.start() < s + len(v) for s, _, v, _ in found):
+                found.append((match.start(), phone_rule.value, match.group(0).strip(), phone_rule.id))
+    for _, kind, value, rule_id in sorted(found):
+        if all(c.value != value for c in collector.contacts):
+            collector.contacts.append(Contact(kind, value, sentence))
+            collector.fact("contact", f"{kind}: {value}", sentence, rule_id)
+
+
+def _plausible_phone(text: str) -> bool:
+    """True for a digit count a phone number can have, and not a date written as digits."""
+    digits = re.sub(r"\D", "", text)
+    low, high = rules.PHONE_DIGITS
+    if not low <= len(digits) <= high:
+        return False
+    return not re.fullmatch(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])", digits)
+
+
+# ---------------------------------------------------------------- people and presence
+
+
+def _presence_in(text: str) -> tuple[Presence, re.Match[str], Rule] | None:
+    """A presence cue that is not negated in its clause."""
+    for found in rules.PRESENCE_RULES:
+        for match in found.pattern.finditer(text):
+            if not _negated(_clause_at(text, match.start())):
+                return Presence(found.value), match, found
+    return None
+
+
+def _person_line(collector: _Collector, sentence: _Sentence, title: str) -> bool:
+    """"Aase Kristine Lundberg, Nordlandsforskning." / "Jane Doe (NTNU), joins remotely.": a person."""
+    text = re.sub(r"\s*\(([^()]+)\)", r", \1", _tidy(sentence.text))
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or not _looks_like_name(parts[0], collector.known_names):
+        return False
+    if len(parts) == 1:
+        return _name_only(collector, sentence, parts[0], title)
+    name, affiliation, presence, rule_id = parts[0], "", Presence.UNKNOWN, "speaker.*.line"
+    if len(name.split()) < 2 and name not in collector.known_names:
+        return False
+    for part in parts[1:]:
+        cue = _presence_in(part)
+        if cue and _only_filler(part, cue[1]):
+            presence, rule_id = cue[0], cue[2].id
+        elif not affiliation and re.match(r"[A-ZÆØÅ0-9]", part) and len(part.split()) <= 6:
+            affiliation = part
+        else:
+            return False
+    collector.add_speaker(name, presence, affiliation, sentence.text, rule_id)
+    collector.last_person = (name, sentence.paragraph)
+    return True
+
+
+def _name_only(collector: _Collector, sentence: _Sentence, name: str, title: str) -> bool:
+    """A sentence or paragraph that is only a person's name ("Anne Romsaas", "Andreas")."""
+    ends_sentence = sentence.text.rstrip().endswith((".", "!", "?", ":"))
+    if ends_sentence and len(name.split()) < 2:
+        return False
+    if (title and name.lower() in title.lower()) or _mentions_anything(name):
+        return False
+    collector.add_speaker(name, Presence.UNKNOWN, "", sentence.text, "speaker.*.name_paragraph")
+    collector.last_person = (name, sentence.paragraph)
+    return True
+
+
+def _only_filler(text: str, cue: re.Match[str]) -> bool:
+    """True when a sentence says nothing but the presence cue ("Kommer fysisk.", "Joins remotely.")."""
+    rest = (text[: cue.start()] + " " + text[cue.end() :]).lower()
+    return all(word in rules.PRESENCE_FILLER for word in re.findall(r"[\wæøå]+", rest))
+
+
+def _presence(collector: _Collector, sentence: _Sentence, paragraph_start: bool) -> None:
+    """Presence for a person named in the sentence, or for the person just mentioned."""
+    cue = _presence_in(sentence.text)
+    if cue is None:
+        return
+    presence, match, found = cue
+    name_match = re.match(rf"(?P<name>{rules.NAME})\s", sentence.text)
+    if name_match and _looks_like_name(name_match.group("name"), collector.known_names):
+        name = name_match.group("name")
+        between = sentence.text[name_match.end() : match.start()].lower().split()
+        if len(name.split()) >= 2 or name in collector.known_names or set(between) <= rules.PRESENCE_FILLER:
+            collector.add_speaker(name, presence, "", sentence.text, found.id)
+            collector.last_person = (name, sentence.paragraph)
+            return
+    if not _only_filler(sentence.text, match) or collector.last_person is None:
+        return
+    name, paragraph = collector.last_person
+    # A bare "Kommer fysisk." belongs to the person in its paragraph, or in the one just before.
+    if paragraph == sentence.paragraph or (paragraph_start and paragraph == sentence.paragraph - 1):
+        collector.add_speaker(name, presence, "", sentence.text, found.id)
+
+
+def _speaker_verb(collector: _Collector, sentence: str, paragraph: int) -> None:
+    """"Anne Romsaas går igjennom ...": a named person presenting."""
+    match = rules.SPEAKER_VERB.pattern.match(sentence)
+    if match is None:
+        return
+    name = match.group("name")
+    if not _looks_like_name(name, collector.known_names):
+        return
+    if len(name.split()) < 2 and name not in collector.known_names:
+        return
+    collector.add_speaker(name, Presence.UNKNOWN, _tidy(match.group("aff") or ""), sentence, rules.SPEAKER_VERB.id)
+    collector.last_person = (name, paragraph)
+
+
+def _mentions_anything(text: str) -> bool:
+    """True when a text triggers one of the other rules (so it is not just a name)."""
+    rule_sets = (rules.STREAM_RULES, rules.REMINDER_RULES, rules.WORKING_GROUP_RULES, rules.TEAMS_ROOM_RULES)
+    return any(_first(rule_set, text) for rule_set in rule_sets)
+
+
+# ---------------------------------------------------------------- annotate
+
+
+def _known_names(facilitators: Sequence[str]) -> frozenset[str]:
+    """Facilitators' full names and first names: names the detector accepts without doubt."""
+    names: set[str] = set()
+    for person in facilitators:
+        person = person.strip()
+        if person:
+            names.add(person)
+            names.add(person.split()[0])
+    return frozenset(names)
 
 
 def annotate(description: str, notes: str, *, title: str = "", facilitators: Sequence[str] = ()) -> Annotations:
     """Infer facts from a block's description and private notes."""
-    sentences = _sentences(description, notes)
-    found = _Found()
-    stream, stream_source = _stream(sentences, found)
-    breakout = _breakout(sentences, found)
-    duties = _duties(sentences, found)
-    reminders = _reminders(sentences, found)
-    speakers = _speakers(sentences, _strip_tags(title), found)
-    working_groups = _working_groups(sentences, found)
-    contacts = _contacts(sentences, found)
-    return Annotations(
-        stream=stream,
-        stream_source=stream_source,
-        breakout=breakout,
-        duties=duties,
-        reminders=reminders,
-        speakers=speakers,
-        working_groups=working_groups,
-        contacts=contacts,
-        facts=tuple(found.facts),
-    )
+    description_sentences = _sentences(description or "", "description")
+    first_notes_paragraph = (description_sentences[-1].paragraph + 2) if description_sentences else 0
+    sentences = description_sentences + _sentences(notes or "", "notes", first_notes_paragraph)
+    collector = _Collector(known_names=_known_names(facilitators))
+    stream_found: list[tuple[StreamPlan, str, str]] = []
+    for index, sentence in enumerate(sentences):
+        following = sentences[index + 1] if index + 1 < len(sentences) else None
+        same_paragraph = following is not None and following.paragraph == sentence.paragraph
+        paragraph_start = index == 0 or sentences[index - 1].paragraph != sentence.paragraph
+        stream = _stream_in(sentence.text, following.text if same_paragraph and following else None)
+        if stream:
+            stream_found.append(stream)
+        _groups(collector, sentence.text)
+        _open_duty(collector, sentence.text)
+        _assigned_duties(collector, sentence.text)
+        _per_group_duties(collector, sentence.text)
+        _reminder(collector, sentence.text)
+        _working_groups(collector, sentence.text)
+        _contacts(collector, sentence.text)
+        if not _person_line(collector, sentence, title):
+            _speaker_verb(collector, sentence.text, sentence.paragraph)
+            _presence(collector, sentence, paragraph_start)
+    _decide_stream(collector, stream_found, description, notes)
+    return collector.result()
 
 
-def _strip_tags(text: str) -> str:
-    """Text without HTML tags such as <b>."""
-    return re.sub(r"<[^>]*>", "", text)
+def _decide_stream(collector: _Collector, found: list[tuple[StreamPlan, str, str]], *texts: str) -> None:
+    """Every stream statement is a fact; the last one (notes come after the description) decides."""
+    for value, source, rule_id in found:
+        collector.fact("stream", value.value, _as_written(source, texts), rule_id)
+    if found:
+        value, source, _ = found[-1]
+        collector.stream, collector.stream_source = value, _as_written(source, texts)
+
+
+def _as_written(source: str, texts: Sequence[str]) -> str:
+    """The source as it stands in the input (two joined sentences may have had a line break between)."""
+    pattern = r"\s+".join(re.escape(word) for word in source.split())
+    for text in texts:
+        match = re.search(pattern, text)
+        if match:
+            return match.group(0)
+    return source
+
+
+# ---------------------------------------------------------------- categories
+
+
+def _category_word(text: str) -> tuple[Category, str] | None:
+    """The earliest category word in a text, with the text as written."""
+    best: tuple[int, int, Category, str] | None = None
+    for priority, (category, words) in enumerate(rules.CATEGORY_WORDS):
+        for word in words:
+            spaced = r"\s+".join(re.escape(part) for part in word.split())
+            pattern = rf"(?<![\wæøå]){spaced}{rules.CATEGORY_SUFFIX}(?![\wæøå])"
+            match = re.search(pattern, text, re.IGNORECASE)
+            if match and (best is None or (match.start(), priority) < best[:2]):
+                best = (match.start(), priority, category, match.group(0))
+    return (best[2], best[3]) if best else None
 
 
 def classify_category(title: str, description: str, duration_minutes: float) -> tuple[Category, str]:
     """The category of a block from its title and text, with the word that decided it."""
     if duration_minutes == 0:
         return Category.MILESTONE, ""
-    for text in (_strip_tags(title), description):
-        hits = [(m.start(), order, category, m.group()) for order, (category, pattern) in enumerate(R.CATEGORY_RULES) for m in [pattern.search(text or "")] if m]
-        if hits:
-            _, _, category, word = min(hits)
-            return category, word
+    plain_title = re.sub(r"<[^>]+>", " ", title or "")
+    for text in (plain_title, description or ""):
+        found = _category_word(text)
+        if found:
+            return found
     return Category.OTHER, ""

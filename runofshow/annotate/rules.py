@@ -35,9 +35,9 @@ def rule(rule_id: str, pattern: str, value: str = "", *, ci: bool = True) -> Rul
 _UPPER = "A-ZÆØÅÄÖÜÉÈÁÓÍÚ"
 _LOWER = "a-zæøåäöüéèáóíúñçë'’"
 NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?|[{_UPPER}]\.)"
-_PARTICLE = r"(?:von|van|der|de|af|la|le|di|da)"
+PARTICLE = r"(?:von|van|der|de|af|la|le|di|da)"
 # One person's name: 1-4 capitalised words, with particles such as "van" allowed in between.
-NAME = rf"{NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{NAME_WORD}){{0,3}}"
+NAME = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?{NAME_WORD}){{0,3}}"
 # Several names: "Anette og Mona", "Anette Bærheim, Mona Nilsen and Per".
 NAMES = rf"{NAME}(?:\s*(?:,|&|\+|\s(?i:og|and)\s)\s*{NAME})*"
 NAME_SEPARATORS = re.compile(r"\s*(?:,|&|\+|\b(?:og|and)\b)\s*", re.IGNORECASE)
@@ -223,17 +223,21 @@ HELPER_ROLE = "helper"
 OPEN_DUTY_RULES: tuple[Rule, ...] = (
     rule(
         "duty.nb.need",
-        r"\b(?:trenger|trengs|behøver|behøves|mangler|søker|ønsker\s+oss)\s+(?:vi\s+|det\s+)?"
-        r"(?:(?P<who>noen|en\s+frivillig|frivillige)\s+|(?:en|ei|et|én|1)\s+)?(?P<phrase>.+)",
+        r"\b(?:trenger|trengs|behøver|behøves|søker|ønsker\s+oss)\s+(?:vi\s+|det\s+)?"
+        r"(?:(?P<who>noen|en\s+frivillig|frivillige)\s+|(?:en|ei|et|én|1)\s+)(?P<phrase>.+)",
     ),
+    rule("duty.nb.missing", r"\bmangler\s+(?:vi\s+|det\s+)?(?:en\s+|ei\s+|et\s+)?(?P<phrase>.+)"),
     rule(
         "duty.en.need",
-        r"\b(?:needs?|needed|requires?|looking\s+for|missing)\s*:?\s+(?:(?P<who>someone|somebody|a\s+volunteer|"
-        r"volunteers|one\s+person)\s+|(?:a|an|one)\s+)?(?P<phrase>.+)",
+        r"\b(?:needs?|needed|requires?|looking\s+for)\s*:?\s+(?:(?P<who>someone|somebody|a\s+volunteer|"
+        r"volunteers|one\s+person)\s+|(?:a|an|one)\s+)(?P<phrase>.+)",
     ),
+    rule("duty.en.missing", r"\b(?:missing|still\s+open)\s*:?\s+(?:an?\s+)?(?P<phrase>.+)"),
     rule("duty.nb.who", r"^\s*hvem\s+(?:kan|vil|skal|tar)\s+(?P<phrase>.+)"),
     rule("duty.en.who", r"^\s*who\s+(?:can|will|takes|is\s+going\s+to)\s+(?P<phrase>.+)"),
 )
+# The role word must come this early in the phrase ("en leder for ...", not "mer tid for ledere").
+ROLE_HEAD_WORDS = 4
 
 # Someone named does a job: value is the role, names are in the "names" group.
 ASSIGNED_DUTY_RULES: tuple[Rule, ...] = (

@@ -1,72 +1,131 @@
-"""Snapshots as JSON-ready dicts: instants as ISO text plus *_ms epoch milliseconds, durations as *_ms."""
+"""Snapshots as JSON-ready dicts: instants as ISO text plus `<name>_ms` epoch milliseconds, durations as `_ms`."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta, timezone
-from enum import Enum
 from typing import Any
 
-from runofshow.engine.snapshot import Snapshot
+from runofshow.engine.crew import DutyDue, ReminderDue
+from runofshow.engine.projections import ProjectionRow
+from runofshow.engine.snapshot import CurrentBlock, NextBlock, Snapshot
+from runofshow.engine.stream import StreamTransition
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MILLISECOND = timedelta(milliseconds=1)
-RENAMED = {"from_plan": "from", "to_plan": "to"}
-SCALARS = frozenset({str, int, float, bool})
-
-_FieldKinds = tuple[tuple[str, str, str], ...]
-_field_kinds: dict[type, _FieldKinds] = {}
 
 
 def epoch_ms(instant: datetime) -> int:
-    """Milliseconds since the Unix epoch, rounded down."""
+    """Whole milliseconds since the Unix epoch, rounded down."""
     return (instant - EPOCH) // MILLISECOND
 
 
 def duration_ms(duration: timedelta) -> int:
-    """A duration in whole milliseconds, rounded to nearest."""
-    return round(duration / MILLISECOND)
+    """A duration in whole milliseconds, rounded down."""
+    return duration // MILLISECOND
 
 
-def _kinds(cls: type) -> _FieldKinds:
-    """(field name, output key, kind) per field of a snapshot dataclass; kind is instant, duration or plain."""
-    kinds = _field_kinds.get(cls)
-    if kinds is None:
-        rows = []
-        for item in dataclasses.fields(cls):
-            annotation = str(item.type)
-            kind = "duration" if "timedelta" in annotation else "instant" if "datetime" in annotation else "plain"
-            rows.append((item.name, RENAMED.get(item.name, item.name), kind))
-        kinds = _field_kinds[cls] = tuple(rows)
-    return kinds
+def _instant(out: dict[str, Any], name: str, instant: datetime | None) -> None:
+    """Put `name` (ISO text) and `name_ms` (epoch milliseconds) into `out`; both None for no instant."""
+    if instant is None:
+        out[name] = None
+        out[f"{name}_ms"] = None
+    else:
+        out[name] = instant.isoformat()
+        out[f"{name}_ms"] = epoch_ms(instant)
 
 
-def _to_json(value: Any) -> Any:
-    """A snapshot value as JSON-ready data."""
-    if hasattr(type(value), "__dataclass_fields__"):
-        out: dict[str, Any] = {}
-        for name, key, kind in _kinds(type(value)):
-            item = getattr(value, name)
-            if kind == "instant":
-                out[key] = None if item is None else item.isoformat()
-                out[f"{key}_ms"] = None if item is None else epoch_ms(item)
-            elif kind == "duration":
-                out[f"{key}_ms"] = None if item is None else duration_ms(item)
-            elif item is None or type(item) in SCALARS:
-                out[key] = item
-            elif isinstance(item, Enum):
-                out[key] = item._value_
-            else:
-                out[key] = _to_json(item)
-        return out
-    if isinstance(value, Enum):
-        return value._value_
-    if isinstance(value, (tuple, list)):
-        return [_to_json(item) for item in value]
-    return value
+def current_to_dict(current: CurrentBlock, now_ms: int) -> dict[str, Any]:
+    """The current block; remaining and overtime agree to the millisecond with time_up_ms - now_ms."""
+    out: dict[str, Any] = {"block_id": current.block_id, "title": current.title}
+    _instant(out, "actual_start", current.actual_start)
+    _instant(out, "time_up", current.time_up)
+    _instant(out, "projected_end", current.projected_end)
+    _instant(out, "paused_at", current.paused_at)
+    left = out["time_up_ms"] - now_ms
+    out.update(
+        elapsed_ms=duration_ms(current.elapsed),
+        remaining_ms=max(left, 0),
+        overtime_ms=max(-left, 0),
+        level=current.level.value,
+        warning_ms=duration_ms(current.warning_before),
+        danger_ms=duration_ms(current.danger_before),
+        paused=current.paused,
+        planned_duration_ms=duration_ms(current.planned_duration),
+        added_ms=duration_ms(current.added),
+        advance=current.advance.value,
+        start_rule=current.start_rule.value,
+    )
+    return out
+
+
+def next_to_dict(following: NextBlock) -> dict[str, Any]:
+    """The next block."""
+    out: dict[str, Any] = {"block_id": following.block_id, "title": following.title}
+    _instant(out, "projected_start", following.projected_start)
+    _instant(out, "planned_start", following.planned_start)
+    out.update(start_rule=following.start_rule.value, at_risk=following.at_risk)
+    return out
+
+
+def row_to_dict(row: ProjectionRow) -> dict[str, Any]:
+    """One projection row; skipped blocks have null projected times and delay."""
+    out: dict[str, Any] = {"block_id": row.block_id, "title": row.title}
+    _instant(out, "planned_start", row.planned_start)
+    _instant(out, "planned_end", row.planned_end)
+    _instant(out, "projected_start", row.projected_start)
+    _instant(out, "projected_end", row.projected_end)
+    out.update(
+        delay_ms=None if row.delay is None else duration_ms(row.delay),
+        start_rule=row.start_rule.value,
+        at_risk=row.at_risk,
+        state=row.state.value,
+    )
+    return out
+
+
+def transition_to_dict(transition: StreamTransition | None) -> dict[str, Any] | None:
+    """The next change of the planned stream state, or None."""
+    if transition is None:
+        return None
+    out: dict[str, Any] = {}
+    _instant(out, "at", transition.at)
+    out.update({"from": transition.from_plan.value, "to": transition.to_plan.value, "block_id": transition.block_id})
+    return out
+
+
+def duty_to_dict(duty: DutyDue) -> dict[str, Any]:
+    """A duty due now or soon."""
+    return {
+        "block_id": duty.block_id, "index": duty.index, "role": duty.role, "assignee": duty.assignee,
+        "open": duty.open, "taken": duty.taken, "per_group": duty.per_group, "detail": duty.detail,
+        "source": duty.source,
+    }
+
+
+def reminder_to_dict(reminder: ReminderDue) -> dict[str, Any]:
+    """A reminder due now or soon."""
+    return {"block_id": reminder.block_id, "text": reminder.text, "source": reminder.source}
 
 
 def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
     """The snapshot as a JSON-ready dict."""
-    result: dict[str, Any] = _to_json(snap)
-    return result
+    out: dict[str, Any] = {"stage_id": snap.stage_id, "rev": snap.rev, "status": snap.status.value}
+    _instant(out, "now", snap.now)
+    now_ms = out["now_ms"]
+    out.update(
+        current=None if snap.current is None else current_to_dict(snap.current, now_ms),
+        next=None if snap.next is None else next_to_dict(snap.next),
+        delay_ms=duration_ms(snap.delay),
+        projections=[row_to_dict(row) for row in snap.projections],
+        next_stream_transition=transition_to_dict(snap.next_stream_transition),
+        duties_due=[duty_to_dict(duty) for duty in snap.duties_due],
+        reminders_due=[reminder_to_dict(reminder) for reminder in snap.reminders_due],
+        message=snap.message,
+        blackout=snap.blackout,
+        stream_on=snap.stream_on,
+        stream_mismatch=snap.stream_mismatch,
+        stream_plan=snap.stream_plan.value,
+        paused=snap.paused,
+        level=snap.level.value,
+    )
+    return out

@@ -61,6 +61,13 @@ def level_at(block: Block, time_up: datetime, now: datetime) -> Level:
     return Level.NORMAL
 
 
-def level_changes(block: Block, time_up: datetime) -> tuple[datetime, datetime, datetime]:
-    """The instants at which the level turns warning, danger and overtime."""
-    return time_up - warning_before(block), time_up - danger_before(block), time_up
+def level_changes(block: Block, time_up: datetime) -> tuple[datetime, ...]:
+    """The instants at which the level really changes: to warning, to danger, to overtime."""
+    warning, danger = warning_before(block), danger_before(block)
+    changes = []
+    if True:
+        changes.append(time_up - warning)
+    if danger > timedelta(0):
+        changes.append(time_up - danger)
+    changes.append(time_up)
+    return tuple(changes)

@@ -42,6 +42,7 @@ Decisions the export leaves open:
 from __future__ import annotations
 
 import html
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -71,12 +72,15 @@ MAX_BYTES = 5 * 1024 * 1024
 FORMAT_NAME = "sessionplan"
 
 NEXT_DAY_WINDOW = timedelta(hours=12)
+MAX_DURATION = timedelta(days=7)
 BLOCK_ROOMS: dict[bool, tuple[str, ...]] = {False: ("plenary",), True: ("plenary", "teams")}
 
 _HEADING = re.compile(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$")
 _SEPARATOR = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _BOLD = re.compile(r"\*\*|__")
+_HEADER_WORD = re.compile(r"[A-ZÆØÅÄÖÜ][A-ZÆØÅÄÖÜ./: -]*")
+_HEADER_WORD_ANY_CASE = re.compile(r"[^\W\d_][^\W\d_./: -]*(?:[./: -]+[^\W\d_]*)*\.?")
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?:\s*(?P<half>[AaPp])\.?\s*[Mm]\.?)?$")
 _DURATION = re.compile(
     r"""^(?=\s*\d)
@@ -86,11 +90,12 @@ _DURATION = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _AM_PM = r"(?:\s*[AaPp]\.?\s*[Mm]\.?)?"
+_CLOCK_DURATION = re.compile(r"^(?P<hours>\d{1,3}):(?P<minutes>[0-5]\d)$")
 _TIME_BAR_LINE = re.compile(
     rf"^(?P<start>\d[^\s|–-]*{_AM_PM})\s*(?:[-–]\s*(?P<end>\d[^\s|]*{_AM_PM})\s*)?\|\s*(?P<length>.*?)\s*$"
 )
 _TIME_ONLY_LINE = re.compile(rf"^(?P<start>\d{{1,2}}[:.]\d{{2}}{_AM_PM})(?:\s*[-–]\s*(?P<end>\d{{1,2}}[:.]\d{{2}}{_AM_PM}))?$")
-_TIME_ATTEMPT = re.compile(r"^\d{1,2}(?:[:.]\d{0,2})?\s*(?:[-–|].*)?$")  # a time line cut short or mistyped
+_TIME_ATTEMPT = re.compile(r"^\d{1,2}(?:[:.]\d{0,2}\s*(?:[-–|].*)?|\s*\|.*)?$")  # a time line cut short or mistyped
 _GAP_CELL = re.compile(r"^\s*[↓⬇⇩]\s*(?P<length>.*)$")
 _PAGE_FOOTER = re.compile(r"^\s*(?:(?:side|page|s\.)\s*)?\d+\s*(?:/|av|of)\s*\d+\s*$", re.IGNORECASE)
 _DETAILS_HEADING = re.compile(
@@ -123,6 +128,7 @@ _NOTES_LABELS = frozenset({
     "internal notes", "notes", "tilleggsinformasjon", "tilleggsinfo", "tilleggsopplysninger",
     "ytterligere informasjon", "utfyllende informasjon", "annen informasjon", "interne notater", "notater",
 })
+_LOOSE_NOTES_LABELS = frozenset({"notes", "notater"})
 _DESCRIPTION_LABELS = frozenset({"description", "beskrivelse"})
 
 # header word -> (column role, language it belongs to; "" when both use it)
@@ -217,17 +223,19 @@ def split_names(text: str) -> list[str]:
 
 
 def parse_duration(raw: str, *, path: str = "<text>", line: int | None = None) -> timedelta | None:
-    """`2h 00m`, `2t 30m`, `45m`, `1h`, `1 t 30 min` as a timedelta; None for an empty cell."""
+    """`2h 00m`, `2t 30m`, `45m`, `1h`, `1 t 30 min`, `1:30` as a timedelta; None for an empty cell."""
     text = raw.strip()
     if not text:
         return None
-    match = _DURATION.match(text)
+    match = _DURATION.match(text) or _CLOCK_DURATION.match(text)
     if match is None or (match["hours"] is None and match["minutes"] is None):
         raise ImportProblem(
             path, line, f"duration {text!r} is not a duration (expected e.g. 2h 00m, 45m)", field="duration"
         )
     hours = float(match["hours"].replace(",", ".")) if match["hours"] else 0.0
     minutes = int(match["minutes"]) if match["minutes"] else 0
+    if hours * 60 + minutes > MAX_DURATION / timedelta(minutes=1):
+        raise ImportProblem(path, line, f"duration {text!r} is longer than {MAX_DURATION.days} days", field="duration")
     return timedelta(hours=hours, minutes=minutes)
 
 
@@ -354,12 +362,13 @@ def split_cells(line: str) -> list[str]:
     return re.split(r" {2,}", line)
 
 
-def header_words(line: str) -> list[str] | None:
+def header_words(line: str, *, any_case: bool = False) -> list[str] | None:
     """The column words of a line that looks like a table header (2+ upper-case words), else None."""
     cells = [cell.strip() for cell in split_cells(line.strip()) if cell.strip()]
     if len(cells) == 1:
         cells = cells[0].split()
-    if len(cells) < 2 or not all(re.fullmatch(r"[A-ZÆØÅÄÖÜ][A-ZÆØÅÄÖÜ./: -]*", cell) for cell in cells):
+    pattern = _HEADER_WORD_ANY_CASE if any_case else _HEADER_WORD
+    if len(cells) < 2 or not all(pattern.fullmatch(cell) for cell in cells):
         return None
     return cells
 
@@ -426,6 +435,16 @@ def is_label(text: str, labels: frozenset[str]) -> bool:
     return clean_title(text).rstrip(":").strip().casefold() in labels
 
 
+def inline_notes(text: str) -> str | None:
+    """The text after an inline label (`ADDITIONAL INFORMATION: Streamed.`), else None."""
+    label, colon, rest = text.partition(":")
+    if not colon or not rest.strip() or not is_label(label, _NOTES_LABELS):
+        return None
+    if label.strip().casefold() in _LOOSE_NOTES_LABELS and not label.isupper():
+        return None  # "Notes: ..." in running text is not the tool's section label
+    return rest.strip()
+
+
 def is_block_heading_text(title: str) -> bool:
     """True for a level 2+ heading that may name a block (not a label inside a block)."""
     return not (
@@ -477,6 +496,8 @@ def scan(lines: list[str], path: str) -> _Document:
             gap_pending = False
             continue
         words = header_words(line)
+        if words is None and "\t" in line and looks_like_row(next_content_line(lines, index)):
+            words = header_words(line, any_case=True)
         if words and ("\t" in line or looks_like_row(next_content_line(lines, index))):
             read_header(doc, number, words, line, path)
             continue
@@ -609,6 +630,12 @@ def read_detail(chunk: _Chunk, path: str) -> _Detail:
         if is_label(label, _NOTES_LABELS) and (heading or section is detail.description):
             flush()
             section = detail.notes
+            continue
+        inline = inline_notes(text) if section is detail.description and not heading else None
+        if inline is not None:
+            flush()
+            section = detail.notes
+            paragraph.append(inline)
             continue
         if section is detail.notes:
             if heading and is_label(label, _DESCRIPTION_LABELS):
@@ -1004,25 +1031,27 @@ def line_at(data: bytes, offset: int) -> int:
 def read_export(path: Path | str) -> str:
     """The text of an export file; ImportProblem for a missing, huge, empty or binary file."""
     name = str(path)
-    file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise ImportProblem(name, None, f"the file is {size / 1024 / 1024:.1f} MB, more than the 5 MB limit")
-        data = file.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read(MAX_BYTES + 1)  # never more: a huge file (or /dev/zero) is refused, not read
+            size = max(len(data), os.fstat(file.fileno()).st_size)
     except FileNotFoundError:
         raise ImportProblem(name, None, "no such file") from None
     except IsADirectoryError:
         raise ImportProblem(name, None, "is a directory, not a file") from None
     except OSError as error:
         raise ImportProblem(name, None, f"cannot read the file ({error.strerror or error})") from None
-    return decoded(data, name)
+    return decoded(data, name, size)
 
 
-def decoded(data: bytes, name: str) -> str:
+def decoded(data: bytes, name: str, size: int | None = None) -> str:
     """UTF-8 text (with or without a byte-order mark), refusing empty, oversized and binary content."""
-    if len(data) > MAX_BYTES:
-        raise ImportProblem(name, None, f"the file is {len(data) / 1024 / 1024:.1f} MB, more than the 5 MB limit")
+    size = max(len(data), size or 0)
+    if size > MAX_BYTES:
+        raise ImportProblem(
+            name, line_at(data, MAX_BYTES),
+            f"the file is {size / 1024 / 1024:.1f} MB, more than the 5 MB limit (passed on this line)",
+        )
     if not data.strip():
         raise ImportProblem(name, 1, "the file is empty")
     if b"\x00" in data:
