@@ -191,19 +191,26 @@ class Watcher:
     """A python-socketio screen in a child process (this file run as a script); its JSON lines in a queue."""
 
     def __init__(self, url: str, *, audience: str = "stage", token: str = "", reconnect_delay: float = 0.3,
-                 retry_connect: bool = False, lifetime: float = 120.0) -> None:
-        command = [sys.executable, str(THIS_FILE), "watch", url, "--audience", audience,
-                   "--reconnect-delay", str(reconnect_delay), "--lifetime", str(lifetime)]
-        if token:
-            command += ["--token", token]
-        if retry_connect:
-            command.append("--retry-connect")
+                 retry_connect: bool = False, lifetime: float = 120.0, command: list[str] | None = None,
+                 cwd: Path | None = None) -> None:
+        if command is None:
+            command = [sys.executable, str(THIS_FILE), "watch", url, "--audience", audience,
+                       "--reconnect-delay", str(reconnect_delay), "--lifetime", str(lifetime)]
+            if token:
+                command += ["--token", token]
+            if retry_connect:
+                command.append("--retry-connect")
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        cwd=REPO)
+                                        cwd=cwd or REPO)
         self.lines: queue.Queue[dict[str, Any]] = queue.Queue()
         self.seen: list[dict[str, Any]] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+
+    @classmethod
+    def node(cls, url: str, node_dir: Path, *, audience: str = "stage", lifetime: float = 120.0) -> Watcher:
+        """The same screen with the official JavaScript client under Node (tests/node/client.mjs)."""
+        return cls(url, command=["node", str(node_dir / "client.mjs"), url, audience, str(lifetime)], cwd=node_dir)
 
     def _read(self) -> None:
         assert self.process.stdout is not None

@@ -406,6 +406,30 @@ def test_duties_not_fired(text: str) -> None:
     assert notes(text).duties == ()
 
 
+def test_open_duty_without_article_or_as_a_question() -> None:
+    assert [(d.role, d.assignee) for d in notes("Mangler referent.").duties] == [("note_taker", None)]
+    assert [(d.role, d.assignee) for d in notes("Hvem tar notater?").duties] == [("note_taker", None)]
+    assert [(d.role, d.assignee) for d in notes("Who can lead the Teams group?").duties] == [("digital_group_lead", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vi trenger flere ledere i kommunene.",
+        "Man trenger indre motivasjon for at endringen skal feste seg.",
+        "Hva trenger vi for å oppnå målene om 6 år?",
+        "Kommunene trenger mer tid og flere verktøy før ledermøtet.",
+    ],
+)
+def test_description_prose_is_not_an_open_duty(text: str) -> None:
+    assert annotate(text, "").duties == ()
+
+
+def test_several_note_takers() -> None:
+    text = "Andreas og Kari noterer."
+    assert [(d.role, d.assignee) for d in notes(text).duties] == [("note_taker", "Andreas"), ("note_taker", "Kari")]
+
+
 # ---------------------------------------------------------------- reminders
 
 
@@ -454,6 +478,20 @@ def test_person_line_with_presence_on_site() -> None:
 )
 def test_presence(text: str, speaker: Speaker) -> None:
     assert notes(text).speakers == (speaker,)
+
+
+@pytest.mark.parametrize(
+    ("text", "presence"),
+    [("Andreas joins remotely.", Presence.REMOTE), ("Andreas deltar digitalt.", Presence.REMOTE), ("Mona kommer fysisk.", Presence.ON_SITE)],
+)
+def test_presence_of_a_first_name(text: str, presence: Presence) -> None:
+    (speaker,) = notes(text).speakers
+    assert (speaker.name, speaker.presence) == (text.split()[0], presence)
+
+
+def test_presence_flips_to_the_unnegated_clause() -> None:
+    result = notes("Kari Nordmann kommer ikke fysisk, men deltar på Teams.")
+    assert result.speakers == (Speaker("Kari Nordmann", Presence.REMOTE),)
 
 
 def test_name_paragraphs_are_people_once() -> None:

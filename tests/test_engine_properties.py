@@ -130,19 +130,32 @@ def check_projections(stage: Stage, state: StageState, now: datetime) -> None:
 
 
 def check_next_due(stage: Stage, state: StageState, now: datetime) -> None:
-    """For a caught-up state: next_due is after now, nothing happens before it, and something happens at it."""
-    due = next_due(stage, state, now)
-    if due is None:
-        assert state.status is not Status.RUNNING or snapshot(stage, state, now).level is Level.OVERTIME
-        far = now + timedelta(days=30)
-        assert advance_due(stage, state, far) is state
-        if state.status is Status.RUNNING:
-            assert snapshot(stage, state, far).level is Level.OVERTIME
-        return
-    assert due > now
-    assert advance_due(stage, state, due - EPSILON) is state
-    level_before = snapshot(stage, state, due - EPSILON).level
-    assert advance_due(stage, state, due) is not state or snapshot(stage, state, due).level is not level_before
+    """Follow next_due from a caught-up state: each is after the last, nothing happens before it,
+    something happens at it (a transition or a level change), and transitions start blocks where the
+    projections said they would."""
+    for _ in range(8):
+        due = next_due(stage, state, now)
+        if due is None:
+            assert state.status is not Status.RUNNING or snapshot(stage, state, now).level is Level.OVERTIME
+            far = now + timedelta(days=30)
+            assert advance_due(stage, state, far) is state
+            if state.status is Status.RUNNING:
+                assert snapshot(stage, state, far).level is Level.OVERTIME
+            return
+        assert due > now
+        assert advance_due(stage, state, due - EPSILON) is state
+        after = advance_due(stage, state, due)
+        if after is state:
+            assert snapshot(stage, state, due).level is not snapshot(stage, state, due - EPSILON).level
+        else:
+            predicted = {row.block_id: row.projected_start for row in snapshot(stage, state, now).projections}
+            for run in after.history[len(state.history):]:
+                assert run.actual_start == due == predicted[run.block_id]
+            if after.status is Status.GAP:
+                waiting = predicted[after.current or ""]
+                assert waiting is not None and waiting > due
+            state = after
+        now = due
 
 
 @dataclass

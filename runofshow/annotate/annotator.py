@@ -31,22 +31,21 @@ class Annotations:
 _ABBREVIATIONS = frozenset(
     "dr mr mrs ms prof ca bl.a f.eks e.g i.e nr st kl jf jfr evt inkl vs max maks min approx ref tlf tel mob".split()
 )
-_CANDIDATE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?:[ \t]+)(?=[\"'“(\[]*[A-ZÆØÅÄÖÜÉ])")
+_CANDIDATE_END = re.compile(r"[.!?]+[\"'”’)\]]*[ \t]+(?=[\"'“(\[]*[A-ZÆØÅÄÖÜÉ])")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
 class _Sentence:
-    """One sentence: its text (a substring of the input), its paragraph and where it came from."""
+    """One sentence: its text (a substring of the input) and its paragraph number."""
 
     text: str
     paragraph: int
-    field: str
 
 
 def _is_abbreviation(line: str, end: int) -> bool:
     """True when the full stop at `end` belongs to an abbreviation or an initial ("max.", "K.")."""
-    word = re.search(r"(\S+)\.$", line[: end + 1])
+    word = re.search(r"(\S+)\.$", line[max(0, end - 16) : end + 1])
     if word is None:
         return False
     token = word.group(1).lstrip("(\"'")
@@ -65,20 +64,20 @@ def _split_line(line: str) -> Iterator[str]:
     yield line[start:].strip()
 
 
-def _sentences(text: str, field_name: str, first_paragraph: int = 0) -> list[_Sentence]:
+def _sentences(text: str, first_paragraph: int = 0) -> list[_Sentence]:
     """The sentences of a text with their paragraph numbers (counted from `first_paragraph`)."""
     found: list[_Sentence] = []
     for number, paragraph in enumerate(_PARAGRAPH_BREAK.split(text), start=first_paragraph):
         for line in paragraph.splitlines():
             # The overview table joins paragraphs with two spaces: treat that as a line break.
             for piece in re.split(r"(?<=[.!?:])[ \t]{2,}", line):
-                found.extend(_Sentence(s, number, field_name) for s in _split_line(piece) if s)
+                found.extend(_Sentence(s, number) for s in _split_line(piece) if s)
     return found
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences and lines of free text, stripped, in order."""
-    return [sentence.text for sentence in _sentences(text, "")]
+    return [sentence.text for sentence in _sentences(text)]
 
 
 # ---------------------------------------------------------------- helpers
@@ -528,9 +527,9 @@ def _known_names(facilitators: Sequence[str]) -> frozenset[str]:
 
 def annotate(description: str, notes: str, *, title: str = "", facilitators: Sequence[str] = ()) -> Annotations:
     """Infer facts from a block's description and private notes."""
-    description_sentences = _sentences(description or "", "description")
+    description_sentences = _sentences(description or "")
     first_notes_paragraph = (description_sentences[-1].paragraph + 2) if description_sentences else 0
-    sentences = description_sentences + _sentences(notes or "", "notes", first_notes_paragraph)
+    sentences = description_sentences + _sentences(notes or "", first_notes_paragraph)
     collector = _Collector(known_names=_known_names(facilitators))
     stream_found: list[tuple[StreamPlan, str, str]] = []
     for index, sentence in enumerate(sentences):

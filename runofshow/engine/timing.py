@@ -65,7 +65,7 @@ def level_changes(block: Block, time_up: datetime) -> tuple[datetime, ...]:
     """The instants at which the level really changes: to warning, to danger, to overtime."""
     warning, danger = warning_before(block), danger_before(block)
     changes = []
-    if True:
+    if warning > danger:
         changes.append(time_up - warning)
     if danger > timedelta(0):
         changes.append(time_up - danger)

@@ -304,6 +304,7 @@ class _Chunk:
     title: str
     heading: int
     lines: list[tuple[int, str]] = field(default_factory=list)
+    gap_before: bool = False
 
 
 @dataclass
@@ -316,6 +317,7 @@ class _Document:
     header_language: str = ""
     rows: list[_Row] = field(default_factory=list)
     chunks: list[_Chunk] = field(default_factory=list)
+    gap_pending: bool = False
 
 
 @dataclass
@@ -332,6 +334,7 @@ class _Detail:
     description: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     label: str = ""
+    gap_before: bool = False
 
 
 @dataclass
@@ -476,7 +479,7 @@ def scan(lines: list[str], path: str) -> _Document:
             else:
                 continue
         if in_details:
-            add_details_line(doc, number, line, heading)
+            add_details_line(doc, number, line, heading, path)
             continue
         if not line.strip() or _SEPARATOR.match(line):
             continue
@@ -568,10 +571,16 @@ def continue_description(row: _Row, texts: list[str]) -> None:
     texts.clear()
 
 
-def add_details_line(doc: _Document, number: int, line: str, heading: re.Match[str] | None) -> None:
-    """Start a new chunk at a block heading; otherwise add the line to the current chunk."""
-    if heading and is_block_heading_text(heading[2]):
-        doc.chunks.append(_Chunk(number, len(heading[1]), clean_title(heading[2]), len(doc.headings) - 1))
+def add_details_line(doc: _Document, number: int, line: str, heading: re.Match[str] | None, path: str) -> None:
+    """Start a new chunk at a block heading; note a gap line; otherwise add the line to the current chunk."""
+    gap = None if heading else gap_length(line)
+    if gap is not None:
+        parse_duration(gap, path=path, line=number)
+        doc.gap_pending = True
+    elif heading and is_block_heading_text(heading[2]):
+        chunk = _Chunk(number, len(heading[1]), clean_title(heading[2]), len(doc.headings) - 1, gap_before=doc.gap_pending)
+        doc.chunks.append(chunk)
+        doc.gap_pending = False
     elif doc.chunks:
         doc.chunks[-1].lines.append((number, line))
 
@@ -601,7 +610,7 @@ def block_chunks(chunks: list[_Chunk], row_titles: set[str]) -> list[_Chunk]:
             or chunk.level <= block_level
         )
         if is_block or not blocks:
-            blocks.append(_Chunk(chunk.line, chunk.level, chunk.title, chunk.heading, list(chunk.lines)))
+            blocks.append(_Chunk(chunk.line, chunk.level, chunk.title, chunk.heading, list(chunk.lines), chunk.gap_before))
         else:
             blocks[-1].lines.append((chunk.line, chunk.title))
             blocks[-1].lines.extend(chunk.lines)
@@ -610,7 +619,7 @@ def block_chunks(chunks: list[_Chunk], row_titles: set[str]) -> list[_Chunk]:
 
 def read_detail(chunk: _Chunk, path: str) -> _Detail:
     """One block's details: time line, facilitators, description and notes paragraphs."""
-    detail = _Detail(chunk.line, chunk.title, chunk.heading)
+    detail = _Detail(chunk.line, chunk.title, chunk.heading, gap_before=chunk.gap_before)
     section = detail.description
     paragraph: list[str] = []
     names_follow = False

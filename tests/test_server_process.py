@@ -1,0 +1,483 @@
+"""The live server as a real process: `runofshow serve` on a localhost port, screens in other processes.
+
+Each test starts its own server (tests/serverproc.py) on a temporary instance folder. Screens are
+python-socketio clients (and the official JavaScript client under Node) in child processes that
+print JSON lines stamped with `time.time()`, so latencies are measured on the machine's one clock.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serverproc import ServerProcess, Watcher, http_json, sqlite_url  # noqa: E402
+
+from runofshow.agenda import AdvanceRule, Block, Event, Stage, StartRule, validate  # noqa: E402
+from runofshow.clocks import SystemClock  # noqa: E402
+from runofshow.service import ShowService  # noqa: E402
+from runofshow.store import Store  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+OSLO = ZoneInfo("Europe/Oslo")
+NODE_DIR = Path(__file__).resolve().parent / "node"
+PUSH_BUDGET = 0.2  # seconds from a REST Next to the screen holding the new block
+DUE_BUDGET = 0.1  # seconds from an automatic transition's due instant (real time) to the screen
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
+    """Make server processes (not started); every one is stopped afterwards, its log shown on failure."""
+    made: list[ServerProcess] = []
+
+    def make(instance: Path | None = None, **kwargs: Any) -> ServerProcess:
+        server = ServerProcess(instance or tmp_path / "instance", name=f"server{len(made)}", **kwargs)
+        made.append(server)
+        return server
+
+    yield make
+    for server in made:
+        server.stop()
+
+
+@pytest.fixture
+def watchers() -> Iterator[Callable[..., Watcher]]:
+    """Make screen child processes; all stopped afterwards."""
+    made: list[Watcher] = []
+
+    def make(*args: Any, node: bool = False, **kwargs: Any) -> Watcher:
+        watcher = Watcher.node(*args, **kwargs) if node else Watcher(*args, **kwargs)
+        made.append(watcher)
+        return watcher
+
+    yield make
+    for watcher in made:
+        watcher.close()
+
+
+def snapshot_of(server: ServerProcess, token: str | None = None) -> dict[str, Any]:
+    """GET the plenary snapshot."""
+    status, body = http_json("GET", f"{server.url}/api/stages/plenary/snapshot", token=token)
+    assert status == 200, body
+    return body
+
+
+def command(server: ServerProcess, name: str, token: str | None, body: dict[str, Any]) -> tuple[int, Any]:
+    """POST a control command to the plenary stage."""
+    return http_json("POST", f"{server.url}/api/stages/plenary/{name}", body, token=token)
+
+
+def is_snapshot(rev: int, block_id: str) -> Callable[[dict[str, Any]], bool]:
+    """A pushed snapshot at `rev` (or later) whose current block is `block_id`."""
+    return lambda line: line["type"] == "snapshot" and line["rev"] >= rev and line["block_id"] == block_id
+
+
+def press_next_and_time(server: ServerProcess, token: str, watcher: Watcher, presses: int) -> list[float]:
+    """Press Next over REST `presses` times; seconds from just before each POST to the screen's receipt."""
+    latencies = []
+    for _ in range(presses):
+        rev = snapshot_of(server, token)["rev"]
+        started = time.time()
+        status, body = command(server, "next", token, {"expected_rev": rev})
+        assert status == 200, body
+        new = body["snapshot"]
+        assert new["rev"] == rev + 1
+        pushed = watcher.wait_for(is_snapshot(new["rev"], new["current"]["block_id"]), timeout=5)
+        latencies.append(pushed["t"] - started)
+    return latencies
+
+
+# ---- 1 and 2: a screen in another process sees Next within 200 ms ----------------------------------
+
+
+@pytest.mark.parametrize("async_mode", ["gevent", "threading"])
+def test_python_client_sees_next_within_200ms(servers, watchers, async_mode: str) -> None:
+    server = servers(async_mode=async_mode).start()
+    token = server.token("moderator")
+    screen = watchers(server.url)
+    joined = screen.wait_for(lambda line: line["type"] == "join")
+    assert joined["role"] == "public" and joined["rev"] == snapshot_of(server)["rev"]
+    latencies = press_next_and_time(server, token, screen, presses=5)
+    assert max(latencies) < PUSH_BUDGET, latencies
+    assert min(latencies) > 0
+
+
+def node_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/node with its node_modules: in place when installed, else a temporary copy after npm install."""
+    if (NODE_DIR / "node_modules" / "socket.io-client").is_dir():
+        return NODE_DIR
+    copy = tmp_path_factory.mktemp("node") / "node"
+    shutil.copytree(NODE_DIR, copy, ignore=shutil.ignore_patterns("node_modules"))
+    npm = shutil.which("npm")
+    assert npm, "node is installed but npm is not: install npm to fetch socket.io-client"
+    result = subprocess.run([npm, "install", "--no-audit", "--no-fund"], cwd=copy, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    return copy
+
+
+def test_node_client_sees_next_within_200ms(servers, watchers, tmp_path_factory) -> None:
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed: the official JavaScript client cannot run")
+    project = node_project(tmp_path_factory)
+    installed = json.loads((project / "node_modules" / "socket.io-client" / "package.json").read_text())
+    vendored = json.loads((Path(__file__).resolve().parents[1] / "static" / "vendor" / "socket.io" /
+                           "VERSION.json").read_text())
+    assert installed["version"] == vendored["version"]
+    server = servers().start()
+    token = server.token("moderator")
+    screen = watchers(server.url, project, node=True)
+    joined = screen.wait_for(lambda line: line["type"] == "join", timeout=15)
+    assert joined["role"] == "public" and joined["rev"] == snapshot_of(server)["rev"]
+    latencies = press_next_and_time(server, token, screen, presses=5)
+    assert max(latencies) < PUSH_BUDGET, latencies
+
+
+# ---- 3 and 4: conflicts and roles over REST ----------------------------------------------------------
+
+
+def status_json(server: ServerProcess) -> dict[str, Any]:
+    """`runofshow status --json` on the server's instance folder."""
+    return json.loads(server.cli("status", "--json").stdout)
+
+
+def journal(server: ServerProcess) -> list[Any]:
+    """The store's journal, oldest first."""
+    store = Store(sqlite_url(server.instance))
+    try:
+        return store.journal(stage_id="plenary", limit=10_000)
+    finally:
+        store.close()
+
+
+def test_two_nexts_at_once_advance_the_show_once(servers) -> None:
+    server = servers().start()
+    tokens = [server.token("moderator"), server.token("moderator")]
+    for _ in range(4):
+        before = snapshot_of(server, tokens[0])
+        journal_before = journal(server)
+        barrier = threading.Barrier(2)
+        results: list[tuple[int, Any]] = [(0, None), (0, None)]
+
+        def press(index: int) -> None:
+            barrier.wait()
+            results[index] = command(server, "next", tokens[index], {"expected_rev": before["rev"]})
+
+        threads = [threading.Thread(target=press, args=(index,)) for index in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=15)
+        assert sorted(status for status, _ in results) == [200, 409], results
+        (_, won), = [body for body in results if body[0] == 200]
+        (_, lost), = [body for body in results if body[0] == 409]
+        assert won["snapshot"]["rev"] == before["rev"] + 1
+        assert lost["error"] == "stale" and lost["message"]
+        assert lost["snapshot"]["rev"] == before["rev"] + 1
+        assert lost["snapshot"]["current"]["block_id"] == won["snapshot"]["current"]["block_id"]
+        status = status_json(server)
+        assert status["rev"] == before["rev"] + 1
+        assert status["current"]["block_id"] == won["snapshot"]["current"]["block_id"]
+        new_entries = journal(server)[len(journal_before):]
+        assert [(entry.command, entry.rev) for entry in new_entries] == [("next", before["rev"] + 1)]
+
+
+def test_control_without_the_right_credentials_changes_nothing(servers) -> None:
+    server = servers().start()
+    before = snapshot_of(server)
+    journal_before = journal(server)
+    body = {"expected_rev": before["rev"]}
+    assert command(server, "next", None, body)[0] == 401
+    status, reply = command(server, "next", "not-a-token", body)
+    assert status == 401 and reply["error"] == "unauthenticated"
+    for role in ("screen", "stream", "facilitator"):
+        status, reply = command(server, "next", server.token(role), body)
+        assert status == 403 and reply["error"] == "forbidden", (role, reply)
+        assert role in reply["message"]
+    status, reply = command(server, "goto", server.token("stream"), {**body, "block_id": "pause"})
+    assert status == 403
+    # The same over a real Socket.IO connection: an error ack, nothing changes.
+    import socketio
+
+    client = socketio.Client(reconnection=False)
+    client.connect(server.url, transports=["websocket"], auth={"token": server.token("screen")})
+    try:
+        ack = client.call("next", body, timeout=5)
+        anonymous_ack = None
+    finally:
+        client.disconnect()
+    anonymous = socketio.Client(reconnection=False)
+    anonymous.connect(server.url, transports=["websocket"])
+    try:
+        anonymous_ack = anonymous.call("goto", {**body, "block_id": "pause"}, timeout=5)
+    finally:
+        anonymous.disconnect()
+    assert ack["ok"] is False and ack["error"] == "forbidden"
+    assert anonymous_ack["ok"] is False and anonymous_ack["error"] == "forbidden"
+    after = snapshot_of(server)
+    assert (after["rev"], after["status"], after["current"]) == (before["rev"], before["status"], before["current"])
+    assert status_json(server)["rev"] == before["rev"]
+    assert len(journal(server)) == len(journal_before)
+    # ...and the right token does work, so the refusals above were about the role.
+    status, reply = command(server, "next", server.token("moderator"), body)
+    assert status == 200 and reply["snapshot"]["rev"] == before["rev"] + 1
+
+
+# ---- 5: kill -9 mid-block --------------------------------------------------------------------------
+
+
+def test_kill_9_mid_block_keeps_the_show_and_screens_resync(servers, watchers) -> None:
+    server = servers().start()
+    token = server.token("moderator")
+    screen = watchers(server.url, reconnect_delay=0.3)
+    screen.wait_for(lambda line: line["type"] == "join")
+    rev = snapshot_of(server, token)["rev"]
+    status, reply = command(server, "goto", token, {"expected_rev": rev, "block_id": "malkonflikter"})
+    assert status == 200, reply
+    running = reply["snapshot"]
+    assert running["current"]["block_id"] == "malkonflikter" and running["status"] == "running"
+    screen.wait_for(is_snapshot(running["rev"], "malkonflikter"))
+    time_up_ms = running["current"]["time_up_ms"]
+    assert time_up_ms - running["now_ms"] == pytest.approx(2 * 3600 * 1000, abs=1000)
+    time.sleep(0.5)
+
+    server.kill9()
+    killed_at = time.time()
+    screen.wait_for(lambda line: line["type"] == "disconnect" and line["t"] >= killed_at - 0.1, timeout=5)
+    time.sleep(1.0)
+    server.start()
+
+    asked_at = time.time()
+    after = snapshot_of(server, token)
+    answered_at = time.time()
+    assert after["status"] == "running"
+    assert after["rev"] == running["rev"]
+    assert after["current"]["block_id"] == "malkonflikter"
+    assert after["current"]["time_up_ms"] == time_up_ms
+    expected_remaining_ms = time_up_ms - (asked_at + answered_at) / 2 * 1000
+    assert abs(after["current"]["remaining_ms"] - expected_remaining_ms) < 1000
+
+    reconnected = screen.wait_for(lambda line: line["type"] == "connect" and line["t"] > killed_at, timeout=10)
+    rejoined = screen.wait_for(lambda line: line["type"] == "join" and line["t"] >= reconnected["t"], timeout=5)
+    assert rejoined["block_id"] == "malkonflikter" and rejoined["rev"] == running["rev"]
+    assert rejoined["time_up_ms"] == time_up_ms
+    assert abs(rejoined["remaining_ms"] - (time_up_ms - rejoined["t"] * 1000)) < 1000
+    # The resynced screen gets live pushes again.
+    status, reply = command(server, "next", token, {"expected_rev": running["rev"]})
+    assert status == 200
+    screen.wait_for(is_snapshot(reply["snapshot"]["rev"], reply["snapshot"]["current"]["block_id"]), timeout=2)
+
+
+# ---- 6 and 7: rehearsal at x60, automatic transitions on time, never twice ------------------------
+
+
+SPEED = 60
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An automatic transition of the test agenda: its due show time and what the screen then shows."""
+
+    due: datetime
+    status: str
+    block_id: str | None
+    next_block_id: str | None = None
+
+    def matches(self, line: dict[str, Any]) -> bool:
+        """True for a pushed snapshot showing the state after this transition."""
+        if line["type"] != "snapshot" or line["status"] != self.status or line["block_id"] != self.block_id:
+            return False
+        return self.next_block_id is None or line["next_block_id"] == self.next_block_id
+
+
+def auto_agenda(first_block_minutes: int) -> tuple[Event, list[Transition]]:
+    """A one-stage day of short automatic blocks (hard start, 0-minute milestone, gap, hard start) and its transitions.
+
+    09:00 `open` (hard, auto), `talk`, `mark` (0 min), gap, `late` (hard), `wrap`: all advance by themselves.
+    """
+    day = date(2024, 5, 6)
+
+    def at(hour: int, minute: int) -> datetime:
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=OSLO)
+
+    first = first_block_minutes
+    spec = [  # id, start minute after 09:00, minutes, start rule
+        ("open", 0, first, StartRule.HARD),
+        ("talk", first, 1, StartRule.SOFT),
+        ("mark", first + 1, 0, StartRule.SOFT),
+        ("late", first + 4, 1, StartRule.HARD),
+        ("wrap", first + 5, 1, StartRule.SOFT),
+    ]
+    blocks = tuple(
+        Block(id=block_id, title=block_id.title(), planned_start=at(9, 0) + timedelta(minutes=start),
+              planned_duration=timedelta(minutes=minutes), start_rule=rule, advance=AdvanceRule.AUTO)
+        for block_id, start, minutes, rule in spec
+    )
+    event = validate(Event(title="Auto rehearsal", days=(day,), timezone="Europe/Oslo",
+                           stages=(Stage(id="plenary", name="Plenary", blocks=blocks),)))
+    transitions = [
+        Transition(at(9, 0), "running", "open"),
+        Transition(at(9, 0) + timedelta(minutes=first), "running", "talk"),
+        Transition(at(9, 0) + timedelta(minutes=first + 1), "gap", None, "late"),  # `mark` starts and ends
+        Transition(at(9, 0) + timedelta(minutes=first + 4), "running", "late"),
+        Transition(at(9, 0) + timedelta(minutes=first + 5), "running", "wrap"),
+        Transition(at(9, 0) + timedelta(minutes=first + 6), "finished", None),
+    ]
+    return event, transitions
+
+
+def import_agenda(instance: Path, event: Event) -> None:
+    """Store `event` as the instance's agenda, as `runofshow import FILE --replace` does."""
+    instance.mkdir(parents=True, exist_ok=True)
+    store = Store(sqlite_url(instance))
+    try:
+        ShowService(store, SystemClock()).replace_event(event, actor="test", replace_running=True)
+    finally:
+        store.close()
+
+
+@dataclass(frozen=True)
+class RehearsalMapping:
+    """The stored rehearsal clock: show time `show_start` was real time `real_start`, running `speed` times faster."""
+
+    show_start: datetime
+    real_start: datetime
+    speed: float
+
+    @classmethod
+    def load(cls, instance: Path) -> RehearsalMapping:
+        store = Store(sqlite_url(instance))
+        try:
+            raw = store.get_meta("rehearsal_clock")
+        finally:
+            store.close()
+        assert raw, "the server stored no rehearsal clock"
+        data = json.loads(raw)
+        return cls(datetime.fromisoformat(data["show_start"]), datetime.fromisoformat(data["real_start"]),
+                   float(data["speed"]))
+
+    def real_seconds(self, show_instant: datetime) -> float:
+        """The real instant (epoch seconds) at which show time reaches `show_instant`."""
+        return (self.real_start + (show_instant - self.show_start) / self.speed).timestamp()
+
+
+def stored_history(instance: Path) -> list[tuple[str, datetime, datetime | None]]:
+    """(block id, actual start, actual end) of every block run, from the stored state."""
+    store = Store(sqlite_url(instance))
+    try:
+        stored = store.load_state("plenary")
+    finally:
+        store.close()
+    assert stored is not None
+    return [(run["block_id"], datetime.fromisoformat(run["actual_start"]),
+             datetime.fromisoformat(run["actual_end"]) if run["actual_end"] else None)
+            for run in stored.state["history"]]
+
+
+def check_rehearsal(instance: Path, transitions: list[Transition], screens: dict[str, tuple[Watcher, float]],
+                    first_checked: int) -> dict[str, list[float]]:
+    """Every transition is stored at its due instant and pushed to each screen within its budget; the lags."""
+    mapping = RehearsalMapping.load(instance)
+    assert mapping.speed == SPEED
+    first_due = mapping.real_seconds(transitions[0].due)
+    last_due = mapping.real_seconds(transitions[-1].due)
+    assert first_due - mapping.real_start.timestamp() == pytest.approx(60 / SPEED, abs=0.001)
+    lags: dict[str, list[float]] = {}
+    for name, (screen, budget) in screens.items():
+        screen.wait_for(transitions[-1].matches, timeout=max(last_due - time.time(), 0) + 5)
+        lags[name] = []
+        for transition in transitions[first_checked:]:
+            due = mapping.real_seconds(transition.due)
+            pushed = screen.wait_for(lambda line, t=transition, d=due: t.matches(line) and line["t"] > d - 0.5,
+                                     timeout=1)
+            lag = pushed["t"] - due
+            lags[name].append(round(lag, 4))
+        assert all(-0.02 < lag < budget for lag in lags[name]), (name, lags[name])
+
+    history = stored_history(instance)
+    assert [run[0] for run in history] == ["open", "talk", "mark", "late", "wrap"]
+    expected_starts = [transitions[0].due, transitions[1].due, transitions[2].due, transitions[3].due,
+                       transitions[4].due]
+    assert [run[1] for run in history] == expected_starts
+    assert history[2][2] == transitions[2].due  # the 0-minute milestone ends as it starts
+    assert history[-1][2] == transitions[-1].due
+    return lags
+
+
+def auto_entries(instance: Path) -> list[Any]:
+    """The journal's automatic transitions."""
+    store = Store(sqlite_url(instance))
+    try:
+        return [entry for entry in store.journal(stage_id="plenary", limit=10_000) if entry.command == "auto"]
+    finally:
+        store.close()
+
+
+def assert_fired_on_time(entries: list[Any], transitions: list[Transition]) -> None:
+    """One journal entry per transition, each stored (show time) less than DUE_BUDGET real seconds after due."""
+    assert len(entries) == len(transitions), [(entry.rev, entry.at, entry.actor) for entry in entries]
+    assert len({entry.rev for entry in entries}) == len(entries)
+    for entry, transition in zip(entries, transitions):
+        late = (entry.at - transition.due).total_seconds() / SPEED
+        assert 0 <= late < DUE_BUDGET, (entry, transition)
+
+
+def test_rehearsal_x60_transitions_fire_on_time(servers, watchers, tmp_path) -> None:
+    instance = tmp_path / "instance"
+    event, transitions = auto_agenda(first_block_minutes=2)
+    import_agenda(instance, event)
+    server = servers(instance, env={"RUNOFSHOW_REHEARSAL_SPEED": str(SPEED)})
+    # The screen starts first and keeps trying, so it is in the room before the 09:00 hard start (1 s in).
+    screen = watchers(server.url, retry_connect=True, lifetime=60)
+    server.start()
+    joined = screen.wait_for(lambda line: line["type"] == "join", timeout=10)
+    mapping = RehearsalMapping.load(instance)
+    first_checked = 0 if joined["t"] < mapping.real_seconds(transitions[0].due) - 0.05 else 1
+    lags = check_rehearsal(instance, transitions, {"screen": (screen, DUE_BUDGET)}, first_checked)
+    assert len(lags["screen"]) >= 5
+    entries = auto_entries(instance)
+    assert_fired_on_time(entries, transitions)
+    final = status_json(server)
+    assert final["status"] == "finished"
+
+
+def test_two_nodes_one_store_no_transition_twice(servers, watchers, tmp_path) -> None:
+    instance = tmp_path / "instance"
+    event, transitions = auto_agenda(first_block_minutes=3)
+    import_agenda(instance, event)
+    rehearsal = {"RUNOFSHOW_REHEARSAL_SPEED": str(SPEED)}
+    first = servers(instance, env=rehearsal, name="scheduler-node")
+    screen_a = watchers(first.url, retry_connect=True, lifetime=60)
+    first.start()
+    second = servers(instance, env={**rehearsal, "RUNOFSHOW_SCHEDULER": "off"}, name="web-node").start()
+    screen_b = watchers(second.url, lifetime=60)
+    joined_b = screen_b.wait_for(lambda line: line["type"] == "join", timeout=10)
+    mapping = RehearsalMapping.load(instance)
+    # The second node runs the same rehearsal clock: it read the stored mapping, not a new one.
+    expected_show_now = mapping.show_start.timestamp() + (joined_b["t"] - mapping.real_start.timestamp()) * SPEED
+    assert abs(joined_b["now_ms"] / 1000 - expected_show_now) < 0.2 * SPEED
+    later = [index for index, transition in enumerate(transitions)
+             if mapping.real_seconds(transition.due) > joined_b["t"] + 0.05]
+    assert len(later) >= 4, "the second node came up too late to watch the rehearsal"
+    lags = check_rehearsal(instance, transitions,
+                           {"scheduler-node": (screen_a, DUE_BUDGET), "web-node": (screen_b, 0.25 + DUE_BUDGET)},
+                           first_checked=later[0])
+    entries = auto_entries(instance)
+    assert_fired_on_time(entries, transitions)
+    assert all(lag < 0.25 + DUE_BUDGET for lag in lags["web-node"])
+    for node in (first, second):
+        assert node.process is not None and node.process.poll() is None, node.log()
