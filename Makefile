@@ -1,6 +1,8 @@
 # One command to run the product, one to run the tests; each makes its own virtualenv.
 PYTHON ?= python3
 VENV ?= .venv
+SPEED ?= 60
+PORT ?= 5000
 BIN := $(VENV)/bin
 
 .PHONY: demo test bench clean
@@ -12,7 +14,7 @@ $(BIN)/runofshow: pyproject.toml
 	touch $@
 
 demo: $(BIN)/runofshow
-	$(BIN)/runofshow demo
+	$(BIN)/runofshow demo --speed $(SPEED) --port $(PORT)
 
 test: $(BIN)/runofshow
 	$(BIN)/python -m pytest

@@ -17,6 +17,7 @@ from runofshow.importers.sessionplan import (
     MAX_BYTES,
     load_sessionplan,
     looks_like_sessionplan,
+    parse_clock,
     parse_duration,
     parse_sessionplan,
     slugify,
@@ -27,6 +28,7 @@ VARIANTS = Path(__file__).parent / "data" / "sessionplan"
 ENGLISH = VARIANTS / "english-climate-forum-2025-03-12.txt"
 NORWEGIAN = VARIANTS / "norsk-fagdag-2024-11-21.txt"
 EVENING = VARIANTS / "kveld-med-middag-2024-09-05.txt"
+SUMMIT = VARIANTS / "english-summit-12h-2025-10-14.txt"
 OSLO = ZoneInfo("Europe/Oslo")
 
 REFERENCE_TITLES = [
@@ -376,6 +378,73 @@ def test_evening_export_gaps_dinner_and_past_midnight():
     assert block(event, "Styremøte").facilitators == ("Eva Lie",)
 
 
+def test_twelve_hour_clock_mixed_case_header_and_clock_lengths():
+    event = load_agenda(SUMMIT)
+    day = date(2025, 10, 14)
+    assert event.title == "Digital Services Summit - Tuesday, October 14, 2025"
+    assert event.stages[0].name == "Plenary"
+    assert [(b.planned_start, b.planned_duration, b.title) for b in event.all_blocks()] == [
+        (at("08:45", day), timedelta(minutes=15), "Arrival"),
+        (at("09:00", day), timedelta(minutes=90), "Opening keynote"),
+        (at("10:30", day), timedelta(minutes=15), "Break"),
+        (at("10:45", day), timedelta(minutes=75), "Service design lab"),
+        (at("12:00", day), timedelta(hours=1), "Lunch"),
+        (at("13:00", day), timedelta(minutes=30), "Harbour walk"),
+        (at("13:30", day), timedelta(minutes=45), 'Panel: "What next?"'),
+        (at("14:15", day), timedelta(0), "End"),
+    ]
+    assert block(event, 'Panel: "What next?"').start_rule is StartRule.HARD  # after the gap line
+    assert block(event, "Harbour walk").start_rule is StartRule.SOFT  # details only, right after lunch
+
+
+def test_summit_page_break_inline_notes_label_and_star_separators():
+    event = load_agenda(SUMMIT)
+    lab = block(event, "Service design lab")
+    assert lab.description == (
+        "Groups of 5-6 people, each with a host. Bring a laptop and a service you know well from your own work."
+    )
+    assert lab.notes == "Need a host for the online group in Teams.\n\nNot streamed."
+    assert lab.rooms == ("plenary", "teams")
+    keynote = block(event, "Opening keynote")
+    assert keynote.facilitators == ("Jane Doe", "John Smith")
+    assert keynote.description.endswith("Then questions from the room and from the audience at home.")
+    assert keynote.notes == "Streamed. Jane introduces.\n\nSlides from jane@example.com"
+    assert block(event, 'Panel: "What next?"').facilitators == ("Kim Lee", "Sam Park", "Alex Moe")
+
+
+def test_gap_line_between_details_only_blocks():
+    text = (
+        "# Seminar 3. oktober 2023 - blokkdetaljer\n\n## Velkommen\n\n09:00 | 15m\n\nHei.\n\n"
+        "↓ 45m\n\n## Foredrag\n\n10:00 | 45m\n\nTILDELT Kari og Per\n"
+    )
+    velkommen, foredrag = parse_sessionplan(text).all_blocks()
+    assert velkommen.description == "Hei."
+    assert foredrag.start_rule is StartRule.HARD
+    assert foredrag.facilitators == ("Kari", "Per")
+
+
+def test_an_unknown_mixed_case_header_is_refused():
+    text = "# Tag 2024-05-06\n\nZeit\tDauer\tTitel\n09:00\t1h\tBegrüßung\n"
+    with pytest.raises(ImportProblem) as caught:
+        parse_sessionplan(text, path="de.txt")
+    assert str(caught.value).startswith("de.txt:3: unknown overview header 'Zeit Dauer Titel'")
+
+
+def test_truncated_inside_a_details_heading_keeps_the_overview(tmp_path):
+    text = reference_text()
+    cut = text[: text.index("## Målkonflikter") + len("## Målkon")]
+    event = load_agenda(write(tmp_path, "cut.txt", cut))
+    assert [b.title for b in event.all_blocks()] == REFERENCE_TITLES
+    assert block(event, "KS informerer").notes == "Anne Romsaas\n\nStreames"
+    assert block(event, "Målkonflikter").notes == ""
+
+
+def test_truncated_inside_a_details_time_line(tmp_path):
+    text = reference_text()
+    path = write(tmp_path, "cut.txt", text[: text.index("13:15 | 2h") + len("13:1")])
+    assert str(problem_from(path)) == f"{path}:84: time '13:1' is not a time of day (expected HH:MM, e.g. 09:00)"
+
+
 def test_markup_in_headings_levels_and_separators():
     text = (
         "# Test day 2024-05-06\n\nKL.\tLENGDE\tTITTEL\tBESKRIVELSE\n"
@@ -408,10 +477,30 @@ def test_two_dated_sections_are_two_days():
 @pytest.mark.parametrize(
     "raw, minutes",
     [("2h 00m", 120), ("2t 00m", 120), ("1h 05m", 65), ("15m", 15), ("0m", 0), ("1h", 60), ("90m", 90),
-     ("1 t 30 min", 90), ("2 timer", 120), ("45 min", 45)],
+     ("1 t 30 min", 90), ("2 timer", 120), ("45 min", 45), ("1:30", 90), ("0:15", 15), ("1,5 t", 90)],
 )
 def test_durations(raw, minutes):
     assert parse_duration(raw) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    "raw, hhmm",
+    [("09:00", "09:00"), ("9.05", "09:05"), ("9:00 AM", "09:00"), ("12:00 PM", "12:00"), ("12:30 am", "00:30"),
+     ("1:30 p.m.", "13:30"), ("23:59", "23:59")],
+)
+def test_clock_times(raw, hhmm):
+    assert parse_clock(raw).strftime("%H:%M") == hhmm
+
+
+@pytest.mark.parametrize("raw", ["24:00", "13:00 PM", "0:00 AM", "9", "9:5", "nine"])
+def test_bad_clock_times(raw):
+    with pytest.raises(ImportProblem, match="is not a time of day"):
+        parse_clock(raw, path="a.txt", line=4)
+
+
+def test_absurd_lengths_are_refused():
+    with pytest.raises(ImportProblem, match="longer than 7 days"):
+        parse_duration("99999999999h")
 
 
 @pytest.mark.parametrize(
@@ -435,7 +524,7 @@ def test_dates_in_titles(title, expected):
 
 def test_format_detection():
     assert looks_like_sessionplan(reference_text())
-    assert all(looks_like_sessionplan(p.read_text(encoding="utf-8")) for p in (ENGLISH, NORWEGIAN, EVENING))
+    assert all(looks_like_sessionplan(p.read_text(encoding="utf-8")) for p in (ENGLISH, NORWEGIAN, EVENING, SUMMIT))
     assert not looks_like_sessionplan('{"format": "runofshow", "version": 1}')
     assert not looks_like_sessionplan("Dear all,\n\nsee you on Monday.\n")
     assert detect_format(reference_text()) == "sessionplan"

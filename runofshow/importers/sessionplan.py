@@ -18,6 +18,11 @@ overview data; details without a row become blocks of their own, placed by time.
 Decisions the export leaves open:
 
 * An empty length means 0 minutes (the tool prints `0m` for it in the details).
+* Times may be `09:00`, `9.00` or `9:00 AM`; lengths `2h 00m`, `2t 30m`, `45m`, `1 t 30 min` or `1:30`.
+* A truncated file imports what is there: rows up to the cut, and details up to the cut (a last
+  heading with nothing under it is where the file was cut and is ignored). A value cut in half
+  (`12:45<TAB>3`, `13:1`) is a bad length or time, reported with its line.
+* A gap line in the details (`↓ 45m` between two blocks) marks the next block as after a gap.
 * The overview flattens paragraphs into one cell with two spaces between them; those become
   blank-line paragraph breaks again when the overview's description is the one used.
 * A "gap" is a gap line or a hole between the previous block's end and the next start; the block
@@ -793,6 +798,7 @@ def apply_detail(item: _Item, detail: _Detail, previous: datetime | None) -> Non
     item.facilitators = tuple(detail.facilitators) or item.facilitators
     item.notes = "\n\n".join(detail.notes)
     item.label = detail.label or item.label
+    item.gap_before = item.gap_before or detail.gap_before
 
 
 def item_from_detail(detail: _Detail, day: date, previous: _Item | None, path: str) -> _Item:
@@ -813,6 +819,7 @@ def item_from_detail(detail: _Detail, day: date, previous: _Item | None, path: s
         facilitators=tuple(detail.facilitators),
         notes="\n\n".join(detail.notes),
         label=detail.label,
+        gap_before=detail.gap_before,
     )
 
 
