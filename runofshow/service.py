@@ -122,10 +122,10 @@ class ShowService:
             raise ShowInProgress("a show is in progress; replacing the agenda would reset it (use --replace)")
         states = {stage.id: initial_state(stage).to_dict() for stage in event.stages}
         document = event_to_dict(event)
+        version = uuid.uuid4().hex
         with self._lock:
-            self.store.replace_agenda(document, states, actor=actor, at=self.clock.now())
-            version = uuid.uuid4().hex
-            self.store.set_meta(AGENDA_VERSION_KEY, version)
+            self.store.replace_agenda(document, states, actor=actor, at=self.clock.now(),
+                                      meta={AGENDA_VERSION_KEY: version})
             self._announced_version = version
             self._event = None
         for stage in event.stages:

@@ -167,8 +167,9 @@ class Store:
         actor: str,
         at: datetime,
         note: str = "import",
+        meta: Mapping[str, str] | None = None,
     ) -> None:
-        """Store a new agenda and the given stage states in one transaction, and journal it once.
+        """Store a new agenda, the given stage states and `meta` settings in one transaction; journal it once.
 
         A stage that existed before gets revision old + 1 (so no client's expected revision can
         match the fresh state by accident); a new stage starts at 0; stages not given stop being live.
@@ -211,6 +212,8 @@ class Store:
                     args=_to_json({"stages": dict(sorted(new_revs.items()))}), rev=None,
                 )
             )
+            for key, value in (meta or {}).items():
+                _write_meta(connection, key, value)
 
     # ---- live state -----------------------------------------------------------------------------
 
@@ -299,11 +302,7 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Store a small setting, replacing any earlier value."""
         with self._guard("store a setting"), self._writer.begin() as connection:
-            changed = connection.execute(
-                sa.update(meta_table).where(meta_table.c.key == key).values(value=value)
-            ).rowcount
-            if changed == 0:
-                connection.execute(sa.insert(meta_table).values(key=key, value=value))
+            _write_meta(connection, key, value)
 
     def get_meta(self, key: str) -> str | None:
         """A stored setting, or None."""
@@ -385,3 +384,10 @@ def _instant_text(at: datetime) -> str:
 def _instant_from_text(text: str) -> datetime:
     """The aware UTC datetime stored as ISO 8601 text."""
     return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+def _write_meta(connection: sa.Connection, key: str, value: str) -> None:
+    """Insert or replace one setting inside the caller's transaction."""
+    changed = connection.execute(sa.update(meta_table).where(meta_table.c.key == key).values(value=value)).rowcount
+    if changed == 0:
+        connection.execute(sa.insert(meta_table).values(key=key, value=value))
