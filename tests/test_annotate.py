@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,8 +11,9 @@ from hypothesis import strategies as st
 from runofshow.agenda import Breakout, Category, Contact, Duty, Presence, Reminder, Speaker, StreamPlan
 from runofshow.annotate import Annotations, annotate, classify_category, split_sentences
 from runofshow.annotate import rules
+from runofshow.reference import REFERENCE_AGENDA
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "agendas" / "nettverkssamling-2024-05-06.txt"
+REFERENCE = REFERENCE_AGENDA
 
 
 def notes(text: str, description: str = "", **kwargs: object) -> Annotations:
@@ -704,3 +704,12 @@ def test_annotate_on_keyword_soup(description: list[str], private: list[str]) ->
     for fact in result.facts:
         assert fact.source in description_text or fact.source in private_text
     assert [d for d in result.duties if d.source not in description_text + private_text] == []
+
+
+def test_an_address_inside_a_url_is_not_a_contact() -> None:
+    assert annotate("", "Se https://kari@host.no/side for mer.").contacts == ()
+
+
+def test_er_pa_plass_means_on_site() -> None:
+    speakers = annotate("", "Andreas Stangenes, Nordlandsforskning. Er på plass.").speakers
+    assert [(s.name, s.presence) for s in speakers] == [("Andreas Stangenes", Presence.ON_SITE)]

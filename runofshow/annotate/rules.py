@@ -341,7 +341,7 @@ PRESENCE_RULES: tuple[Rule, ...] = (
     rule(
         "presence.nb.fysisk",
         r"\b(?:kommer|deltar|er|blir|møter|presenterer|stiller)\s+(?:\w+\s+)?(?:fysisk|på\s+stedet|i\s+salen)\b|"
-        r"\bfysisk\s+(?:til\s+stede|oppmøte)\b|\ber\s+til\s+stede\b",
+        r"\bfysisk\s+(?:til\s+stede|oppmøte)\b|\ber\s+til\s+stede\b|\ber\s+på\s+plass\b",
         Presence.ON_SITE,
     ),
     rule(
@@ -394,7 +394,7 @@ WORKING_GROUP_RULES: tuple[Rule, ...] = (
 
 # ---------------------------------------------------------------- contacts
 
-EMAIL = rule("contact.*.email", r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b", "email")
+EMAIL = rule("contact.*.email", r"(?<![\w.+/:-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b", "email")
 PHONE_RULES: tuple[Rule, ...] = (
     rule("contact.*.phone_international", r"(?<![\w+])\+\d{1,3}(?:[ -]?\(?\d{1,4}\)?){2,6}(?![\w])", "phone"),
     rule(
