@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import runofshow
 from runofshow.agenda import AdvanceRule, Category, Presence, RoomKind, StartRule, StreamPlan
@@ -160,6 +161,15 @@ def test_overview_alone_joins_the_row_continued_after_the_page_break():
     assert "\n\nDel 1: Vi jakter på målkonflikter." in description
     assert len(event.all_blocks()) == 14
     assert block(event, "Slutt").planned_duration == timedelta(0)
+
+
+def test_page_footer_and_repeated_legend_between_rows_are_not_description():
+    overview_only = reference_text().split("# Nettverkssamling 6. mai 2024 - block details")[0]
+    text = overview_only.replace(
+        "12:00\t45m\tLunsj", "Side 1 av 3\n\n■ Diskusjon ■ Innlegg ■ Pause ■ Workshop\n\n12:00\t45m\tLunsj"
+    )
+    talk = block(parse_sessionplan(text), '4 år siden "Strekk i laget"-rapporten: Hvor er vi nå?')
+    assert talk.description.endswith("og hva som er spesielt vanskelig.")
 
 
 def test_details_win_over_the_overview_description(reference):
@@ -694,6 +704,30 @@ def test_details_block_without_time_or_row(tmp_path):
     problem = problem_from(path)
     assert problem.line == 228
     assert "'Ekstra' has no time" in str(problem)
+
+
+_FRAGMENTS = st.sampled_from([
+    "\t", "\n", "\n\n", "## ", "# Dag 6. mai 2024\n", "KL.\tLENGDE\tTITTEL\tBESKRIVELSE\n", "\t↓ 1t 30m\t\t\n",
+    "09:00", "23:30", "00:15", "25:61", " | ", "2h 00m", "0m", "15", "---\n", "<b>", "</b>", "&amp;", "**",
+    "ASSIGNED TO ", "### ADDITIONAL INFORMATION\n", "Lunsj", "Teams", "\r\n", "x", " ",
+])
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_FRAGMENTS, max_size=40), st.integers(min_value=0, max_value=40))
+def test_any_text_imports_or_raises_an_import_problem_with_a_line(fragments, cut):
+    """Whatever the text, the importer returns a valid event or names the file and line at fault."""
+    text = reference_text()[: cut * 60] + "".join(fragments)
+    try:
+        event = parse_sessionplan(text, path="fuzz.txt")
+    except ImportProblem as problem:
+        assert problem.path == "fuzz.txt"
+        assert problem.line is not None and problem.line >= 1
+        assert str(problem).startswith(f"fuzz.txt:{problem.line}: ")
+    else:
+        blocks = event.all_blocks()
+        assert blocks and all(b.planned_start.tzinfo is not None for b in blocks)
+        assert all(a.planned_end <= b.planned_start for a, b in zip(blocks, blocks[1:]))
 
 
 def test_unknown_time_zone_and_format(tmp_path):

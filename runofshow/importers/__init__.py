@@ -7,7 +7,13 @@ from pathlib import Path
 
 from runofshow.agenda import Event
 from runofshow.importers.errors import ImportProblem
-from runofshow.importers.sessionplan import FORMAT_NAME as SESSIONPLAN, load_sessionplan, looks_like_sessionplan, parse_sessionplan, read_export
+from runofshow.importers.sessionplan import (
+    FORMAT_NAME as SESSIONPLAN,
+    load_sessionplan,
+    looks_like_sessionplan,
+    parse_sessionplan,
+    read_export,
+)
 
 FORMATS = (SESSIONPLAN,)
 

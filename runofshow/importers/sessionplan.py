@@ -51,7 +51,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -99,10 +99,12 @@ _CLOCK_DURATION = re.compile(r"^(?P<hours>\d{1,3}):(?P<minutes>[0-5]\d)$")
 _TIME_BAR_LINE = re.compile(
     rf"^(?P<start>\d[^\s|–-]*{_AM_PM})\s*(?:[-–]\s*(?P<end>\d[^\s|]*{_AM_PM})\s*)?\|\s*(?P<length>.*?)\s*$"
 )
-_TIME_ONLY_LINE = re.compile(rf"^(?P<start>\d{{1,2}}[:.]\d{{2}}{_AM_PM})(?:\s*[-–]\s*(?P<end>\d{{1,2}}[:.]\d{{2}}{_AM_PM}))?$")
+_CLOCK_TEXT = rf"\d{{1,2}}[:.]\d{{2}}{_AM_PM}"
+_TIME_ONLY_LINE = re.compile(rf"^(?P<start>{_CLOCK_TEXT})(?:\s*[-–]\s*(?P<end>{_CLOCK_TEXT}))?$")
 _TIME_ATTEMPT = re.compile(r"^\d{1,2}(?:[:.]\d{0,2}\s*(?:[-–|].*)?|\s*\|.*)?$")  # a time line cut short or mistyped
 _GAP_CELL = re.compile(r"^\s*[↓⬇⇩]\s*(?P<length>.*)$")
 _PAGE_FOOTER = re.compile(r"^\s*(?:(?:side|page|s\.)\s*)?\d+\s*(?:/|av|of)\s*\d+\s*$", re.IGNORECASE)
+_LEGEND = re.compile(r"^\s*(?:[■□▪◼●◆]\s*[^■□▪◼●◆]+){2,}$")  # the colour legend, repeated on a new page
 _DETAILS_HEADING = re.compile(
     r"(?:^|[-–—:]\s*)(?:(?:block|session|item|blokk|økt|program|post)\s*-?\s*)?(?:details?|detaljer|detaljar)\s*$"
     r"|\b(?:block|session)\s+details\b|\bblokkdetalj",
@@ -509,7 +511,7 @@ def scan(lines: list[str], path: str) -> _Document:
         if words and ("\t" in line or looks_like_row(next_content_line(lines, index))):
             read_header(doc, number, words, line, path)
             continue
-        if last_row is not None and not _PAGE_FOOTER.match(line):
+        if last_row is not None and not (_PAGE_FOOTER.match(line) or _LEGEND.match(line)):
             last_row.pending_text.append(line.strip())
     return doc
 
@@ -541,15 +543,21 @@ def read_header(doc: _Document, number: int, words: list[str], line: str, path: 
     doc.header_line, doc.columns, doc.header_language = number, roles, language
 
 
+def cell_at(cells: list[str], position: int, *, last: bool) -> str:
+    """The stripped cell at position; the last column also takes any cells after it."""
+    if last:
+        return "\t".join(cells[position:]).strip()
+    return cells[position].strip() if position < len(cells) else ""
+
+
 def read_row(doc: _Document, number: int, line: str, gap_before: bool, path: str) -> _Row:
     """One overview row, its cells keyed by column role; the last column takes any extra cells."""
     columns = doc.columns or _DEFAULT_COLUMNS
     cells = split_cells(line)
     values: dict[str, str] = {}
     for position, role in enumerate(columns):
-        value = "\t".join(cells[position:]) if position == len(columns) - 1 else (cells[position] if position < len(cells) else "")
         if role != "ignored":
-            values[role] = value.strip()
+            values[role] = cell_at(cells, position, last=position == len(columns) - 1)
     parse_clock(values.get("time", ""), path=path, line=number)
     parse_duration(values.get("length", ""), path=path, line=number)
     if not clean_title(values.get("title", "")):
@@ -583,8 +591,8 @@ def add_details_line(doc: _Document, number: int, line: str, heading: re.Match[s
         parse_duration(gap, path=path, line=number)
         doc.gap_pending = True
     elif heading and is_block_heading_text(heading[2]):
-        chunk = _Chunk(number, len(heading[1]), clean_title(heading[2]), len(doc.headings) - 1, gap_before=doc.gap_pending)
-        doc.chunks.append(chunk)
+        level, title = len(heading[1]), clean_title(heading[2])
+        doc.chunks.append(_Chunk(number, level, title, len(doc.headings) - 1, gap_before=doc.gap_pending))
         doc.gap_pending = False
     elif doc.chunks:
         doc.chunks[-1].lines.append((number, line))
@@ -615,7 +623,7 @@ def block_chunks(chunks: list[_Chunk], row_titles: set[str]) -> list[_Chunk]:
             or chunk.level <= block_level
         )
         if is_block or not blocks:
-            blocks.append(_Chunk(chunk.line, chunk.level, chunk.title, chunk.heading, list(chunk.lines), chunk.gap_before))
+            blocks.append(replace(chunk, lines=list(chunk.lines)))
         else:
             blocks[-1].lines.append((chunk.line, chunk.title))
             blocks[-1].lines.extend(chunk.lines)

@@ -14,11 +14,13 @@ AUDIENCES = ("stage", "console", "stream", "room", "agenda")
 PUBLIC_BLOCK_KEYS = ("id", "title", "description", "start", "end", "duration_minutes", "category", "stream",
                      "start_rule", "rooms")
 STREAM_BLOCK_KEYS = PUBLIC_BLOCK_KEYS + ("stream_source", "breakout")
-# Snapshot keys every audience may see; crew audiences get everything.
-PUBLIC_SNAPSHOT_KEYS = ("stage_id", "rev", "status", "now", "now_ms", "current", "next", "delay_ms",
+# Snapshot keys every audience may see; crew audiences get everything (duties, reminders included).
+PUBLIC_SNAPSHOT_KEYS = ("stage_id", "rev", "status", "now", "now_ms", "current", "next", "delay_ms", "level",
                         "projections", "next_stream_transition", "paused")
-STAGE_EXTRA_KEYS = ("message", "blackout")
-STREAM_EXTRA_KEYS = ("stream_on", "stream_mismatch", "message")
+EXTRA_SNAPSHOT_KEYS = {
+    "stage": ("message", "blackout"),
+    "stream": ("stream_on", "stream_mismatch", "stream_plan"),
+}
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\d[ -]?){7,11}\d(?!\w)")
@@ -64,15 +66,5 @@ def redact_snapshot(snapshot: dict[str, Any], audience: str) -> dict[str, Any]:
     """The snapshot keys `audience` may see."""
     if audience in CREW_AUDIENCES:
         return dict(snapshot)
-    keys = PUBLIC_SNAPSHOT_KEYS
-    if audience == "stage":
-        keys = keys + STAGE_EXTRA_KEYS
-    elif audience == "stream":
-        keys = keys + STREAM_EXTRA_KEYS
-    data = {key: snapshot[key] for key in keys if key in snapshot}
-    if audience != "stage" and "message" in data and audience != "stream":
-        data.pop("message")
-    for key in ("current", "next"):
-        if isinstance(data.get(key), dict):
-            data[key] = {k: v for k, v in data[key].items() if not k.startswith("duty")}
-    return data
+    keys = PUBLIC_SNAPSHOT_KEYS + EXTRA_SNAPSHOT_KEYS.get(audience, ())
+    return {key: snapshot[key] for key in keys if key in snapshot}
