@@ -227,12 +227,13 @@ def serve(host: str, port: int, async_mode: str) -> None:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--speed", type=click.FloatRange(min=0.1, max=3600), default=60, show_default=True,
               help="Rehearsal speed: how many times faster than real time.")
+@click.option("--manual", is_flag=True, help="Keep manual blocks manual: the show waits for the console's Next.")
 @async_option
-def demo(host: str, port: int, speed: float, async_mode: str) -> None:
+def demo(host: str, port: int, speed: float, manual: bool, async_mode: str) -> None:
     """Rehearse the built-in reference day, offline, and print the URL of every screen."""
     from runofshow.server import demo as run_demo
 
-    run_demo(host, port, speed, async_mode)
+    run_demo(host, port, speed, async_mode, auto_advance=not manual)
 
 
 @main.group()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from runofshow.agenda import AdvanceRule, Event
 from runofshow.clocks import Clock, RehearsalClock, SystemClock
 from runofshow.importers import load_agenda
 from runofshow.placement import place_on
@@ -103,7 +105,17 @@ def screen_links(app: Flask, base_url: str) -> list[tuple[str, str]]:
     return links
 
 
-def demo(host: str, port: int, speed: float, async_mode: str, instance: Path | None = None) -> None:
+def every_block_auto(event: Event) -> Event:
+    """The event with every block advancing by itself, so an unattended demo keeps moving."""
+    stages = tuple(
+        replace(stage, blocks=tuple(replace(block, advance=AdvanceRule.AUTO) for block in stage.blocks))
+        for stage in event.stages
+    )
+    return replace(event, stages=stages)
+
+
+def demo(host: str, port: int, speed: float, async_mode: str, instance: Path | None = None,
+         auto_advance: bool = True) -> None:
     """The reference day on today's date as a rehearsal at `speed`, from a fresh store; prints every screen's URL."""
     instance = instance or Path(os.environ.get("RUNOFSHOW_INSTANCE_PATH", "instance")) / "demo"
     instance.mkdir(parents=True, exist_ok=True)
@@ -114,6 +126,8 @@ def demo(host: str, port: int, speed: float, async_mode: str, instance: Path | N
     zone = ZoneInfo(event.timezone)
     today = datetime.now(zone).date()
     placed = place_on(event, today)
+    if auto_advance:
+        placed = every_block_auto(placed)
     first = min(block.planned_start for block in placed.all_blocks())
     clock: Clock = RehearsalClock(first - timedelta(minutes=1), speed) if speed != 1 else SystemClock()
     app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{database}",
@@ -124,5 +138,7 @@ def demo(host: str, port: int, speed: float, async_mode: str, instance: Path | N
           f"{clock.now().astimezone(zone):%H:%M} (show time)", flush=True)
     for label, url in screen_links(app, base_url):
         print(f"  {label:<40} {url}", flush=True)
+    if auto_advance:
+        print("Every block advances by itself in this demo (--manual to wait for the console's Next).", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     run(app, host, port)
