@@ -16,6 +16,7 @@ from runofshow.engine import (
     BlockRun,
     Command,
     CommandError,
+    CurrentBlock,
     Level,
     RowState,
     StageState,
@@ -75,6 +76,13 @@ def started(now: datetime = at(9)) -> StageState:
 def in_block(block_id: str, now: datetime) -> StageState:
     """The show jumped to a block at `now`."""
     return run(started(at(9)), "goto", now, block_id=block_id)
+
+
+def current_at(state: StageState, now: datetime, stage: Stage = STAGE) -> CurrentBlock:
+    """The current block of the snapshot at `now` (which must have one)."""
+    current = snapshot(stage, state, now).current
+    assert current is not None
+    return current
 
 
 def rows(state: StageState, now: datetime) -> dict[str, tuple[datetime | None, datetime | None, str, bool]]:
@@ -228,10 +236,12 @@ def test_previous_restarts_the_previous_block_with_its_full_duration() -> None:
     state = run(run(run(started(), "next", at(9, 15)), "add_time", at(9, 16), delta=5 * MINUTE), "previous",
                 at(9, 20))
     assert (state.current, state.actual_start, state.added) == ("welcome", at(9, 20), timedelta(0))
-    assert snapshot(STAGE, state, at(9, 20)).current.remaining == 15 * MINUTE  # type: ignore[union-attr]
+    assert current_at(state, at(9, 20)).remaining == 15 * MINUTE
     assert [run.block_id for run in state.history] == ["welcome", "talk", "welcome"]
     with pytest.raises(CommandError, match="already at the first block"):
         run(state, "previous", at(9, 21))
+    again = run(state, "next", at(9, 33))
+    assert rows(again, at(9, 40))["welcome"] == (at(9, 20), at(9, 33), "done", False)
 
 
 def test_previous_in_a_gap_restarts_the_block_that_just_ended() -> None:
@@ -272,7 +282,8 @@ def test_pause_and_resume_conserve_the_remaining_time() -> None:
     resumed = snapshot(STAGE, state, at(9, 30)).current
     assert resumed is not None and (resumed.remaining, resumed.paused) == (11 * MINUTE, False)
     assert state.paused_total == 26 * MINUTE and state.paused_at is None
-    assert snapshot(STAGE, state, at(9, 41)).current.time_up == at(9, 41)  # type: ignore[union-attr]
+    later = snapshot(STAGE, state, at(9, 35)).current
+    assert later is not None and (later.elapsed, later.remaining, later.time_up) == (9 * MINUTE, 6 * MINUTE, at(9, 41))
 
 
 def test_pause_and_resume_only_in_the_right_status() -> None:
@@ -285,15 +296,15 @@ def test_pause_and_resume_only_in_the_right_status() -> None:
 
 def test_add_time_changes_the_remaining_time_by_exactly_the_delta() -> None:
     state = run(started(), "add_time", at(9, 5), delta=timedelta(minutes=5, seconds=30))
-    assert snapshot(STAGE, state, at(9, 5)).current.remaining == timedelta(minutes=15, seconds=30)  # type: ignore[union-attr]
+    assert current_at(state, at(9, 5)).remaining == timedelta(minutes=15, seconds=30)
     state = run(state, "add_time", at(9, 6), delta=-2 * MINUTE)
-    assert snapshot(STAGE, state, at(9, 6)).current.remaining == timedelta(minutes=12, seconds=30)  # type: ignore[union-attr]
+    assert current_at(state, at(9, 6)).remaining == timedelta(minutes=12, seconds=30)
     assert state.added == timedelta(minutes=3, seconds=30)
 
 
 def test_add_time_while_paused_counts_too() -> None:
     state = run(run(started(), "pause", at(9, 5)), "add_time", at(9, 8), delta=MINUTE)
-    assert snapshot(STAGE, state, at(9, 20)).current.remaining == 11 * MINUTE  # type: ignore[union-attr]
+    assert current_at(state, at(9, 20)).remaining == 11 * MINUTE
 
 
 def test_cutting_more_than_is_left_ends_the_block_now_not_in_the_past() -> None:
@@ -302,7 +313,7 @@ def test_cutting_more_than_is_left_ends_the_block_now_not_in_the_past() -> None:
     assert current is not None and (current.remaining, current.overtime, current.time_up) == (
         timedelta(0), timedelta(0), at(9, 12))
     overtime = run(started(), "add_time", at(9, 20), delta=-MINUTE)
-    assert snapshot(STAGE, overtime, at(9, 20)).current.overtime == 5 * MINUTE  # type: ignore[union-attr]
+    assert current_at(overtime, at(9, 20)).overtime == 5 * MINUTE
 
 
 def test_cutting_an_auto_block_advances_it_now() -> None:
@@ -388,7 +399,7 @@ def test_catch_up_through_an_auto_block_stops_at_a_manual_block() -> None:
     talk = in_block("talk", at(9, 20))
     state = advance_due(STAGE, talk, at(11, 59))
     assert (state.current, state.actual_start, state.rev) == ("groups", at(9, 50), talk.rev + 1)
-    assert snapshot(STAGE, state, at(11, 59)).current.overtime == timedelta(hours=1, minutes=24)  # type: ignore[union-attr]
+    assert current_at(state, at(11, 59)).overtime == timedelta(hours=1, minutes=24)
 
 
 def test_auto_block_ending_before_a_hard_start_waits_in_a_gap() -> None:
@@ -441,6 +452,14 @@ def test_next_due_on_a_manual_block_is_the_next_level_change(now: datetime, due:
 ])
 def test_next_due_on_an_auto_block_includes_its_advance(now: datetime, due: datetime) -> None:
     assert next_due(STAGE, in_block("talk", at(9, 15)), now) == due
+
+
+def test_next_due_skips_a_warning_threshold_hidden_by_a_larger_danger_threshold() -> None:
+    stage = Stage("s", "S", (block("pitch", at(9), 15, warning_before=2 * MINUTE, danger_before=3 * MINUTE),))
+    state = run(initial_state(stage), "start", at(9), stage)
+    assert next_due(stage, state, at(9)) == at(9, 12)
+    assert snapshot(stage, state, at(9, 12)).level is Level.DANGER
+    assert next_due(stage, state, at(9, 12)) == at(9, 15)
 
 
 def test_next_due_is_never_in_the_past() -> None:
@@ -542,8 +561,8 @@ def test_next_stream_transition_follows_projected_times() -> None:
     in_gap = advance_due(STAGE, in_block("wrap", at(10, 30)), at(10, 50))
     gap = snapshot(STAGE, in_gap, at(10, 50))
     assert gap.stream_plan is StreamPlan.OFF
-    assert (gap.next_stream_transition.at, gap.next_stream_transition.to_plan, gap.next_stream_transition.block_id) == (  # type: ignore[union-attr]
-        at(12), StreamPlan.LIVE, "dinner")
+    change = gap.next_stream_transition
+    assert change is not None and (change.at, change.to_plan, change.block_id) == (at(12), StreamPlan.LIVE, "dinner")
 
 
 def test_a_gap_after_a_live_block_is_an_off_transition_unless_delay_fills_it() -> None:

@@ -33,6 +33,10 @@ LATER = (timedelta(0), timedelta(seconds=1), timedelta(minutes=3), timedelta(min
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+MINUTES = st.sampled_from((None, 0, 0.5, 2, 3, 10)).map(lambda m: None if m is None else timedelta(minutes=m))
+THRESHOLDS = st.sampled_from(((None, None), (timedelta(minutes=2), timedelta(minutes=3)))) | st.tuples(MINUTES, MINUTES)
+
+
 @st.composite
 def stages(draw: st.DrawFn) -> Stage:
     """A valid stage of 1-7 blocks: gaps (some overnight), 0-minute blocks, soft/hard, auto/manual."""
@@ -42,6 +46,7 @@ def stages(draw: st.DrawFn) -> Stage:
     for index in range(draw(st.integers(1, 7))):
         cursor += timedelta(minutes=draw(st.sampled_from((0, 0, 0, 5, 30, 90, 14 * 60))))
         duration = timedelta(minutes=draw(st.sampled_from((0, 1, 5, 15, 30, 45, 90))))
+        warning_before, danger_before = draw(THRESHOLDS)
         blocks.append(Block(
             id=f"b{index}",
             title=f"Block {index}",
@@ -50,10 +55,8 @@ def stages(draw: st.DrawFn) -> Stage:
             start_rule=draw(st.sampled_from(StartRule)),
             advance=draw(st.sampled_from(AdvanceRule)),
             stream=draw(st.sampled_from(StreamPlan)),
-            warning_before=draw(st.none() | st.sampled_from((timedelta(0), timedelta(minutes=2),
-                                                             timedelta(minutes=10)))),
-            danger_before=draw(st.none() | st.sampled_from((timedelta(0), timedelta(seconds=30),
-                                                            timedelta(minutes=3)))),
+            warning_before=warning_before,
+            danger_before=danger_before,
         ))
         cursor += duration
     return Stage("stage", "Stage", tuple(blocks))
@@ -118,7 +121,9 @@ def check_projections(stage: Stage, state: StageState, now: datetime) -> None:
     for row in snap.projections:
         assert (row.projected_start is None) == (row.state is RowState.SKIPPED)
     if snap.current is not None:
-        assert snap.current.remaining - snap.current.overtime == snap.current.time_up - now
+        current = snap.current
+        assert current.remaining - current.overtime == current.time_up - now
+        assert current.elapsed + current.remaining - current.overtime == current.planned_duration + current.added
     earlier = projected(snap)
     for later in LATER:
         moved = projected(snapshot(stage, state, now + later))

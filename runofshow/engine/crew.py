@@ -67,4 +67,6 @@ def duties_due(blocks: list[Block], duty_takers: tuple[tuple[str, int, str], ...
 
 def reminders_due(blocks: list[Block]) -> tuple[ReminderDue, ...]:
     """The reminders of these blocks."""
-    return tuple(ReminderDue(block.id, reminder.text, reminder.source) for block in blocks for reminder in block.reminders)
+    return tuple(
+        ReminderDue(block.id, reminder.text, reminder.source) for block in blocks for reminder in block.reminders
+    )

@@ -117,7 +117,8 @@ def project(stage: Stage, state: StageState, now: datetime) -> Projection:
         ))
         previous_planned_end = planned_end
     next_index = first_upcoming if first_upcoming < len(blocks) else None
-    return Projection(tuple(rows), current_index if state.status in (Status.RUNNING, Status.PAUSED) else None, next_index)
+    running = state.status in (Status.RUNNING, Status.PAUSED)
+    return Projection(tuple(rows), current_index if running else None, next_index)
 
 
 def _row(block: Block, start: datetime, end: datetime, at_risk: bool, row_state: RowState) -> ProjectionRow:
