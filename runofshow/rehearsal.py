@@ -37,6 +37,11 @@ def moderated_step(stage: Stage, state: StageState, now: datetime) -> StageState
         snap = snapshot(stage, state, now)
         if block.advance is AdvanceRule.MANUAL and snap.current is not None and snap.current.remaining <= timedelta(0):
             state = apply(stage, state, Command("next", state.rev), now)
+    elif state.status is Status.GAP:
+        # A soft block after a gap waits for the moderator: press Next at its planned start.
+        waiting = snapshot(stage, state, now).next
+        if waiting is not None and now >= waiting.planned_start:
+            state = apply(stage, state, Command("next", state.rev), now)
     return state
 
 
