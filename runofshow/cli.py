@@ -17,7 +17,8 @@ from runofshow.agenda import AgendaError
 from runofshow.agenda_json import event_to_dict
 from runofshow.clocks import SystemClock
 from runofshow.engine import CommandError, StaleRevision, snapshot_to_dict
-from runofshow.importers import ImportProblem, load_agenda
+from runofshow.exporters import BINARY_FORMATS, EXPORT_FORMATS, export_event
+from runofshow.importers import FORMATS, ImportProblem, load_agenda
 from runofshow.service import NoAgenda, ShowInProgress, ShowService, UnknownStage
 from runofshow.store import Store, StoreUnavailable, database_url
 
@@ -71,7 +72,8 @@ def main() -> None:
 @click.option("--timezone", default="Europe/Oslo", show_default=True, help="Time zone of the times in the file.")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date of the day when the file does not say it (YYYY-MM-DD).")
-@click.option("--format", "file_format", default=None, help="Input format (default: detected).")
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default=None,
+              help="Input format (default: detected from the content).")
 @database_option
 @friendly_errors
 def import_command(file: Path, as_json: bool, dry_run: bool, replace: bool, timezone: str, day: Any,
@@ -87,6 +89,46 @@ def import_command(file: Path, as_json: bool, dry_run: bool, replace: bool, time
     service = open_service(database)
     service.replace_event(event, actor="cli", replace_running=replace)
     click.echo(f"Stored in {_safe_url(database or database_url())}.")
+
+
+@main.command("export")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@click.option("--format", "out_format", type=click.Choice(EXPORT_FORMATS), required=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), default="-",
+              show_default=True, help="Output file ('-': standard output; xlsx needs a file).")
+@click.option("--from", "in_format", type=click.Choice(FORMATS), default=None,
+              help="Format of FILE (default: detected from the content).")
+@click.option("--timezone", default="Europe/Oslo", show_default=True, help="Time zone of the times in FILE.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date of the day when FILE does not say it (YYYY-MM-DD).")
+@database_option
+@friendly_errors
+def export_command(file: Path | None, out_format: str, output: Path, in_format: str | None, timezone: str, day: Any,
+                   database: str | None) -> None:
+    """Convert an agenda FILE to another format, or export the stored event when no FILE is given."""
+    if out_format in BINARY_FORMATS and str(output) == "-":
+        _fail(f"{out_format} is a binary format: give an output file with -o")
+    if file is not None:
+        event = load_agenda(file, format=in_format, timezone=timezone, day=day.date() if day else None)
+    else:
+        event = open_service(database).event()
+    data = export_event(event, out_format, stamp=SystemClock().now())
+    if str(output) == "-":
+        click.echo(data.decode("utf-8-sig"), nl=False)
+        return
+    _write_atomically(output, data)
+    click.echo(f"Wrote {out_format} to {output}.", err=True)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write the file in full or not at all (a temporary file renamed over it)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        _fail(f"{path}: cannot write ({error.strerror or error})")
 
 
 def _safe_url(url: str) -> str:

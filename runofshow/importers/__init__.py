@@ -2,27 +2,123 @@
 
 from __future__ import annotations
 
+import codecs
+import os
 from datetime import date
+from dataclasses import replace
 from pathlib import Path
 
 from runofshow.agenda import Event
+from runofshow.importers.c3voc import (
+    JSON_FORMAT as C3VOC_JSON,
+    XML_FORMAT as C3VOC_XML,
+    looks_like_c3voc_json,
+    looks_like_c3voc_xml,
+    parse_c3voc_json,
+    parse_c3voc_xml,
+)
 from runofshow.importers.errors import ImportProblem
+from runofshow.importers.native import (
+    JSON_FORMAT as NATIVE_JSON,
+    YAML_FORMAT as NATIVE_YAML,
+    looks_like_native,
+    parse_native_json,
+    parse_native_yaml,
+)
 from runofshow.importers.sessionplan import (
     FORMAT_NAME as SESSIONPLAN,
+    MAX_BYTES,
+    decoded,
     load_sessionplan,
     looks_like_sessionplan,
     parse_sessionplan,
     read_export,
 )
+from runofshow.importers.spreadsheet import (
+    CSV_FORMAT,
+    XLSX_FORMAT,
+    XLSX_MAGIC,
+    looks_like_csv,
+    parse_csv,
+    parse_xlsx,
+)
 
-FORMATS = (SESSIONPLAN,)
+FORMATS = (SESSIONPLAN, C3VOC_JSON, C3VOC_XML, NATIVE_YAML, NATIVE_JSON, CSV_FORMAT, XLSX_FORMAT)
+_SUFFIX_FORMATS = {".xlsx": XLSX_FORMAT, ".csv": CSV_FORMAT, ".yaml": NATIVE_YAML, ".yml": NATIVE_YAML,
+                   ".xml": C3VOC_XML}
 
 
 def detect_format(text: str) -> str | None:
     """The name of the format text is in, or None when no importer recognises it."""
+    if looks_like_c3voc_json(text):
+        return C3VOC_JSON
+    if looks_like_c3voc_xml(text):
+        return C3VOC_XML
+    native = looks_like_native(text)
+    if native:
+        return native
     if looks_like_sessionplan(text):
         return SESSIONPLAN
+    if looks_like_csv(text):
+        return CSV_FORMAT
     return None
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """The bytes of an agenda file, at most MAX_BYTES; ImportProblem for a missing, huge or empty file."""
+    name = str(path)
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_BYTES + 1)  # never more: a huge file (or /dev/zero) is refused, not read
+            size = max(len(data), os.fstat(file.fileno()).st_size)
+    except FileNotFoundError:
+        raise ImportProblem(name, None, "no such file") from None
+    except IsADirectoryError:
+        raise ImportProblem(name, None, "is a directory, not a file") from None
+    except OSError as error:
+        raise ImportProblem(name, None, f"cannot read the file ({error.strerror or error})") from None
+    if size > MAX_BYTES or not data.strip():
+        decoded(data, name, size)  # raises the size or emptiness problem, with the line the limit is passed on
+    return data
+
+
+def text_of(data: bytes, name: str) -> str:
+    """UTF-8 text (UTF-16 too, when it starts with its byte-order mark); ImportProblem for anything else."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise ImportProblem(name, None, f"broken UTF-16 text at byte {error.start}") from None
+    return decoded(data, name)
+
+
+def parse_agenda(
+    data: bytes,
+    *,
+    path: str = "<bytes>",
+    format: str | None = None,
+    timezone: str = "Europe/Oslo",
+    day: date | None = None,
+    venue: str = "",
+) -> Event:
+    """An event from the bytes of an agenda file, its format detected unless given; ImportProblem on any fault."""
+    if format is not None and format not in FORMATS:
+        raise ImportProblem(path, None, f"unknown format {format!r} (known: {', '.join(FORMATS)})", field="format")
+    if format == XLSX_FORMAT or (format is None and data.startswith(XLSX_MAGIC)):
+        return parse_xlsx(data, path=path, timezone=timezone, day=day)
+    text = text_of(data, path)
+    chosen = format or detect_format(text) or _SUFFIX_FORMATS.get(Path(path).suffix.lower())
+    if chosen is None:
+        raise ImportProblem(path, None, f"not a known agenda format (known: {', '.join(FORMATS)})", field="format")
+    if chosen == SESSIONPLAN:
+        return parse_sessionplan(text, path=path, timezone=timezone, day=day, venue=venue)
+    if chosen == CSV_FORMAT:
+        return parse_csv(text, path=path, timezone=timezone, day=day)
+    if chosen == XLSX_FORMAT:  # pragma: no cover - handled above
+        return parse_xlsx(data, path=path, timezone=timezone, day=day)
+    parsers = {C3VOC_JSON: parse_c3voc_json, C3VOC_XML: parse_c3voc_xml,
+               NATIVE_YAML: parse_native_yaml, NATIVE_JSON: parse_native_json}
+    return parsers[chosen](text, path=path, timezone=timezone)
 
 
 def load_agenda(
@@ -37,13 +133,18 @@ def load_agenda(
     name = str(path)
     if format is not None and format not in FORMATS:
         raise ImportProblem(name, None, f"unknown format {format!r} (known: {', '.join(FORMATS)})", field="format")
-    text = read_export(path)
-    chosen = format or detect_format(text)
-    if chosen is None:
-        raise ImportProblem(
-            name, None, f"not a known agenda format (known: {', '.join(FORMATS)})", field="format"
-        )
-    return parse_sessionplan(text, path=name, timezone=timezone, day=day, venue=venue)
+    event = parse_agenda(read_bytes(path), path=name, format=format, timezone=timezone, day=day, venue=venue)
+    return event if event.source else replace(event, source=name)
 
 
-__all__ = ["FORMATS", "ImportProblem", "detect_format", "load_agenda", "load_sessionplan", "parse_sessionplan"]
+__all__ = [
+    "FORMATS",
+    "ImportProblem",
+    "detect_format",
+    "load_agenda",
+    "load_sessionplan",
+    "parse_agenda",
+    "parse_sessionplan",
+    "read_bytes",
+    "read_export",
+]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, make_response, redirect, render_template, request
+import segno
+from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_response, redirect, render_template, request,
+                   url_for)
 
 from runofshow.i18n import CATALOGUE, LANGUAGES, pick_language, translate
 from runofshow.service import NoAgenda, ShowService
@@ -111,12 +114,24 @@ def stream(stage_id: str) -> Any:
 def room(room_id: str) -> Any:
     """A room screen."""
     try:
-        rooms = {room.id for room in _service().event().rooms}
+        rooms = {room.id: room.name for room in _service().event().rooms}
     except NoAgenda:
-        rooms = set()
+        rooms = {}
     if room_id not in rooms:
         abort(404)
-    return _screen("room.html", "room", room_id=room_id, stage_id="")
+    return _screen("room.html", "room", room_id=room_id, room_name=rooms[room_id], stage_id="")
+
+
+@bp.get("/qr/agenda.svg")
+def agenda_qr() -> Response:
+    """A QR code (SVG) that opens the public agenda on a phone, for room screens."""
+    target = url_for("pages.agenda", _external=True)
+    buffer = io.BytesIO()
+    segno.make(target, error="m").save(buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff",
+                                        xmldecl=False, title=translate("qr_alt", g.lang))
+    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @bp.get("/agenda")

@@ -17,6 +17,8 @@ STREAM_BLOCK_KEYS = PUBLIC_BLOCK_KEYS + ("stream_source", "breakout")
 # Snapshot keys every audience may see; crew audiences get everything (duties, reminders included).
 PUBLIC_SNAPSHOT_KEYS = ("stage_id", "rev", "status", "now", "now_ms", "current", "next", "delay_ms", "level",
                         "projections", "next_stream_transition", "paused")
+# A stage screen shows now and next only: it does not need the day's projections (most of the bytes).
+WITHOUT_KEYS = {"stage": ("projections",)}
 EXTRA_SNAPSHOT_KEYS = {
     "stage": ("message", "blackout"),
     "stream": ("stream_on", "stream_mismatch", "stream_plan"),
@@ -67,4 +69,5 @@ def redact_snapshot(snapshot: dict[str, Any], audience: str) -> dict[str, Any]:
     if audience in CREW_AUDIENCES:
         return dict(snapshot)
     keys = PUBLIC_SNAPSHOT_KEYS + EXTRA_SNAPSHOT_KEYS.get(audience, ())
-    return {key: snapshot[key] for key in keys if key in snapshot}
+    dropped = WITHOUT_KEYS.get(audience, ())
+    return {key: snapshot[key] for key in keys if key in snapshot and key not in dropped}

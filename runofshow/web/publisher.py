@@ -25,9 +25,21 @@ def snapshot_payload(event: Event, stage_id: str, state: Any, now: Any, audience
     return redact_snapshot(snapshot_to_dict(snapshot(stage, state, now)), audience)
 
 
+_agenda_payloads: dict[tuple[int, str, str], tuple[Event, dict[str, Any]]] = {}
+AGENDA_CACHE_SIZE = 256
+
+
 def agenda_payload(event: Event, stage_id: str, audience: str) -> dict[str, Any]:
-    """The agenda event's payload for one audience: the event frame and the stage's blocks."""
-    return {"stage_id": stage_id, "event": event_header(event), "blocks": blocks_for(event.stage(stage_id), audience)}
+    """The agenda event's payload for one audience: the event frame and the stage's blocks (built once per agenda)."""
+    key = (id(event), stage_id, audience)
+    cached = _agenda_payloads.get(key)
+    if cached is not None and cached[0] is event:
+        return cached[1]
+    payload = {"stage_id": stage_id, "event": event_header(event), "blocks": blocks_for(event.stage(stage_id), audience)}
+    if len(_agenda_payloads) >= AGENDA_CACHE_SIZE:
+        _agenda_payloads.clear()
+    _agenda_payloads[key] = (event, payload)
+    return payload
 
 
 class Publisher:

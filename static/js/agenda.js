@@ -1,45 +1,96 @@
-// Public agenda: the day with a live "now" marker, projected times when late, stream badges.
-import { startLive, t, el, formatTime } from './live.js';
+// Public agenda, mobile first: the day with a live "now" marker, projected times when the show runs
+// late, stream badges. Only public data ever reaches this page.
+import { startLive, t, fmt, el, setText, formatTime, delayMinutes } from './live.js';
 
-const stages = new Map();
+const stages = new Map(); // stage id -> { blocks, snap }
 const view = { zone: 'UTC', names: new Map() };
+const $ = (id) => document.getElementById(id);
+
+function timeCell(row) {
+  const cell = el('div', '', 'slot-time');
+  const moved = (row.state === 'upcoming' || row.state === 'current') && row.projected_start_ms !== null && Math.abs(row.delay_ms) >= 60000;
+  if (moved) {
+    cell.append(el('strong', formatTime(row.projected_start_ms, view.zone), 'late'));
+    const was = el('s', formatTime(row.planned_start_ms, view.zone), 'was');
+    was.setAttribute('aria-label', fmt('moved_from', { time: formatTime(row.planned_start_ms, view.zone) }));
+    cell.append(was);
+  } else {
+    cell.append(el('strong', formatTime(row.planned_start_ms, view.zone)));
+  }
+  return cell;
+}
+
+function item(row, block) {
+  const li = el('li', '', `slot ${row.state}`);
+  if (row.state === 'current') li.setAttribute('aria-current', 'time');
+  li.dataset.block = row.block_id;
+  li.append(timeCell(row));
+  const what = el('div', '', 'slot-what');
+  const title = el('h3', '', 'slot-title');
+  if (row.state === 'current') title.append(el('span', t('live_now'), 'now-badge'), document.createTextNode(' '));
+  title.append(document.createTextNode(row.title));
+  what.append(title);
+  const badges = el('p', '', 'badges');
+  if (block && block.stream === 'live') badges.append(el('span', t('stream_live'), 'badge live'));
+  if (block && block.stream === 'on_request') badges.append(el('span', t('stream_on_request_badge'), 'badge on_request'));
+  if (row.state === 'done') badges.append(el('span', t('done'), 'badge off'));
+  if (row.state === 'skipped') badges.append(el('span', t('skipped'), 'badge off'));
+  if (badges.children.length) what.append(badges);
+  if (block && block.speakers.length) what.append(el('p', block.speakers.join(', '), 'speakers'));
+  if (block && block.description) {
+    const details = el('details');
+    details.append(el('summary', t('more')));
+    for (const para of block.description.split(/\n\s*\n/)) details.append(el('p', para));
+    what.append(details);
+  }
+  if (row.state === 'current') {
+    const bar = el('div', '', 'progress');
+    bar.setAttribute('aria-hidden', 'true');
+    bar.append(el('span'));
+    what.append(bar);
+  }
+  li.append(what);
+  return li;
+}
 
 function render() {
-  const container = document.getElementById('stages');
   const sections = [];
+  let late = 0;
   for (const [stageId, { blocks, snap }] of stages) {
-    if (!snap) continue;
-    const section = el('section', '', 'panel');
-    if (stages.size > 1) section.append(el('h2', view.names.get(stageId) || stageId));
-    const table = el('table');
-    const tbody = el('tbody');
-    for (const row of snap.projections) {
-      const block = blocks.get(row.block_id);
-      const tr = el('tr', '', row.state);
-      if (row.state === 'current') tr.setAttribute('aria-current', 'true');
-      const time = el('td');
-      time.append(el('span', formatTime(row.planned_start_ms, view.zone), row.delay_ms > 60000 && row.state === 'upcoming' ? 'muted' : ''));
-      if (row.state === 'upcoming' && Math.abs(row.delay_ms) >= 60000) {
-        time.append(el('br'));
-        time.append(el('strong', formatTime(row.projected_start_ms, view.zone), 'late'));
-      }
-      tr.append(time);
-      const what = el('td');
-      what.append(el('div', (row.state === 'current' ? `${t('now')}: ` : '') + row.title));
-      if (block && block.stream === 'live') what.append(el('span', t('stream_live'), 'badge live'));
-      tr.append(what);
-      tbody.append(tr);
-    }
-    table.append(tbody);
-    section.append(table);
+    if (!snap || !blocks) continue;
+    late = Math.max(late, delayMinutes(snap.delay_ms));
+    const section = el('section', '', 'agenda-stage');
+    const name = view.names.get(stageId) || stageId;
+    section.setAttribute('aria-label', name);
+    if (stages.size > 1) section.append(el('h2', name));
+    const list = el('ol', '', 'slots');
+    for (const row of snap.projections) list.append(item(row, blocks.get(row.block_id)));
+    section.append(list);
     sections.push(section);
   }
-  container.replaceChildren(...sections);
+  $('stages').replaceChildren(...sections);
+  $('delay').hidden = late <= 0;
+  setText($('delay'), late > 0 ? fmt('late_notice', { minutes: late }) : '');
+}
+
+/** Every frame: the "now" marker's progress through the current block. */
+function frame(now) {
+  for (const { snap } of stages.values()) {
+    const current = snap && snap.current;
+    if (!current) continue;
+    const bar = document.querySelector(`[data-block="${CSS.escape(current.block_id)}"] .progress > span`);
+    if (!bar) continue;
+    const span = current.time_up_ms - current.actual_start_ms;
+    const done = current.paused ? current.elapsed_ms : current.elapsed_ms + (now - snap.now_ms);
+    const width = `${Math.round(Math.min(1, Math.max(0, span > 0 ? done / span : 1)) * 1000) / 10}%`;
+    if (bar.style.width !== width) bar.style.width = width;
+  }
 }
 
 startLive({
   audience: 'agenda',
   handlers: {
+    frame,
     agenda: (payload) => {
       view.zone = payload.event.timezone;
       for (const s of payload.event.stages) view.names.set(s.id, s.name);
@@ -49,7 +100,7 @@ startLive({
       render();
     },
     snapshot: (snap) => {
-      const entry = stages.get(snap.stage_id) || { blocks: new Map() };
+      const entry = stages.get(snap.stage_id) || {};
       entry.snap = snap;
       stages.set(snap.stage_id, entry);
       render();

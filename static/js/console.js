@@ -1,91 +1,332 @@
-// Facilitator console: controls, keyboard shortcuts, the day's timeline, private notes and duties.
-import { startLive, command, t, el, setText, formatCountdown, formatOvertime, formatTime } from './live.js';
-import { currentTiming } from './timing.js';
+// Facilitator console: controls, keyboard shortcuts, the day's timeline with projections, private
+// notes and contacts, the duties panel with per-block checklists, the stream summary and messages.
+import {
+  startLive, command, t, fmt, el, setText, setClass, formatCountdown, formatOvertime, formatTime, formatClock,
+  delayMinutes, delayText, serverNow,
+} from './live.js';
+import { currentTiming, elapsedAt } from './timing.js';
+import { checklist, dutyLabel } from './duties.js';
 
 const body = document.body;
 const stage = body.dataset.stage;
-const view = { snap: null, blocks: new Map(), zone: 'UTC' };
+const view = { snap: null, blocks: new Map(), order: [], rooms: [], zone: 'UTC', tick: -1 };
 const $ = (id) => document.getElementById(id);
+const AIR = { live: 'on_air', off: 'off_air', on_request: 'on_request', unspecified: 'unspecified' };
+const TRANSITION = { live: 'stream_starts', off: 'stream_stops', on_request: 'stream_request', unspecified: 'stream_change' };
+const UPCOMING_DUTY_BLOCKS = 3;
 
-async function send(name, args = {}) {
+// This console's own commands go one after the other, each against the revision the previous one
+// produced, so quick key presses all count; a command from another console in between is refused as stale.
+let queue = Promise.resolve();
+
+function send(name, args = {}) {
+  queue = queue.then(() => sendNow(name, args));
+  return queue;
+}
+
+async function sendNow(name, args) {
   if (!view.snap) return;
   const reply = await command(socket, name, { stage, expected_rev: view.snap.rev, ...args });
   setText($('feedback'), reply.ok ? '' : reply.message || reply.error);
   if (reply.snapshot && reply.snapshot.rev >= view.snap.rev) { view.snap = reply.snapshot; render(); }
 }
 
+function confirmDialog(text) {
+  const dialog = $('confirm');
+  if (typeof dialog.showModal !== 'function') return Promise.resolve(window.confirm(text));
+  setText($('confirm-text'), text);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'yes'), { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+    $('confirm-yes').focus();
+  });
+}
+
+function minutesText(ms) {
+  const minutes = Math.round(ms / 60000);
+  return `${minutes > 0 ? '+' : minutes < 0 ? '−' : ''}${Math.abs(minutes)} ${t('minutes_short')}`;
+}
+
+// ---- every frame -----------------------------------------------------------------------------
+
 function frame(now) {
+  setText($('clock'), formatClock(now, view.zone));
   const snap = view.snap;
   if (!snap) return;
   const timing = currentTiming(snap.current, now);
+  let level = 'idle';
   if (timing) {
-    setText($('countdown'), timing.level === 'overtime' ? formatOvertime(timing.overtime) : formatCountdown(timing.remaining));
-    const cls = `console level-${timing.level}`;
-    if (body.className !== cls) body.className = cls;
-    const elapsed = snap.current.paused ? snap.current.elapsed_ms : snap.current.elapsed_ms + (now - snap.now_ms);
-    setText($('elapsed'), `${t('elapsed')} ${formatCountdown(elapsed)}`);
-  } else if (snap.next) {
+    level = timing.level;
+    setText($('countdown'), level === 'overtime' ? formatOvertime(timing.overtime) : formatCountdown(timing.remaining));
+    setText($('countdown-label'), level === 'overtime' ? t('overtime') : t('time_left'));
+    setText($('elapsed'), formatCountdown(elapsedAt(snap.current, snap.now_ms, now)));
+  } else if (snap.next && snap.next.projected_start_ms > now) {
     setText($('countdown'), formatCountdown(snap.next.projected_start_ms - now));
+    setText($('countdown-label'), t('starts_in'));
+    setText($('elapsed'), '–');
   } else {
     setText($('countdown'), '--:--');
+    setText($('countdown-label'), '');
+    setText($('elapsed'), '–');
   }
+  setClass(body, `console show-link level-${level}`);
+  const transition = snap.next_stream_transition;
+  if (transition) {
+    const block = view.blocks.get(transition.block_id);
+    setText($('stream-next'), fmt(TRANSITION[transition.to] || 'stream_change', {
+      time: formatTime(transition.at_ms, view.zone), title: block ? block.title : '', left: formatCountdown(transition.at_ms - now),
+    }));
+  } else setText($('stream-next'), t('no_more_transitions'));
+  const tick = Math.floor(now / 30000);
+  if (tick !== view.tick) { view.tick = tick; renderDuties(now); }
 }
 
-function renderNotes(block) {
-  const box = $('notes');
-  box.replaceChildren();
-  if (!block) return;
-  if (block.facilitators.length) box.append(el('p', block.facilitators.join(', ')));
-  for (const speaker of block.speakers) box.append(el('p', `${speaker.name} (${speaker.presence})`));
-  if (block.notes) for (const para of block.notes.split(/\n\s*\n/)) box.append(el('p', para));
-  for (const contact of block.contacts) {
-    const button = el('button', contact.value);
-    button.addEventListener('click', () => navigator.clipboard?.writeText(contact.value));
-    box.append(button);
-  }
-  for (const duty of block.duties) box.append(el('p', `${duty.role}: ${duty.assignee || (duty.per_group ? '—' : t('open_duty'))}`, duty.assignee || duty.per_group ? '' : 'at-risk'));
-  for (const reminder of block.reminders) box.append(el('p', reminder.text, 'late'));
-}
+// ---- on every snapshot -----------------------------------------------------------------------
 
 function render() {
   const snap = view.snap;
-  setText($('status'), t(snap.status));
-  setText($('now-title'), snap.current ? snap.current.title : (snap.next ? `${t('next')}: ${snap.next.title}` : t(snap.status)));
-  const minutes = Math.round(snap.delay_ms / 60000);
-  setText($('delay'), minutes > 0 ? `${t('late_by')} ${minutes} min` : minutes < 0 ? `${t('early_by')} ${-minutes} min` : t('on_time'));
-  renderNotes(view.blocks.get(snap.current ? snap.current.block_id : snap.next?.block_id));
+  const current = snap.current;
+  setText($('status'), t(`status_${snap.status}`));
+  setText($('now-title'), current ? current.title : snap.next ? `${t('next')}: ${snap.next.title}` : t(`status_${snap.status}`));
+  setText($('planned-length'), current ? formatCountdown(current.planned_duration_ms) : '–');
+  setText($('added'), current ? minutesText(current.added_ms) : '–');
+  setText($('delay'), delayText(snap.delay_ms));
+  setClass($('delay'), delayMinutes(snap.delay_ms) > 0 ? 'late' : '');
+  setText($('next'), current && snap.next ? `${t('next')}: ${formatTime(snap.next.projected_start_ms, view.zone)} ${snap.next.title}` : '');
+  const pause = $('pause-button');
+  pause.dataset.command = snap.status === 'paused' ? 'resume' : 'pause';
+  setText(pause, snap.status === 'paused' ? t('resume') : t('pause'));
+  const blackout = $('blackout-button');
+  setText(blackout, snap.blackout ? t('blackout_off') : t('blackout'));
+  blackout.setAttribute('aria-pressed', snap.blackout ? 'true' : 'false');
+  setText($('current-message'), snap.message || t('no_message'));
+  renderDetails(view.blocks.get(current ? current.block_id : snap.next?.block_id));
+  renderStream();
+  renderTimeline();
+  renderDuties(serverNow());
+}
+
+function renderTimeline() {
+  const snap = view.snap;
   const rows = snap.projections.map((row) => {
-    const tr = el('tr', '', row.state);
-    tr.append(el('td', formatTime(row.planned_start_ms, view.zone)));
-    tr.append(el('td', formatTime(row.projected_start_ms, view.zone), row.at_risk ? 'at-risk' : row.delay_ms > 0 ? 'late' : ''));
-    const title = el('td');
-    const jump = el('button', row.title);
-    jump.addEventListener('click', () => { if (confirm(`${row.title}?`)) send('goto', { block_id: row.block_id }); });
-    title.append(jump);
+    const tr = el('tr', '', `row-${row.state}`);
+    if (row.state === 'current') tr.setAttribute('aria-current', 'true');
+    tr.append(el('td', formatTime(row.planned_start_ms, view.zone), 'time'));
+    const late = row.delay_ms !== null && Math.abs(row.delay_ms) >= 60000;
+    tr.append(el('td', row.projected_start_ms === null ? '–' : formatTime(row.projected_start_ms, view.zone),
+      `time${row.at_risk ? ' at-risk' : late && row.delay_ms > 0 ? ' late' : ''}`));
+    const delay = el('td', row.delay_ms === null ? '' : late ? minutesText(row.delay_ms) : '', 'time');
+    if (row.at_risk) delay.append(el('span', ` ${t('at_risk')}`, 'at-risk'));
+    tr.append(delay);
+    const title = el('td', row.title);
+    if (row.start_rule === 'hard') title.append(el('span', ` · ${t('fixed_time')}`, 'muted'));
     tr.append(title);
     const block = view.blocks.get(row.block_id);
-    tr.append(el('td', block ? block.stream : ''));
+    const streamCell = el('td');
+    if (block && block.stream !== 'unspecified') streamCell.append(el('span', t(AIR[block.stream]), `badge ${block.stream}`));
+    tr.append(streamCell);
+    const goCell = el('td');
+    if (row.state !== 'current') {
+      const go = el('button', t('go_to'), 'small');
+      go.type = 'button';
+      go.setAttribute('aria-label', `${t('go_to_block')}: ${row.title}`);
+      go.addEventListener('click', async () => {
+        if (await confirmDialog(fmt('confirm_goto', { title: row.title }))) send('goto', { block_id: row.block_id });
+      });
+      goCell.append(go);
+    }
+    tr.append(goCell);
     return tr;
   });
   $('timeline').replaceChildren(...rows);
 }
 
+function copyText(text, button) {
+  const done = () => { setText(button, `${text} · ${t('copied')}`); setTimeout(() => setText(button, text), 1500); };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done, () => fallbackCopy(text, done));
+  } else fallbackCopy(text, done);
+}
+
+function fallbackCopy(text, done) {
+  const area = el('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.className = 'visually-hidden';
+  document.body.append(area);
+  area.select();
+  try { document.execCommand('copy'); done(); } finally { area.remove(); }
+}
+
+function renderDetails(block) {
+  setText($('details-title'), block ? block.title : '');
+  const box = $('details');
+  const parts = [];
+  if (!block) { box.replaceChildren(); return; }
+  const list = el('dl', '', 'details-list');
+  const add = (label, nodes) => {
+    const row = el('div');
+    row.append(el('dt', label));
+    const dd = el('dd');
+    dd.append(...nodes);
+    row.append(dd);
+    list.append(row);
+  };
+  if (block.facilitators.length) add(t('facilitators'), [document.createTextNode(block.facilitators.join(', '))]);
+  if (block.speakers.length) {
+    add(t('speakers'), [document.createTextNode(block.speakers.map((s) => {
+      const where = t(`presence_${s.presence}`);
+      return [s.name, s.affiliation, where].filter(Boolean).join(', ');
+    }).join('; '))]);
+  }
+  if (block.contacts.length) {
+    add(t('contacts'), block.contacts.map((contact) => {
+      const button = el('button', contact.value, 'copy small');
+      button.type = 'button';
+      button.addEventListener('click', () => copyText(contact.value, button));
+      return button;
+    }));
+  }
+  if (list.children.length) parts.push(list);
+  parts.push(el('h3', t('notes')));
+  const notes = el('div', '', 'notes');
+  const paragraphs = block.notes ? block.notes.split(/\n\s*\n/) : [];
+  for (const para of paragraphs) notes.append(el('p', para));
+  if (!paragraphs.length) notes.append(el('p', t('nothing_noted'), 'muted'));
+  parts.push(notes);
+  box.replaceChildren(...parts);
+}
+
+function renderStream() {
+  const snap = view.snap;
+  const block = snap.current ? view.blocks.get(snap.current.block_id) : null;
+  const plan = block ? block.stream : 'off';
+  const badge = $('stream-plan');
+  setClass(badge, `badge ${plan}`);
+  setText(badge, t(AIR[plan]));
+  setText($('stream-actual'), `${t('stream_actual')}: ${snap.stream_on === true ? t('on_air') : snap.stream_on === false ? t('off_air') : t('stream_not_reported')}`);
+  const mismatch = $('stream-mismatch');
+  mismatch.hidden = !snap.stream_mismatch;
+  setText(mismatch, snap.stream_mismatch ? t(snap.stream_on ? 'mismatch_should_be_off' : 'mismatch_should_be_on') : '');
+}
+
+// ---- duties ----------------------------------------------------------------------------------
+
+function person() { return $('person').value.trim(); }
+
+function takeDuty(blockId, index) {
+  const name = person();
+  if (!name) { setText($('feedback'), t('your_name')); $('person').focus(); return; }
+  send('take_duty', { block_id: blockId, index, person: name });
+}
+
+function dutyNode(block, duty, index) {
+  const due = (view.snap.duties_due || []).find((d) => d.block_id === block.id && d.index === index);
+  const assignee = due ? due.assignee : duty.assignee;
+  const open = due ? due.open : duty.assignee === null && !duty.per_group;
+  const li = el('li', '', open ? 'duty open' : 'duty');
+  li.append(el('span', `${dutyLabel(duty.role)}: `));
+  if (open) li.append(el('strong', t('open_duty'), 'open-label'));
+  else if (duty.per_group && !assignee) li.append(el('span', t('per_group'), 'muted'));
+  else li.append(el('span', due && due.taken ? fmt('taken_by', { person: assignee }) : assignee));
+  if (open) {
+    const take = el('button', t('take_duty'), 'small take');
+    take.type = 'button';
+    take.dataset.block = block.id;
+    take.dataset.index = String(index);
+    take.addEventListener('click', () => takeDuty(block.id, index));
+    li.append(document.createTextNode(' '), take);
+  }
+  return li;
+}
+
+function checkItem(block, item) {
+  const li = el('li', '', `check ${item.kind}`);
+  const id = `check-${block.id}-${item.key}`;
+  const box = el('input');
+  box.type = 'checkbox';
+  box.id = id;
+  const stored = `runofshow:check:${block.id}:${item.key}`;
+  try { box.checked = localStorage.getItem(stored) === '1'; } catch (_) { /* private mode */ }
+  box.addEventListener('change', () => { try { localStorage.setItem(stored, box.checked ? '1' : '0'); } catch (_) { /* ignore */ } });
+  const label = el('label', item.text);
+  label.htmlFor = id;
+  li.append(box, label);
+  return li;
+}
+
+function renderDuties(now) {
+  const snap = view.snap;
+  if (!snap) return;
+  const box = $('duties');
+  const sections = [];
+  const rows = snap.projections.filter((row) => row.state === 'current' || row.state === 'upcoming');
+  let shown = 0;
+  for (const row of rows) {
+    const block = view.blocks.get(row.block_id);
+    if (!block) continue;
+    const items = checklist(block, view.rooms);
+    if (!items.length && !block.duties.length) continue;
+    if (row.state === 'upcoming' && shown >= UPCOMING_DUTY_BLOCKS) break;
+    if (row.state === 'upcoming') shown += 1;
+    const section = el('section', '', `duty-block ${row.state}`);
+    const heading = el('h3', row.state === 'current' ? `${t('now')}: ${block.title}` : block.title);
+    if (row.state === 'upcoming' && row.projected_start_ms !== null) {
+      const minutes = Math.max(0, Math.round((row.projected_start_ms - now) / 60000));
+      heading.append(el('span', ` · ${formatTime(row.projected_start_ms, view.zone)} (${fmt('in_minutes', { minutes })})`, 'muted'));
+    }
+    section.append(heading);
+    if (block.duties.length) {
+      const duties = el('ul', '', 'duty-list');
+      block.duties.forEach((duty, index) => duties.append(dutyNode(block, duty, index)));
+      section.append(duties);
+    }
+    if (items.length) {
+      const list = el('ul', '', 'checklist');
+      list.setAttribute('aria-label', t('checklist'));
+      for (const item of items) list.append(checkItem(block, item));
+      section.append(list);
+    }
+    sections.push(section);
+  }
+  if (!sections.length) sections.push(el('p', t('no_open_duties'), 'muted'));
+  box.replaceChildren(...sections);
+}
+
+// ---- controls ---------------------------------------------------------------------------------
+
 document.querySelectorAll('[data-command]').forEach((button) => {
-  button.addEventListener('click', () => {
+  button.addEventListener('click', async () => {
     const name = button.dataset.command;
-    send(name, name === 'add_time' ? { minutes: Number(button.dataset.minutes) } : {});
+    if (name === 'end' && !(await confirmDialog(t('confirm_end')))) return;
+    if (name === 'add_time') send(name, { minutes: Number(button.dataset.minutes) });
+    else if (name === 'blackout') send(name, { on: !view.snap?.blackout });
+    else send(name);
   });
 });
 $('message-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  send('message', { text: $('message-text').value });
+  const text = $('message-text').value.trim();
+  if (text) send('message', { text });
 });
+$('message-clear').addEventListener('click', () => { $('message-text').value = ''; send('message', { text: '' }); });
+document.querySelectorAll('[data-preset]').forEach((button) => {
+  button.addEventListener('click', () => send('message', { text: button.dataset.preset }));
+});
+try { $('person').value = localStorage.getItem('runofshow:person') || ''; } catch (_) { /* private mode */ }
+$('person').addEventListener('change', () => { try { localStorage.setItem('runofshow:person', person()); } catch (_) { /* ignore */ } });
+
 document.addEventListener('keydown', (event) => {
-  if (event.target.closest('input, textarea, select')) return;
+  if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+  const target = event.target;
+  if (target.closest && target.closest('input, textarea, select, dialog')) return;
+  const onControl = target.closest && target.closest('button, a, summary');
+  if (onControl && (event.key === ' ' || event.key === 'Enter')) return; // the focused control's own action
   const keys = {
     ' ': () => send('next'), ArrowRight: () => send('next'), ArrowLeft: () => send('previous'),
     '+': () => send('add_time', { minutes: 1 }), '-': () => send('add_time', { minutes: -1 }),
-    p: () => send(view.snap?.current?.paused ? 'resume' : 'pause'), m: () => $('message-text').focus(),
+    p: () => send(view.snap?.status === 'paused' ? 'resume' : 'pause'), m: () => $('message-text').focus(),
   };
   const action = keys[event.key];
   if (action) { event.preventDefault(); action(); }
@@ -97,6 +338,7 @@ const socket = startLive({
   handlers: {
     agenda: (payload) => {
       view.zone = payload.event.timezone;
+      view.rooms = payload.event.rooms;
       view.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
       if (view.snap) render();
     },

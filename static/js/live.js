@@ -3,9 +3,16 @@
 // Screens draw from timestamps every animation frame; the server never sends ticks.
 
 const strings = JSON.parse(document.getElementById('strings').textContent);
-export const t = (key) => strings[key] || key;
 
-const clock = { baseServer: null, basePerf: 0, speed: 1, bestRtt: Infinity, samples: 0 };
+/** The text for `key` in the page's language (the key itself when missing). */
+export const t = (key) => (Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : key);
+
+/** The text for `key` with `{name}` placeholders filled in (plain text, never HTML). */
+export function fmt(key, values) {
+  return t(key).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+const clock = { baseServer: null, basePerf: 0, speed: 1, bestRtt: Infinity, samples: 0, seeded: false };
 
 /** The server's current time in epoch milliseconds, estimated locally. */
 export function serverNow() {
@@ -13,15 +20,24 @@ export function serverNow() {
   return clock.baseServer + (performance.now() - clock.basePerf) * clock.speed;
 }
 
+// For diagnostics from the browser's console (and the browser tests): the estimated server time.
+window.runofshow = { serverNow: () => serverNow(), clock };
+
+/** True once the server clock is known (from a ping, or roughly from a snapshot). */
+export function clockKnown() { return clock.baseServer !== null; }
+
+const MAX_RTT = 2000; // a sample that took longer says little about the time
+
 /** Record one clock sample: the one with the shortest round trip wins. */
 function takeSample(sentPerf, reply) {
   const receivedPerf = performance.now();
   const rtt = receivedPerf - sentPerf;
-  if (typeof reply?.server_ms !== 'number') return;
+  if (typeof reply?.server_ms !== 'number' || (rtt > MAX_RTT && clock.baseServer !== null)) return;
   const speed = typeof reply.speed === 'number' && reply.speed > 0 ? reply.speed : 1;
   // Samples age: after a minute, a new one is taken even if its round trip is a little longer.
   const age = clock.baseServer === null ? Infinity : receivedPerf - clock.basePerf;
-  if (rtt <= clock.bestRtt || age > 60000 || speed !== clock.speed) {
+  if (clock.seeded || rtt <= clock.bestRtt || age > 60000 || speed !== clock.speed) {
+    clock.seeded = false;
     clock.bestRtt = rtt;
     clock.basePerf = sentPerf + rtt / 2;
     clock.baseServer = reply.server_ms;
@@ -30,12 +46,38 @@ function takeSample(sentPerf, reply) {
   clock.samples += 1;
 }
 
+/** Before the first ping answer, a snapshot's own timestamp is a fair estimate of the server time. */
+function seedFromSnapshot(snap) {
+  if (clock.baseServer !== null || typeof snap.now_ms !== 'number') return;
+  clock.baseServer = snap.now_ms;
+  clock.basePerf = performance.now();
+  clock.seeded = true;
+}
+
+/**
+ * A join's answer carries the server time it was made at: if the estimate disagrees by more than
+ * the round trip allows (another server, a restarted rehearsal), start again from it.
+ */
+function checkAgainstJoin(sentPerf, snap) {
+  if (typeof snap?.now_ms !== 'number') return;
+  const receivedPerf = performance.now();
+  const rtt = receivedPerf - sentPerf;
+  const estimate = clock.baseServer === null ? null : clock.baseServer + ((sentPerf + receivedPerf) / 2 - clock.basePerf) * clock.speed;
+  if (estimate === null || Math.abs(estimate - snap.now_ms) > rtt / 2 + 250) {
+    clock.baseServer = snap.now_ms;
+    clock.basePerf = (sentPerf + receivedPerf) / 2;
+    clock.bestRtt = rtt;
+    clock.seeded = true;
+  }
+}
+
 function syncClock(socket, count = 5) {
   let left = count;
   const once = () => {
     if (!socket.connected || left-- <= 0) return;
     const sent = performance.now();
-    socket.timeout(3000).emit('clock', { t0: Date.now() }, (err, reply) => {
+    // Volatile: a ping is never queued while the link is down and answered much later.
+    socket.volatile.timeout(3000).emit('clock', { t0: Date.now() }, (err, reply) => {
       if (!err) takeSample(sent, reply);
       setTimeout(once, 150);
     });
@@ -45,38 +87,45 @@ function syncClock(socket, count = 5) {
 
 function showConnection(state) {
   const box = document.getElementById('connection');
-  if (!box) return;
-  box.hidden = state === 'connected';
-  box.className = 'connection' + (state === 'connected' ? ' ok' : '');
-  box.textContent = state === 'connected' ? t('connected') : t('reconnecting');
   document.body.dataset.connection = state;
+  if (!box) return;
+  const ok = state === 'connected';
+  box.hidden = ok && !document.body.classList.contains('show-link');
+  box.className = 'connection' + (ok ? ' ok' : '');
+  box.textContent = ok ? t('connected') : t('reconnecting');
 }
 
 /**
  * Connect and join. `handlers.agenda(payload)` and `handlers.snapshot(payload)` are called with
- * the newest data only; `handlers.frame(now)` every animation frame.
+ * the newest data only; `handlers.frame(now)` every animation frame with the estimated server time.
  */
 export function startLive({ audience, stage, room, handlers }) {
-  const socket = io({ transports: ['websocket', 'polling'], reconnectionDelayMax: 3000 });
+  const socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
   const revs = {};
   const acceptSnapshot = (snap) => {
     if (!snap || typeof snap.rev !== 'number') return;
     if (revs[snap.stage_id] !== undefined && snap.rev < revs[snap.stage_id]) return;
     revs[snap.stage_id] = snap.rev;
+    seedFromSnapshot(snap);
     handlers.snapshot?.(snap);
   };
   socket.on('connect', () => {
-    showConnection('connected');
+    // A new link may lead to a restarted or another server: its clock is measured afresh.
+    clock.bestRtt = Infinity;
     syncClock(socket);
     const join = { audience };
     if (stage) join.stage = stage;
     if (room) join.room = room;
+    const joinSent = performance.now();
     socket.timeout(5000).emit('join', join, (err, reply) => {
       if (err || !reply?.ok) {
         showConnection('reconnecting');
         if (reply?.error === 'forbidden') window.location.href = '/signin';
+        else setTimeout(() => { socket.disconnect(); socket.connect(); }, 1000);
         return;
       }
+      showConnection('connected');
+      if (reply.stages.length) checkAgainstJoin(joinSent, reply.stages[0].snapshot);
       for (const entry of reply.stages) {
         handlers.agenda?.(entry.agenda);
         // A fresh join always wins: the server may have been restarted with the same revision.
@@ -90,26 +139,34 @@ export function startLive({ audience, stage, room, handlers }) {
   socket.on('agenda', (payload) => handlers.agenda?.(payload));
   socket.on('snapshot', acceptSnapshot);
   setInterval(() => syncClock(socket, 3), 30000);
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) syncClock(socket, 3); });
   showConnection('reconnecting');
+  // Drawn every animation frame; a timer stands in when the browser holds frames back (old TVs,
+  // throttled or occluded windows), so the countdown never stands still.
+  let lastFrame = 0;
+  const draw = () => { lastFrame = performance.now(); window.runofshow.lastFrame = lastFrame; handlers.frame?.(serverNow()); };
   const frame = () => {
-    try { handlers.frame?.(serverNow()); } finally { requestAnimationFrame(frame); }
+    try { draw(); } finally { requestAnimationFrame(frame); }
   };
   requestAnimationFrame(frame);
+  setInterval(() => { if (performance.now() - lastFrame > 200) draw(); }, 250);
   return socket;
 }
 
 /** Send a control command and resolve with the acknowledgement. */
 export function command(socket, name, body) {
   return new Promise((resolve) => {
-    socket.timeout(5000).emit(name, body, (err, reply) => resolve(err ? { ok: false, error: 'timeout', message: String(err) } : reply));
+    if (!socket.connected) { resolve({ ok: false, error: 'offline', message: t('offline') }); return; }
+    socket.timeout(5000).emit(name, body, (err, reply) => resolve(err ? { ok: false, error: 'timeout', message: t('offline') } : reply));
   });
 }
+
+const pad = (n) => String(n).padStart(2, '0');
 
 /** Milliseconds as H:MM:SS or MM:SS (rounded up, so a countdown shows 00:01 until it really is over). */
 export function formatCountdown(ms) {
   const total = Math.max(0, Math.ceil(ms / 1000));
   const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
-  const pad = (n) => String(n).padStart(2, '0');
   return h ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
 }
 
@@ -117,18 +174,50 @@ export function formatCountdown(ms) {
 export function formatOvertime(ms) {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
-  const pad = (n) => String(n).padStart(2, '0');
   return '+' + (h ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`);
+}
+
+const timeFormats = new Map();
+function timeFormat(timeZone, seconds) {
+  const key = `${timeZone}|${seconds}`;
+  if (!timeFormats.has(key)) {
+    const options = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone };
+    if (seconds) options.second = '2-digit';
+    timeFormats.set(key, new Intl.DateTimeFormat('nb-NO', options));
+  }
+  return timeFormats.get(key);
 }
 
 /** An instant (epoch ms) as HH:MM in the event's time zone. */
 export function formatTime(ms, timeZone) {
-  return new Intl.DateTimeFormat('nb-NO', { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(ms));
+  if (typeof ms !== 'number') return '';
+  return timeFormat(timeZone, false).format(new Date(ms)).replace('.', ':');
+}
+
+/** An instant (epoch ms) as HH:MM:SS in the event's time zone. */
+export function formatClock(ms, timeZone) {
+  return timeFormat(timeZone, true).format(new Date(ms)).replace(/\./g, ':');
+}
+
+/** Whole minutes of a delay, rounded to the nearest minute. */
+export const delayMinutes = (ms) => Math.round((ms || 0) / 60000);
+
+/** "Running 7 min late", "2 min ahead of schedule" or "On time". */
+export function delayText(ms) {
+  const minutes = delayMinutes(ms);
+  if (minutes > 0) return fmt('late_notice', { minutes });
+  if (minutes < 0) return fmt('early_notice', { minutes: -minutes });
+  return t('on_time');
 }
 
 /** Set an element's text only when it changed (cheap on old screens). */
-export function setText(el, text) {
-  if (el && el.textContent !== text) el.textContent = text;
+export function setText(node, text) {
+  if (node && node.textContent !== text) node.textContent = text;
+}
+
+/** Set an element's class only when it changed. */
+export function setClass(node, className) {
+  if (node && node.className !== className) node.className = className;
 }
 
 /** Create an element with text content (never HTML). */

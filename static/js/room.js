@@ -1,22 +1,22 @@
-// Room screen: what is on in this room now and next, "free until", delay notice.
-import { startLive, t, setText, formatCountdown, formatOvertime, formatTime } from './live.js';
+// Room screen: what is on in this room now and next, "free until", a delay notice.
+import { startLive, t, fmt, setText, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes } from './live.js';
 import { currentTiming } from './timing.js';
 
 const room = document.body.dataset.room;
 const stages = new Map(); // stage id -> { blocks, snap }
-const view = { zone: 'UTC', roomName: room };
+const view = { zone: 'UTC' };
 const $ = (id) => document.getElementById(id);
 
-function inRoom(block) { return block && block.rooms.includes(room); }
+function inRoom(block) { return Boolean(block) && block.rooms.includes(room); }
 
-function situation(now) {
+function situation() {
   let current = null;
   let upcoming = null;
   for (const { blocks, snap } of stages.values()) {
-    if (!snap) continue;
+    if (!snap || !blocks) continue;
     if (snap.current && inRoom(blocks.get(snap.current.block_id))) current = { snap, row: snap.current };
     for (const row of snap.projections) {
-      if (row.state !== 'upcoming' || !inRoom(blocks.get(row.block_id))) continue;
+      if (row.state !== 'upcoming' || row.projected_start_ms === null || !inRoom(blocks.get(row.block_id))) continue;
       if (!upcoming || row.projected_start_ms < upcoming.row.projected_start_ms) upcoming = { snap, row };
     }
   }
@@ -24,18 +24,25 @@ function situation(now) {
 }
 
 function frame(now) {
-  const { current, upcoming } = situation(now);
+  setText($('clock'), formatClock(now, view.zone));
+  const { current, upcoming } = situation();
   if (current) {
     const timing = currentTiming(current.row, now);
+    setText($('now-label'), t('here_now'));
     setText($('now-title'), current.row.title);
+    setText($('until'), fmt('ends_at', { time: formatTime(current.row.time_up_ms, view.zone) }));
     setText($('countdown'), timing.level === 'overtime' ? formatOvertime(timing.overtime) : formatCountdown(timing.remaining));
   } else {
+    setText($('now-label'), t('room'));
     setText($('now-title'), upcoming ? `${t('free_until')} ${formatTime(upcoming.row.projected_start_ms, view.zone)}` : t('nothing_more'));
+    setText($('until'), '');
     setText($('countdown'), '');
   }
-  setText($('next'), upcoming ? `${t('next')}: ${upcoming.row.title} · ${formatTime(upcoming.row.projected_start_ms, view.zone)}` : '');
-  const late = upcoming ? Math.round(upcoming.row.delay_ms / 60000) : 0;
-  setText($('delay'), late > 0 ? `${t('late_by')} ${late} min` : '');
+  document.getElementById('next-label').parentElement.hidden = !upcoming;
+  setText($('next-time'), upcoming ? formatTime(upcoming.row.projected_start_ms, view.zone) : '');
+  setText($('next-title'), upcoming ? upcoming.row.title : '');
+  const late = upcoming ? delayMinutes(upcoming.row.delay_ms) : current ? delayMinutes(current.snap.delay_ms) : 0;
+  setText($('delay'), late > 0 ? fmt('late_notice', { minutes: late }) : '');
 }
 
 startLive({
@@ -51,7 +58,7 @@ startLive({
       stages.set(payload.stage_id, entry);
     },
     snapshot: (snap) => {
-      const entry = stages.get(snap.stage_id) || { blocks: new Map() };
+      const entry = stages.get(snap.stage_id) || {};
       entry.snap = snap;
       stages.set(snap.stage_id, entry);
     },

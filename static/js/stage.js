@@ -1,5 +1,5 @@
 // Stage screen: huge countdown, now and next, wrap-up colours, the moderator's message, blackout.
-import { startLive, t, setText, formatCountdown, formatOvertime, formatTime } from './live.js';
+import { startLive, t, fmt, setText, setClass, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes } from './live.js';
 import { currentTiming } from './timing.js';
 
 const body = document.body;
@@ -7,29 +7,35 @@ const view = { snap: null, zone: 'UTC' };
 const $ = (id) => document.getElementById(id);
 
 function frame(now) {
+  setText($('clock'), formatClock(now, view.zone));
   const snap = view.snap;
   if (!snap) return;
   const timing = currentTiming(snap.current, now);
-  let text = '--:--';
-  let level = 'normal';
+  let text = '';
+  let level = 'idle';
   if (timing) {
     text = timing.level === 'overtime' ? formatOvertime(timing.overtime) : formatCountdown(timing.remaining);
     level = timing.level;
-  } else if (snap.next && (snap.status === 'gap' || snap.status === 'not_started')) {
+  } else if (snap.next && (snap.status === 'gap' || snap.status === 'not_started') && snap.next.projected_start_ms > now) {
     text = formatCountdown(snap.next.projected_start_ms - now);
   }
-  setText($('countdown'), text);
-  const cls = `stage-screen level-${level}`;
-  if (body.className !== cls) body.className = cls;
+  setText($('countdown'), text || '--:--');
+  setClass(body, `stage-screen level-${level}${snap.current?.paused ? ' is-paused' : ''}`);
 }
 
 function render() {
   const snap = view.snap;
   const current = snap.current;
+  setText($('status'), current ? t('now') : t(`status_${snap.status}`));
   if (current) setText($('now-title'), current.title);
   else if (snap.status === 'finished') setText($('now-title'), t('finished'));
-  else setText($('now-title'), snap.status === 'gap' ? t('gap') : t('not_started'));
-  setText($('next'), snap.next ? `${t('next')}: ${snap.next.title} · ${formatTime(snap.next.projected_start_ms, view.zone)}` : '');
+  else if (snap.status === 'gap') setText($('now-title'), t('gap'));
+  else setText($('now-title'), snap.next ? fmt('show_not_started', { time: formatTime(snap.next.projected_start_ms, view.zone) }) : t('not_started'));
+  $('next').hidden = !snap.next;
+  setText($('next-time'), snap.next ? formatTime(snap.next.projected_start_ms, view.zone) : '');
+  setText($('next-title'), snap.next ? snap.next.title : '');
+  const late = delayMinutes(snap.delay_ms);
+  setText($('delay'), late > 0 ? fmt('late_notice', { minutes: late }) : '');
   $('paused').hidden = !(current && current.paused);
   $('message').hidden = !snap.message;
   setText($('message'), snap.message || '');
@@ -40,8 +46,8 @@ startLive({
   audience: 'stage',
   stage: body.dataset.stage,
   handlers: {
-    agenda: (payload) => { view.zone = payload.event.timezone; },
-    snapshot: (snap) => { view.snap = snap; render(); },
+    agenda: (payload) => { view.zone = payload.event.timezone; if (view.snap) render(); },
+    snapshot: (snap) => { view.snap = snap; window.runofshow.snapshot = snap; render(); },
     frame,
   },
 });

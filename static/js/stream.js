@@ -1,10 +1,12 @@
-// Stream operator view: on air or not, the next planned on/off transition with a countdown, the plan.
-import { startLive, t, el, setText, formatCountdown, formatTime } from './live.js';
+// Stream operator view: on air or not, the next planned transition with a countdown, the day's stream
+// windows, the actual stream state with a mismatch warning, and the slate for remote viewers in breaks.
+import { startLive, command, t, fmt, el, setText, setClass, formatCountdown, formatTime, formatClock } from './live.js';
 
 const body = document.body;
 const view = { snap: null, blocks: new Map(), zone: 'UTC' };
 const $ = (id) => document.getElementById(id);
 const AIR = { live: 'on_air', off: 'off_air', on_request: 'on_request', unspecified: 'unspecified' };
+const TRANSITION = { live: 'stream_starts', off: 'stream_stops', on_request: 'stream_request', unspecified: 'stream_change' };
 
 function plan() {
   const snap = view.snap;
@@ -13,24 +15,76 @@ function plan() {
 }
 
 function frame(now) {
+  setText($('clock'), formatClock(now, view.zone));
   const next = view.snap?.next_stream_transition;
   setText($('countdown'), next ? formatCountdown(next.at_ms - now) : '--:--');
+  if (next) {
+    const block = view.blocks.get(next.block_id);
+    setText($('transition'), fmt(TRANSITION[next.to] || 'stream_change', {
+      time: formatTime(next.at_ms, view.zone), title: block ? block.title : '', left: formatCountdown(next.at_ms - now),
+    }));
+  } else setText($('transition'), t('no_more_transitions'));
+}
+
+/** Contiguous live blocks merged into windows: [{start, end, titles}] with projected times. */
+function windows(kind) {
+  const result = [];
+  let open = null;
+  for (const row of view.snap.projections) {
+    const block = view.blocks.get(row.block_id);
+    if (row.projected_start_ms === null || !block) continue;
+    const matches = block.stream === kind && row.projected_end_ms > row.projected_start_ms;
+    if (matches && open && open.end === row.projected_start_ms) {
+      open.end = row.projected_end_ms;
+      open.titles.push(row.title);
+      open.done = open.done && row.state === 'done';
+    } else if (matches) {
+      open = { start: row.projected_start_ms, end: row.projected_end_ms, titles: [row.title], done: row.state === 'done' };
+      result.push(open);
+    } else open = null;
+  }
+  return result;
+}
+
+function windowItems(list) {
+  if (!list.length) return [el('li', t('no_stream_windows'), 'muted')];
+  return list.map((w) => {
+    const li = el('li', '', w.done ? 'done' : '');
+    li.append(el('strong', `${formatTime(w.start, view.zone)}–${formatTime(w.end, view.zone)}`, 'time'));
+    li.append(document.createTextNode(` ${w.titles.join(' · ')}`));
+    return li;
+  });
+}
+
+function slateText() {
+  const snap = view.snap;
+  if (plan() === 'live') return t('slate_not_needed');
+  const nextLive = snap.projections.find((row) => row.state === 'upcoming' && view.blocks.get(row.block_id)?.stream === 'live');
+  if (!nextLive) return t('slate_done');
+  return fmt('slate_back_at', { time: formatTime(nextLive.projected_start_ms, view.zone), title: nextLive.title });
 }
 
 function render() {
   const snap = view.snap;
   const current = plan();
-  const badge = $('air');
-  badge.className = `badge ${current}`;
-  setText(badge, t(AIR[current] || 'unspecified'));
-  setText($('now-title'), snap.current ? snap.current.title : t(snap.status));
-  const next = snap.next_stream_transition;
-  const nextBlock = next ? view.blocks.get(next.block_id) : null;
-  setText($('transition'), next ? `${t(AIR[next.to])} ${formatTime(next.at_ms, view.zone)}${nextBlock ? ', ' + nextBlock.title : ''}` : t('nothing_more'));
-  setText($('mismatch'), snap.stream_mismatch ? `${t('stream_live')}: ${snap.stream_on ? t('on_air') : t('off_air')} ≠ ${t(AIR[current])}` : '');
+  setText($('air'), t(AIR[current] || 'unspecified'));
+  setClass($('air'), `air ${current}`);
+  setText($('now-title'), snap.current ? snap.current.title : t(`status_${snap.status}`));
+  const mismatch = $('mismatch');
+  mismatch.hidden = !snap.stream_mismatch;
+  setText(mismatch, snap.stream_mismatch ? t(snap.stream_on ? 'mismatch_should_be_off' : 'mismatch_should_be_on') : '');
+  setText($('actual'), snap.stream_on === true ? t('actual_on') : snap.stream_on === false ? t('actual_off') : t('actual_unknown'));
+  setClass($('actual'), `actual-state ${snap.stream_on === true ? 'on' : snap.stream_on === false ? 'off' : 'unknown'}`);
+  const toggle = $('toggle');
+  setText(toggle, snap.stream_on ? t('set_off_air') : t('set_on_air'));
+  toggle.setAttribute('aria-pressed', snap.stream_on ? 'true' : 'false');
+  setText($('slate'), slateText());
+  $('windows').replaceChildren(...windowItems(windows('live')));
+  $('requests').replaceChildren(...windowItems(windows('on_request')));
   const rows = snap.projections.map((row) => {
-    const tr = el('tr', '', row.state);
-    tr.append(el('td', formatTime(row.projected_start_ms, view.zone)));
+    const tr = el('tr', '', `row-${row.state}`);
+    if (row.state === 'current') tr.setAttribute('aria-current', 'true');
+    tr.append(el('td', row.projected_start_ms === null ? '–' : formatTime(row.projected_start_ms, view.zone), 'time'));
     tr.append(el('td', row.title));
     const block = view.blocks.get(row.block_id);
     const badgeCell = el('td');
@@ -41,7 +95,18 @@ function render() {
   $('timeline').replaceChildren(...rows);
 }
 
-startLive({
+$('toggle').addEventListener('click', async () => {
+  if (!view.snap) return;
+  const reply = await command(socket, 'set_stream_state', { stage: body.dataset.stage, expected_rev: view.snap.rev, on: !view.snap.stream_on });
+  setText($('feedback'), reply.ok ? '' : reply.message || reply.error);
+  if (reply.snapshot && reply.snapshot.rev >= view.snap.rev) {
+    // The ack is the crew view; keep only what this screen shows.
+    view.snap = { ...view.snap, ...reply.snapshot };
+    render();
+  }
+});
+
+const socket = startLive({
   audience: 'stream',
   stage: body.dataset.stage,
   handlers: {

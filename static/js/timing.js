@@ -12,3 +12,9 @@ export function currentTiming(current, now) {
   else if (remaining <= current.warning_ms) level = 'warning';
   return { remaining: left, overtime, level };
 }
+
+/** Time the current block has run at `now` (pauses excluded), from the snapshot's `elapsed_ms`. */
+export function elapsedAt(current, snapNowMs, now) {
+  if (!current) return 0;
+  return current.paused ? current.elapsed_ms : current.elapsed_ms + Math.max(0, now - snapNowMs);
+}

@@ -1,0 +1,260 @@
+"""Fanout benchmark of the live server: N WebSocket stage screens on one `runofshow serve` (gevent).
+
+For N = 100, 500, 1000 (only 100 with --quick) it starts a fresh server on a temporary instance
+folder, spreads the screens over several client processes (bench/fanout_client.py: raw Engine.IO /
+Socket.IO over aiohttp, asyncio), and measures:
+
+- connect: time from "go" until all N screens have connected and their `join` was acknowledged;
+- next_to_last_screen: time from just before a REST Next until the last screen holds the new
+  snapshot, p50 / p99 / max over the presses (default 20);
+- idle traffic: bytes each screen receives per minute while a block runs and nothing changes;
+- server RSS (VmRSS) with all N connected, after the presses.
+
+Prints one JSON object. Targets (issue 3, this 2-core machine, clients on the same machine):
+1000 connected in <= 2 s, Next -> last screen p99 <= 80 ms, RSS <= 150 MB, idle < 1 kB/screen/min.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from serverproc import ServerProcess, http_json  # noqa: E402
+
+CLIENT = Path(__file__).resolve().parent / "fanout_client.py"
+TARGETS = {"connect_1000_s": 2.0, "next_to_last_screen_p99_ms": 80.0, "rss_mb": 150.0,
+           "idle_bytes_per_screen_per_minute": 1024}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def listen_overflows() -> int:
+    """The kernel's count of connections dropped because a listen queue was full (TcpExt ListenOverflows)."""
+    lines = Path("/proc/net/netstat").read_text().splitlines()
+    for header, values in zip(lines[::2], lines[1::2]):
+        if header.startswith("TcpExt:"):
+            return int(dict(zip(header.split()[1:], values.split()[1:])).get("ListenOverflows", 0))
+    return 0
+
+
+def raise_fd_limit() -> None:
+    """Let the server (and clients) hold more sockets than the default soft limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < min(hard, 16384):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 16384), hard))
+
+
+class ClientProcess:
+    """One bench/fanout_client.py process, driven line by line."""
+
+    def __init__(self, compress: bool) -> None:
+        command = [sys.executable, str(CLIENT)] + ([] if compress else ["--no-compress"])
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                        bufsize=1, preexec_fn=raise_fd_limit)
+        ready = self.read()
+        assert ready.get("ready"), ready
+
+    def send(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"client process exited with {self.process.poll()}")
+        return json.loads(line)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            try:
+                self.send("close")
+                self.process.wait(timeout=20)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+
+
+def everyone(clients: list[ClientProcess], line: str) -> list[dict[str, Any]]:
+    """Send a command to every client process at once, then collect each answer."""
+    for client in clients:
+        client.send(line)
+    return [client.read() for client in clients]
+
+
+def snapshot(server: ServerProcess, token: str) -> dict[str, Any]:
+    status, body = http_json("GET", f"{server.url}/api/stages/plenary/snapshot", token=token)
+    assert status == 200, body
+    return body
+
+
+def post(server: ServerProcess, name: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    status, reply = http_json("POST", f"{server.url}/api/stages/plenary/{name}", body, token=token)
+    assert status == 200, (name, status, reply)
+    return reply["snapshot"]
+
+
+def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async_mode: str,
+             compress: bool) -> dict[str, Any]:
+    """Everything measured for `n` screens on a fresh server."""
+    with tempfile.TemporaryDirectory(prefix="runofshow-fanout-") as folder:
+        server = ServerProcess(Path(folder) / "instance", async_mode=async_mode, name=f"fanout-{n}")
+        server.start(preexec_fn=raise_fd_limit)
+        clients: list[ClientProcess] = []
+        try:
+            token = server.token("moderator")
+            rss_idle_kb = server.vm_rss_kb()
+            count = min(processes, n)
+            clients = [ClientProcess(compress) for _ in range(count)]
+            shares = [n // count + (1 if index < n % count else 0) for index in range(count)]
+            client_pids = [client.process.pid for client in clients]
+            cpu_before = cpu_seconds(server.pid), sum(cpu_seconds(pid) for pid in client_pids)
+            overflows = listen_overflows()
+            go = time.time()
+            for client, share in zip(clients, shares):
+                client.send(f"connect {server.url} {share}")
+            connected = [client.read() for client in clients]
+            overflows = listen_overflows() - overflows
+            cpu_connect = (cpu_seconds(server.pid) - cpu_before[0],
+                           sum(cpu_seconds(pid) for pid in client_pids) - cpu_before[1])
+            failed = sum(item["failed"] for item in connected)
+            last_joined = max(item["last_t"] for item in connected if item["last_t"] is not None)
+            rss_connected_kb = server.vm_rss_kb()
+
+            # Presses: Next over REST; from a finished show, Go to the first block first (not timed).
+            last_screen_ms: list[float] = []
+            median_screen_ms: list[float] = []
+            missing = 0
+            press_cpu = [0.0, 0.0]
+            for _ in range(presses):
+                current = snapshot(server, token)
+                if current["status"] == "finished":
+                    first = current["projections"][0]["block_id"]
+                    reset = post(server, "goto", token, {"expected_rev": current["rev"], "block_id": first})
+                    everyone(clients, f"expect {reset['rev']}")
+                    current = snapshot(server, token)
+                time.sleep(0.2)
+                cpu_before = cpu_seconds(server.pid), sum(cpu_seconds(pid) for pid in client_pids)
+                started = time.time()
+                new = post(server, "next", token, {"expected_rev": current["rev"]})
+                answers = everyone(clients, f"expect {new['rev']}")
+                press_cpu[0] += cpu_seconds(server.pid) - cpu_before[0]
+                press_cpu[1] += sum(cpu_seconds(pid) for pid in client_pids) - cpu_before[1]
+                missing += sum(answer["missing"] for answer in answers)
+                last_screen_ms.append((max(a["last_t"] for a in answers) - started) * 1000)
+                median_screen_ms.append((sorted(a["median_t"] for a in answers)[len(answers) // 2] - started) * 1000)
+            rss_after_presses_kb = server.vm_rss_kb()
+
+            # Idle: a block runs, nothing changes; only the heartbeat should arrive.
+            state = snapshot(server, token)
+            everyone(clients, "bytes")
+            time.sleep(idle_seconds)
+            traffic = everyone(clients, "bytes")
+            payload = sum(item["payload_bytes"] for item in traffic)
+            frames = sum(item["frames"] for item in traffic)
+            scale = 60.0 / idle_seconds / n
+            idle_rev_changed = snapshot(server, token)["rev"] != state["rev"]
+            return {
+                "screens": n,
+                "client_processes": count,
+                "connect_s": round(last_joined - go, 3),
+                "connect_failed": failed,
+                "connect_listen_queue_overflows": overflows,
+                "connect_errors": sorted({e for item in connected for e in item["errors"]})[:5],
+                "next_to_last_screen_ms": {
+                    "p50": round(percentile(last_screen_ms, 0.5), 1),
+                    "p99": round(percentile(last_screen_ms, 0.99), 1),
+                    "max": round(max(last_screen_ms), 1),
+                    "presses": presses,
+                    "screens_missing_a_push": missing,
+                },
+                "next_to_median_screen_ms_p50": round(percentile(median_screen_ms, 0.5), 1),
+                # Where the time goes: CPU seconds used by the server and by all client processes.
+                "cpu_s": {
+                    "connect": {"server": round(cpu_connect[0], 2), "clients": round(cpu_connect[1], 2)},
+                    "per_press": {"server": round(press_cpu[0] / presses, 3),
+                                  "clients": round(press_cpu[1] / presses, 3)},
+                },
+                "idle": {
+                    "seconds": idle_seconds,
+                    "status": state["status"],
+                    "rev_changed": idle_rev_changed,
+                    "payload_bytes_per_screen_per_minute": round(payload * scale, 1),
+                    "wire_bytes_per_screen_per_minute": round((payload + 2 * frames) * scale, 1),
+                    "frames_per_screen_per_minute": round(frames * scale, 2),
+                    "snapshots_pushed": sum(item["snapshots"] for item in traffic),
+                },
+                "server_rss_mb": {
+                    "started": round(rss_idle_kb / 1024, 1),
+                    "connected": round(rss_connected_kb / 1024, 1),
+                    "after_presses": round(rss_after_presses_kb / 1024, 1),
+                },
+            }
+        finally:
+            for client in clients:
+                client.close()
+            server.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="only N=100 (and a 10 s idle window)")
+    parser.add_argument("--sizes", default="100,500,1000", help="comma-separated screen counts")
+    parser.add_argument("--processes", type=int, default=6, help="client processes")
+    parser.add_argument("--presses", type=int, default=20, help="REST Next presses per size")
+    parser.add_argument("--idle-seconds", type=float, default=30.0, help="idle window for the traffic count")
+    parser.add_argument("--async", dest="async_mode", default="gevent", choices=["gevent", "threading", "eventlet"])
+    parser.add_argument("--no-compress", action="store_true",
+                        help="do not offer permessage-deflate (browsers do offer it)")
+    args = parser.parse_args(argv)
+    sizes = [100] if args.quick else [int(size) for size in args.sizes.split(",")]
+    idle = 10.0 if args.quick and args.idle_seconds == 30.0 else args.idle_seconds
+    raise_fd_limit()
+    results = [run_size(n, processes=args.processes, presses=args.presses, idle_seconds=idle,
+                        async_mode=args.async_mode, compress=not args.no_compress) for n in sizes]
+    biggest = results[-1]
+    report = {
+        "benchmark": "fanout",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "async_mode": args.async_mode,
+        "permessage_deflate_offered": not args.no_compress,
+        "results": results,
+        "targets": TARGETS,
+        "met": {
+            "connect_1000_s": None if biggest["screens"] < 1000 else biggest["connect_s"] <= TARGETS["connect_1000_s"],
+            "next_to_last_screen_p99_ms": all(r["next_to_last_screen_ms"]["p99"] <= TARGETS["next_to_last_screen_p99_ms"]
+                                              for r in results),
+            "rss_mb": all(r["server_rss_mb"]["after_presses"] <= TARGETS["rss_mb"] for r in results),
+            "idle_bytes_per_screen_per_minute": all(r["idle"]["wire_bytes_per_screen_per_minute"]
+                                                    < TARGETS["idle_bytes_per_screen_per_minute"] for r in results),
+        },
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

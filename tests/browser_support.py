@@ -1,0 +1,154 @@
+"""Helpers for the browser tests: a real `runofshow serve` process, share links, REST commands, Chromium.
+
+The server runs as a subprocess (`runofshow serve --async threading`) on a free localhost port with its
+own instance folder and SQLite store, so a test can kill it and start it again on the same port and
+store. Crew pages are signed in with signed share links (`/join/<token>`), made here with the same
+secret the server uses; REST commands use a moderator token from `runofshow token create`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serverproc import ServerProcess, http_json, sqlite_url  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+REPO = Path(__file__).resolve().parent.parent
+SCREENSHOTS = REPO / "docs" / "screenshots"
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+class LiveServer:
+    """A `runofshow serve` process with a known secret, its store URL and a moderator token."""
+
+    def __init__(self, instance: Path, rehearsal_speed: float = 1.0) -> None:
+        self.instance = instance
+        self.secret = secrets.token_urlsafe(32)
+        self.database_url = sqlite_url(instance)
+        self.process = ServerProcess(instance, async_mode="threading", name="browser", env={
+            "RUNOFSHOW_DATABASE_URL": self.database_url,
+            "RUNOFSHOW_SECRET_KEY": self.secret,
+            "RUNOFSHOW_HEARTBEAT_SECONDS": "2",
+            # Show time starts a minute before the reference day's first block, whatever the time of day;
+            # nothing moves by itself (no scheduler), so each test decides what runs.
+            "RUNOFSHOW_REHEARSAL_SPEED": str(rehearsal_speed),
+            "RUNOFSHOW_SCHEDULER": "off",
+        })
+        self.token = ""
+
+    @property
+    def url(self) -> str:
+        """The base URL."""
+        return self.process.url
+
+    def start(self) -> LiveServer:
+        """Start (or start again on the same port and store) and make sure a moderator token exists."""
+        self.process.start()
+        if not self.token:
+            self.token = self.process.token("moderator")
+        return self
+
+    def stop(self) -> None:
+        """Stop the server cleanly."""
+        self.process.stop()
+
+    def kill(self) -> None:
+        """Kill the server with SIGKILL."""
+        self.process.kill9()
+
+    def cli(self, *args: str) -> str:
+        """Run a `runofshow` command on this server's store; its standard output."""
+        return self.process.cli(*args).stdout
+
+    def share_link(self, role: str, path: str) -> str:
+        """A signed share link that signs a browser in as `role` and opens `path`."""
+        from flask import Flask
+
+        from runofshow.store import Store
+        from runofshow.web.auth import Role, share_token
+
+        app = Flask("browser-tests")
+        app.config["SECRET_KEY"] = self.secret
+        store = Store(self.database_url)
+        try:
+            with app.app_context():
+                return f"{self.url}/join/{share_token(store, Role(role), path)}"
+        finally:
+            store.close()
+
+    def snapshot(self, stage: str = "plenary", crew: bool = True) -> dict[str, Any]:
+        """The stage's snapshot over REST (crew view with the moderator token)."""
+        status, body = http_json("GET", f"{self.url}/api/stages/{stage}/snapshot", token=self.token if crew else None)
+        assert status == 200, body
+        return body
+
+    def command(self, name: str, stage: str = "plenary", **args: Any) -> dict[str, Any]:
+        """Apply a control command over REST against the current revision (retried once if stale); the snapshot."""
+        for _ in range(3):
+            rev = self.snapshot(stage)["rev"]
+            status, body = http_json("POST", f"{self.url}/api/stages/{stage}/{name}", {"expected_rev": rev, **args},
+                                     token=self.token)
+            if status != 409:
+                break
+        assert status == 200, body
+        return body["snapshot"]
+
+    def agenda(self, stage: str = "plenary") -> dict[str, Any]:
+        """The stage's blocks as the crew see them."""
+        status, body = http_json("GET", f"{self.url}/api/stages/{stage}/agenda", token=self.token)
+        assert status == 200, body
+        return body
+
+    def go_to(self, block_id: str, remaining_s: float | None = None) -> dict[str, Any]:
+        """Start `block_id` now; with `remaining_s`, cut its time so that about that much is left."""
+        snap = self.command("goto", block_id=block_id)
+        if remaining_s is not None:
+            cut = snap["current"]["remaining_ms"] / 60000 - remaining_s / 60
+            if cut > 0:
+                snap = self.command("add_time", minutes=-cut)
+        return snap
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium, headless, without anything that phones home."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+def wait_until(predicate: Any, timeout: float = 5.0, interval: float = 0.05) -> Any:
+    """Poll `predicate` until it returns something truthy; AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {predicate}")
+        time.sleep(interval)
+
+
+def parse_clock(text: str) -> float:
+    """A countdown as seconds: "MM:SS", "H:MM:SS", or "+MM:SS" (overtime, negative)."""
+    text = text.strip()
+    sign = -1 if text.startswith("+") else 1
+    parts = [int(part) for part in text.lstrip("+-").split(":")]
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return sign * seconds
+
+
+def shoot(page: Any, name: str) -> Path:
+    """Save a screenshot of the page to docs/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
