@@ -278,6 +278,21 @@ def demo(host: str, port: int, speed: float, manual: bool, async_mode: str) -> N
     run_demo(host, port, speed, async_mode, auto_advance=not manual)
 
 
+@main.command()
+@friendly_errors
+def scheduler() -> None:
+    """Run the one scheduler of a scaled-out site, no web server; web nodes run with RUNOFSHOW_SCHEDULER=off."""
+    import signal
+    import threading
+
+    from runofshow.server import run_scheduler
+
+    stopping = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stopping.set())
+    run_scheduler(stopping.is_set)
+
+
 @main.group()
 def token() -> None:
     """Personal bearer tokens for the API and crew screens."""

@@ -187,6 +187,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "done": {"en": "Done", "nb": "Ferdig"},
     "skipped": {"en": "Skipped", "nb": "Hoppet over"},
     "fixed_time": {"en": "fixed time", "nb": "fast tid"},
+    # Production desk overview
+    "overview": {"en": "Production desk", "nb": "Produksjonsbord"},
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -17,12 +18,14 @@ from runofshow.clocks import Clock, RehearsalClock, SystemClock
 from runofshow.importers import load_agenda
 from runofshow.placement import place_on
 from runofshow.reference import REFERENCE_AGENDA
+from runofshow.service import ShowService
 from runofshow.web import create_app, service_of, socketio
 from runofshow.web.auth import Role, share_token
 from runofshow.web.scheduling import ShowScheduler
 
 ASYNC_MODES = ("gevent", "threading", "eventlet")
 WATCH_SECONDS = 0.25
+RESYNC_SECONDS = 0.5
 
 
 def watch_store(app: Flask, stop: Callable[[], bool]) -> None:
@@ -36,13 +39,28 @@ def watch_store(app: Flask, stop: Callable[[], bool]) -> None:
         socketio.sleep(WATCH_SECONDS)
 
 
+def resync_screens(app: Flask, stop: Callable[[], bool]) -> None:
+    """With a message queue: push to this node's screens what the queue did not bring (Redis down, a CLI change)."""
+    publisher = app.extensions["runofshow.publisher"]
+    while not stop():
+        try:
+            publisher.resync()
+        except Exception:  # noqa: BLE001 - keep looking through a store outage
+            pass
+        socketio.sleep(RESYNC_SECONDS)
+
+
 def start_background(app: Flask) -> ShowScheduler | None:
-    """Start the scheduler (if this node runs it) or a store watcher; returns the scheduler."""
+    """Start the scheduler (if this node runs it) and the store watcher or, with a queue, the resync; returns the scheduler."""
+    queued = bool(app.config["RUNOFSHOW"]["MESSAGE_QUEUE"])
+    if queued:
+        socketio.start_background_task(resync_screens, app, lambda: False)
     if app.config["RUNOFSHOW"]["SCHEDULER"]:
         scheduler = ShowScheduler(service_of(app))
         scheduler.start()
         return scheduler
-    socketio.start_background_task(watch_store, app, lambda: False)
+    if not queued:
+        socketio.start_background_task(watch_store, app, lambda: False)
     return None
 
 
@@ -62,7 +80,11 @@ REHEARSAL_KEY = "rehearsal_clock"
 
 def rehearsal_clock(app: Flask, speed: float) -> RehearsalClock:
     """The stored rehearsal clock (so a restart keeps show time), or a new one a minute before the first block."""
-    service = service_of(app)
+    return stored_rehearsal_clock(service_of(app), speed)
+
+
+def stored_rehearsal_clock(service: ShowService, speed: float) -> RehearsalClock:
+    """The rehearsal clock kept in the store, shared by every process of a site; made on first use."""
     stored = service.store.get_meta(REHEARSAL_KEY)
     if stored:
         data = json.loads(stored)
@@ -142,3 +164,40 @@ def demo(host: str, port: int, speed: float, async_mode: str, instance: Path | N
         print("Every block advances by itself in this demo (--manual to wait for the console's Next).", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
     run(app, host, port)
+
+
+def queue_display(url: str) -> str:
+    """A message queue URL without its credentials."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
+
+
+def run_scheduler(stop: Callable[[], bool]) -> None:
+    """The one scheduler process of a scaled-out site: plans and fires every stage's jobs, pushes through the queue."""
+    from flask_socketio import SocketIO
+
+    from runofshow import settings
+    from runofshow.store import Store, database_url
+    from runofshow.web.publisher import Publisher
+
+    values = settings.from_environment()
+    instance = Path(values["INSTANCE_PATH"]).resolve()
+    service = ShowService(Store(values["DATABASE_URL"] or database_url(instance)), SystemClock())
+    if values["REHEARSAL_SPEED"] > 0:
+        service.clock = stored_rehearsal_clock(service, values["REHEARSAL_SPEED"])
+    queue = values["MESSAGE_QUEUE"]
+    if queue:
+        # An external emitter: no server, it only publishes to the queue that every web node listens to.
+        emitter = SocketIO(message_queue=queue, channel="flask-socketio", async_mode="threading")
+        # Changes other processes stored were pushed by them; only this process's own changes go out.
+        service.subscribe(Publisher(service, emitter, skip_causes=frozenset({"refresh", "agenda"})).on_change)
+    scheduler = ShowScheduler(service)
+    scheduler.start()
+    pushes = f"pushing through {queue_display(queue)}" if queue else "no message queue: web nodes poll the store"
+    print(f"runofshow scheduler: planning every stage of {service.store!r}, {pushes}", flush=True)
+    try:
+        while not stop():
+            time.sleep(0.2)
+    finally:
+        scheduler.shutdown()
+        service.store.close()

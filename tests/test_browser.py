@@ -442,12 +442,8 @@ def test_stage_keeps_counting_while_the_server_is_down_and_resyncs(server: LiveS
     stage.wait_for_function(
         "document.getElementById('now-title').textContent === 'Måling og rapportering'", timeout=2000)
     assert stage.evaluate("window.__sameDocument === true"), "the page was reloaded"
-    for _ in range(6):
-        print("PROBE", stage.evaluate("[performance.now(), runofshow.lastFrame, document.getElementById('countdown').textContent, runofshow.serverNow(), runofshow.snapshot.current.time_up_ms, document.visibilityState]"))
-        stage.wait_for_timeout(300)
     snap = server.snapshot(crew=False)
-    page_view = stage.evaluate("({now: runofshow.serverNow(), clock: runofshow.clock, time_up: runofshow.snapshot.current.time_up_ms, snap_now: runofshow.snapshot.now_ms})")
-    assert abs(parse_clock(text(stage, "#countdown")) - snap["current"]["remaining_ms"] / 1000) <= 1.5, (page_view, snap["now_ms"], snap["current"]["time_up_ms"])
+    assert abs(parse_clock(text(stage, "#countdown")) - snap["current"]["remaining_ms"] / 1000) <= 1.5
 
 
 # ---- markup in titles -----------------------------------------------------------------------------
@@ -455,8 +451,13 @@ def test_stage_keeps_counting_while_the_server_is_down_and_resyncs(server: LiveS
 
 def test_markup_in_titles_shows_as_text_everywhere(server: LiveServer, open_page: Any) -> None:
     today = datetime.now(ZoneInfo("Europe/Oslo")).date().isoformat()
-    server.cli("import", str(MARKUP_AGENDA), "--replace", "--date", today)
-    blocks = server.agenda()["blocks"]
+    output = server.cli("import", str(MARKUP_AGENDA), "--replace", "--date", today)
+    try:
+        blocks = wait_until(lambda: (lambda found: found if found[0]["title"] == IMG_TITLE else None)(
+            server.agenda()["blocks"]), timeout=5)
+    except AssertionError:
+        raise AssertionError(f"the server still serves {server.agenda()['blocks'][0]['title']!r}; import said: "
+                             f"{output}") from None
     assert blocks[0]["title"] == IMG_TITLE and blocks[2]["title"] == SCRIPT_TITLE
     server.go_to(blocks[0]["id"])
     server.command("message", text="<b>not bold</b>")

@@ -62,14 +62,18 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
 
         seed_reference_agenda(service)
 
-    from runofshow.web import api, auth, pages, publisher, sockets
+    from runofshow.web import api, auth, overview, pages, publisher, sockets
 
     # Handlers must be declared before the first init_app so every app's server gets them.
     sockets.register(socketio)
     csrf.init_app(app)
+    # With a message queue, an emit on any node (or the scheduler process) reaches every node's screens.
+    queue = publisher.QueueManager(values["MESSAGE_QUEUE"]) if values["MESSAGE_QUEUE"] else None
+    socketio.server_options.pop("client_manager", None)  # one app's queue must not leak into the next app
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
+        **({"client_manager": queue} if queue is not None else {}),
         ping_interval=values["HEARTBEAT_SECONDS"],
         ping_timeout=values["HEARTBEAT_SECONDS"],
         cors_allowed_origins=app.config.get("CORS_ALLOWED_ORIGINS", []),
@@ -78,9 +82,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
 
     auth.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(overview.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
-    publisher.attach(app, service)
+    publisher.attach(app, service, queue)
     return app
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
+from socketio import RedisManager
 
 from runofshow.agenda import Event
-from runofshow.engine import snapshot, snapshot_to_dict
+from runofshow.engine import StageState, snapshot, snapshot_to_dict
 from runofshow.service import Change, ShowService
 from runofshow.web.extensions import socketio
 from runofshow.web.payloads import AUDIENCES, blocks_for, event_header, redact_snapshot
@@ -43,31 +45,103 @@ def agenda_payload(event: Event, stage_id: str, audience: str) -> dict[str, Any]
 
 
 class Publisher:
-    """Listens to the service and emits `snapshot` (and `agenda` when the agenda changed) to every audience."""
+    """Listens to the service and emits `snapshot` (and `agenda` when the agenda changed) to every audience.
 
-    def __init__(self, service: ShowService) -> None:
+    `emitter` is the app's Socket.IO server or, in the scheduler process, an external emitter on the
+    message queue. Changes whose cause is in `skip_causes` are not emitted: with a message queue,
+    a change another process stored (`refresh`) was already pushed by that process.
+    """
+
+    def __init__(self, service: ShowService, emitter: Any = None, skip_causes: frozenset[str] = frozenset()) -> None:
         self.service = service
+        self.emitter = emitter if emitter is not None else socketio
+        self.skip_causes = skip_causes
         self.sent_revs: dict[str, int] = {}
+        self.received_revs: dict[str, int] = {}
+        self.resyncs = 0
+        self._behind: dict[str, int] = {}
+        self._events: dict[str, Event] = {}
         self._lock = threading.Lock()
 
     def on_change(self, change: Change) -> None:
-        """Emit the new state of a stage to each audience once, never an older one after a newer one."""
+        """A stored change: emit it unless its cause is one this publisher leaves to others."""
+        if change.cause not in self.skip_causes:
+            self.publish(change)
+
+    def publish(self, change: Change, local: bool = False) -> None:
+        """Emit the new state of a stage to each audience once, never an older one after a newer one.
+
+        `local` emits to this node's screens only, not through the message queue.
+        """
         with self._lock:
             if change.cause != "agenda" and self.sent_revs.get(change.stage_id, -1) >= change.state.rev:
                 return
             self.sent_revs[change.stage_id] = change.state.rev
+            self._events[change.stage_id] = change.event
             now = self.service.clock.now()
             full = snapshot_to_dict(snapshot(change.event.stage(change.stage_id), change.state, now))
+            options = {"ignore_queue": True} if local else {}
             for audience in AUDIENCES:
                 room = room_name(audience, change.stage_id)
                 if change.cause == "agenda":
-                    socketio.emit("agenda", agenda_payload(change.event, change.stage_id, audience), to=room)
-                socketio.emit("snapshot", redact_snapshot(full, audience), to=room)
+                    self.emitter.emit("agenda", agenda_payload(change.event, change.stage_id, audience), to=room,
+                                      **options)
+                self.emitter.emit("snapshot", redact_snapshot(full, audience), to=room, **options)
+
+    def received(self, stage_id: str, rev: int) -> None:
+        """A snapshot another process pushed through the message queue reached this node's screens."""
+        with self._lock:
+            if rev > self.received_revs.get(stage_id, -1):
+                self.received_revs[stage_id] = rev
+
+    def delivered_rev(self, stage_id: str) -> int:
+        """The newest revision of a stage this node's screens were sent, by this node or through the queue."""
+        return max(self.sent_revs.get(stage_id, -1), self.received_revs.get(stage_id, -1))
+
+    def resync(self) -> list[str]:
+        """Push, to this node's screens only, stages still behind the store since the last look (a lost push).
+
+        Returns the stage ids pushed. A push still on its way through the queue has a look's grace.
+        """
+        event = self.service.event()
+        stored = self.service.store.load_states()
+        behind = {stage_id: item for stage_id, item in stored.items()
+                  if item.rev > self.delivered_rev(stage_id) and any(s.id == stage_id for s in event.stages)}
+        due = [stage_id for stage_id, item in behind.items() if self._behind.get(stage_id) == item.rev]
+        self._behind = {stage_id: item.rev for stage_id, item in behind.items()}
+        for stage_id in due:
+            item = behind[stage_id]
+            state = StageState.from_dict({**item.state, "rev": item.rev})
+            cause = "resync" if self._events.get(stage_id) is event else "agenda"
+            self.publish(Change(stage_id, state, event, cause), local=True)
+            self._behind.pop(stage_id, None)
+            self.resyncs += 1
+        return due
 
 
-def attach(app: Flask, service: ShowService) -> Publisher:
-    """Create the app's publisher and subscribe it to the service."""
-    publisher = Publisher(service)
+class QueueManager(RedisManager):  # type: ignore[misc]
+    """Flask-SocketIO's Redis message queue that also tells the publisher which snapshots arrived from others."""
+
+    def __init__(self, url: str, on_snapshot: Callable[[str, int], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(url, channel="flask-socketio", **kwargs)
+        self.on_snapshot = on_snapshot
+
+    def _handle_emit(self, message: dict[str, Any]) -> None:
+        """Deliver to this node's screens, then note the revision of a snapshot from another process."""
+        super()._handle_emit(message)
+        if message.get("event") != "snapshot" or message.get("host_id") == self.host_id or self.on_snapshot is None:
+            return
+        data = message.get("data")
+        payload = data[0] if isinstance(data, list) and data else data
+        if isinstance(payload, dict) and isinstance(payload.get("stage_id"), str) and isinstance(payload.get("rev"), int):
+            self.on_snapshot(payload["stage_id"], payload["rev"])
+
+
+def attach(app: Flask, service: ShowService, queue: QueueManager | None = None) -> Publisher:
+    """Create the app's publisher and subscribe it to the service; with a queue, note what others pushed."""
+    publisher = Publisher(service, skip_causes=frozenset({"refresh"}) if queue is not None else frozenset())
     service.subscribe(publisher.on_change)
+    if queue is not None:
+        queue.on_snapshot = publisher.received
     app.extensions["runofshow.publisher"] = publisher
     return publisher

@@ -100,6 +100,8 @@ function showConnection(state) {
  * the newest data only; `handlers.frame(now)` every animation frame with the estimated server time.
  */
 export function startLive({ audience, stage, room, handlers }) {
+  let lastFrame = 0;
+  const draw = () => { lastFrame = performance.now(); handlers.frame?.(serverNow()); };
   const socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
   const revs = {};
   const acceptSnapshot = (snap) => {
@@ -108,6 +110,7 @@ export function startLive({ audience, stage, room, handlers }) {
     revs[snap.stage_id] = snap.rev;
     seedFromSnapshot(snap);
     handlers.snapshot?.(snap);
+    draw(); // at once: the browser may hold the next animation frame back
   };
   socket.on('connect', () => {
     // A new link may lead to a restarted or another server: its clock is measured afresh.
@@ -143,8 +146,6 @@ export function startLive({ audience, stage, room, handlers }) {
   showConnection('reconnecting');
   // Drawn every animation frame; a timer stands in when the browser holds frames back (old TVs,
   // throttled or occluded windows), so the countdown never stands still.
-  let lastFrame = 0;
-  const draw = () => { lastFrame = performance.now(); window.runofshow.lastFrame = lastFrame; handlers.frame?.(serverNow()); };
   const frame = () => {
     try { draw(); } finally { requestAnimationFrame(frame); }
   };

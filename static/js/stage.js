@@ -47,7 +47,7 @@ startLive({
   stage: body.dataset.stage,
   handlers: {
     agenda: (payload) => { view.zone = payload.event.timezone; if (view.snap) render(); },
-    snapshot: (snap) => { view.snap = snap; window.runofshow.snapshot = snap; render(); },
+    snapshot: (snap) => { view.snap = snap; render(); },
     frame,
   },
 });

@@ -1,0 +1,36 @@
+"""The production desk's overview: every stage of the event side by side with now, next and delay, live."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request
+
+from runofshow.service import NoAgenda, ShowService
+from runofshow.web.auth import current_identity
+
+bp = Blueprint("overview", __name__)
+# The overview shows what the crew console audience may see; it reads the public per-stage pushes.
+CREW_AUDIENCE = "console"
+LIVE_AUDIENCE = "agenda"
+
+
+def _service() -> ShowService:
+    """The show service of the running app."""
+    from runofshow.web import service_of
+
+    return service_of(current_app)
+
+
+@bp.get("/overview")
+def overview() -> Any:
+    """All stages at once for the production desk (crew roles only)."""
+    service = _service()
+    identity = current_identity(service.store)
+    if not identity.may_watch(CREW_AUDIENCE):
+        return redirect(f"/signin?next={request.path}")
+    try:
+        event = service.event()
+    except NoAgenda:
+        return render_template("error.html", code=503, reason="no_agenda"), 503
+    return render_template("overview.html", audience=LIVE_AUDIENCE, event=event, identity=identity, stage_id="")

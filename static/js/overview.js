@@ -1,0 +1,50 @@
+// Production desk overview: every stage side by side with now, next and delay, drawn from pushed snapshots.
+import { startLive, t, setText, setClass, formatCountdown, formatOvertime, formatTime, formatClock, delayText, delayMinutes } from './live.js';
+import { currentTiming } from './timing.js';
+
+const view = { zone: 'UTC' };
+const cards = new Map(); // stage id -> { node, snap }
+for (const node of document.querySelectorAll('[data-stage-id]')) cards.set(node.dataset.stageId, { node, snap: null });
+
+const field = (node, name) => node.querySelector(`[data-field="${name}"]`);
+
+function statusText(snap) {
+  if (snap.paused) return t('paused');
+  return t(snap.status);
+}
+
+function drawCard({ node, snap }, now) {
+  if (!snap) return;
+  const timing = currentTiming(snap.current, now);
+  const level = timing ? timing.level : 'idle';
+  setClass(node, `overview-stage level-${level}`);
+  setText(field(node, 'status'), statusText(snap));
+  setText(field(node, 'now'), snap.current ? snap.current.title : (snap.status === 'gap' ? t('gap') : ''));
+  setText(field(node, 'countdown'), !timing ? '' : level === 'overtime' ? formatOvertime(timing.overtime) : formatCountdown(timing.remaining));
+  setText(field(node, 'next-time'), snap.next ? formatTime(snap.next.projected_start_ms, view.zone) : '');
+  setText(field(node, 'next'), snap.next ? snap.next.title : t('nothing_more'));
+  const delay = field(node, 'delay');
+  const finished = snap.status === 'finished';
+  setText(delay, finished ? '' : delayText(snap.delay_ms));
+  setClass(delay, delayMinutes(snap.delay_ms) === 0 ? 'delay on-time' : 'delay late');
+}
+
+function frame(now) {
+  setText(document.getElementById('clock'), formatClock(now, view.zone));
+  for (const card of cards.values()) drawCard(card, now);
+}
+
+startLive({
+  audience: 'agenda',
+  handlers: {
+    agenda: (payload) => { view.zone = payload.event.timezone; },
+    snapshot: (snap) => {
+      const card = cards.get(snap.stage_id);
+      if (card) card.snap = snap;
+    },
+    frame,
+  },
+});
+
+// Kept for the console of a browser: which stages are drawn and at which revision.
+window.runofshowOverview = () => [...cards].map(([id, card]) => ({ id, rev: card.snap ? card.snap.rev : null }));
