@@ -215,3 +215,18 @@ def test_pages_render_in_both_languages(client) -> None:  # type: ignore[no-unty
 
 def test_reference_agenda_is_the_packaged_one() -> None:
     assert REFERENCE_AGENDA.read_text(encoding="utf-8").startswith("\n\n# Nettverkssamling")
+
+
+def test_a_duty_taken_for_a_later_block_reaches_consoles_only(socket_client) -> None:  # type: ignore[no-untyped-def]
+    facilitator = socket_client("facilitator")
+    rev = facilitator.emit("join", {"audience": "console"}, callback=True)["stages"][0]["snapshot"]["rev"]
+    public = socket_client()
+    public.emit("join", {"audience": "agenda"}, callback=True)
+    public.get_received()
+    ack = facilitator.emit("take_duty", {"expected_rev": rev, "block_id": "malkonflikter", "index": 2,
+                                         "person": "Ingrid"}, callback=True)
+    assert ack["ok"] is True
+    assert {"block_id": "malkonflikter", "index": 2, "person": "Ingrid"} in ack["snapshot"]["duty_takers"]
+    pushed = received(public, "snapshot")
+    assert pushed and all("duty_takers" not in snap for snap in pushed)
+    assert "Ingrid" not in json.dumps(pushed)

@@ -21,10 +21,17 @@ def room_name(audience: str, stage_id: str) -> str:
     return f"{audience}:{stage_id}"
 
 
+def full_snapshot(event: Event, stage_id: str, state: Any, now: Any) -> dict[str, Any]:
+    """The unredacted snapshot, plus who has taken which duty all day (crew only after redaction)."""
+    data = snapshot_to_dict(snapshot(event.stage(stage_id), state, now))
+    data["duty_takers"] = [{"block_id": block_id, "index": index, "person": person}
+                           for block_id, index, person in state.duty_takers]
+    return data
+
+
 def snapshot_payload(event: Event, stage_id: str, state: Any, now: Any, audience: str) -> dict[str, Any]:
     """The snapshot event's payload for one audience."""
-    stage = event.stage(stage_id)
-    return redact_snapshot(snapshot_to_dict(snapshot(stage, state, now)), audience)
+    return redact_snapshot(full_snapshot(event, stage_id, state, now), audience)
 
 
 _agenda_payloads: dict[tuple[int, str, str], tuple[Event, dict[str, Any]]] = {}
@@ -79,7 +86,7 @@ class Publisher:
             self.sent_revs[change.stage_id] = change.state.rev
             self._events[change.stage_id] = change.event
             now = self.service.clock.now()
-            full = snapshot_to_dict(snapshot(change.event.stage(change.stage_id), change.state, now))
+            full = full_snapshot(change.event, change.stage_id, change.state, now)
             options = {"ignore_queue": True} if local else {}
             for audience in AUDIENCES:
                 room = room_name(audience, change.stage_id)

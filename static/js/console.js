@@ -223,13 +223,15 @@ function takeDuty(blockId, index) {
 
 function dutyNode(block, duty, index) {
   const due = (view.snap.duties_due || []).find((d) => d.block_id === block.id && d.index === index);
-  const assignee = due ? due.assignee : duty.assignee;
-  const open = due ? due.open : duty.assignee === null && !duty.per_group;
+  // Duties taken for later blocks are in duty_takers for the whole day, not only in duties_due.
+  const taker = (view.snap.duty_takers || []).find((d) => d.block_id === block.id && d.index === index);
+  const assignee = due ? due.assignee : (taker ? taker.person : duty.assignee);
+  const open = due ? due.open : !taker && duty.assignee === null && !duty.per_group;
   const li = el('li', '', open ? 'duty open' : 'duty');
   li.append(el('span', `${dutyLabel(duty.role)}: `));
   if (open) li.append(el('strong', t('open_duty'), 'open-label'));
   else if (duty.per_group && !assignee) li.append(el('span', t('per_group'), 'muted'));
-  else li.append(el('span', due && due.taken ? fmt('taken_by', { person: assignee }) : assignee));
+  else li.append(el('span', (due && due.taken) || taker ? fmt('taken_by', { person: assignee }) : assignee));
   if (open) {
     const take = el('button', t('take_duty'), 'small take');
     take.type = 'button';
