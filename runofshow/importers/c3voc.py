@@ -28,12 +28,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import defusedxml.ElementTree as safe_xml
-import jsonschema
 from defusedxml import DefusedXmlException
 
 from runofshow.agenda import (
@@ -114,7 +114,14 @@ TYPES_SCHEMA: dict[str, Any] = {
     },
 }
 """The schema's types for every key the importer reads; patterns, formats and extra keys are not checked."""
-_TYPE_CHECKER = jsonschema.Draft7Validator(TYPES_SCHEMA)
+
+
+@cache
+def type_checker() -> Any:
+    """The JSON Schema validator, built on first use (jsonschema is slow to import; servers rarely need it)."""
+    import jsonschema
+
+    return jsonschema.Draft7Validator(TYPES_SCHEMA)
 
 _CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
     (Category.MEAL, ("lunch", "dinner", "breakfast", "meal", "lunsj", "middag", "frokost", "mittag", "abendessen")),
@@ -174,7 +181,7 @@ def parse_c3voc_json(text: str, *, path: str = "<text>", timezone: str = "Europe
 
 def check_types(data: Any, path: str) -> None:
     """Refuse values whose type differs from the schema's, naming the first one's path."""
-    error = next(iter(_TYPE_CHECKER.iter_errors(data)), None)
+    error = next(iter(type_checker().iter_errors(data)), None)
     if error is None:
         return
     field = json_path(error.absolute_path)

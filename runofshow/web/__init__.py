@@ -78,6 +78,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
         ping_timeout=values["HEARTBEAT_SECONDS"],
         cors_allowed_origins=app.config.get("CORS_ALLOWED_ORIGINS", []),
         max_http_buffer_size=64 * 1024,
+        # Handlers only read who connected (at connect); no per-socket copy of the session is kept.
+        manage_session=False,
     )
 
     auth.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import current_app, request
@@ -15,7 +16,9 @@ from runofshow.web.commands import COMMANDS, BadRequest, read_request
 from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload
 
 JOIN_AUDIENCES = ("stage", "console", "stream", "room", "agenda")
+JOIN_CACHE_SECONDS = 0.5
 identities: dict[str, Identity] = {}
+_join_snapshots: dict[tuple[str, str], tuple[float, int, Any, dict[str, Any]]] = {}
 
 
 def _service() -> ShowService:
@@ -58,17 +61,31 @@ def on_join(data: Any) -> dict[str, Any]:
         stage_ids = _stages_for(event, data, audience)
         result = []
         for stage_id in stage_ids:
-            state = service.state(stage_id)
             join_room(room_name(audience, stage_id))
             result.append({
                 "agenda": agenda_payload(event, stage_id, audience),
-                "snapshot": snapshot_payload(event, stage_id, state, service.clock.now(), audience),
+                "snapshot": _join_snapshot(service, event, stage_id, audience),
             })
     except (BadRequest, UnknownStage, NoAgenda) as error:
         return _error("bad_request", str(error))
     except StoreUnavailable as error:
         return _error("unavailable", str(error))
     return {"ok": True, "role": identity.role.value, "stages": result}
+
+
+def _join_snapshot(service: ShowService, event: Any, stage_id: str, audience: str) -> dict[str, Any]:
+    """The snapshot for a joining screen, shared by screens joining within half a second (a storm of
+    reconnects after a network blip), never older than what this node has already pushed."""
+    key = (stage_id, audience)
+    cached = _join_snapshots.get(key)
+    newest_pushed = current_app.extensions["runofshow.publisher"].sent_revs.get(stage_id, -1)
+    if cached is not None and time.monotonic() - cached[0] < JOIN_CACHE_SECONDS and cached[1] >= newest_pushed \
+            and cached[2] is event:
+        return cached[3]
+    state = service.state(stage_id)
+    payload = snapshot_payload(event, stage_id, state, service.clock.now(), audience)
+    _join_snapshots[key] = (time.monotonic(), state.rev, event, payload)
+    return payload
 
 
 def _stages_for(event: Any, data: dict[str, Any], audience: str) -> list[str]:
