@@ -78,7 +78,7 @@ def _join_snapshot(service: ShowService, event: Any, stage_id: str, audience: st
     reconnects after a network blip), never older than what this node has already pushed."""
     key = (stage_id, audience)
     cached = _join_snapshots.get(key)
-    newest_pushed = current_app.extensions["runofshow.publisher"].sent_revs.get(stage_id, -1)
+    newest_pushed = current_app.extensions["runofshow.publisher"].delivered_rev(stage_id)
     if cached is not None and time.monotonic() - cached[0] < JOIN_CACHE_SECONDS and cached[1] >= newest_pushed \
             and cached[2] is event:
         return cached[3]
