@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import os
 from datetime import date
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +16,7 @@ from runofshow.importers.c3voc import (
     parse_c3voc_json,
     parse_c3voc_xml,
 )
+from runofshow.importers.common import read_limited
 from runofshow.importers.errors import ImportProblem
 from runofshow.importers.native import (
     JSON_FORMAT as NATIVE_JSON,
@@ -66,19 +66,9 @@ def detect_format(text: str) -> str | None:
 
 def read_bytes(path: Path | str) -> bytes:
     """The bytes of an agenda file, at most MAX_BYTES; ImportProblem for a missing, huge or empty file."""
-    name = str(path)
-    try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_BYTES + 1)  # never more: a huge file (or /dev/zero) is refused, not read
-            size = max(len(data), os.fstat(file.fileno()).st_size)
-    except FileNotFoundError:
-        raise ImportProblem(name, None, "no such file") from None
-    except IsADirectoryError:
-        raise ImportProblem(name, None, "is a directory, not a file") from None
-    except OSError as error:
-        raise ImportProblem(name, None, f"cannot read the file ({error.strerror or error})") from None
+    data, size = read_limited(path)
     if size > MAX_BYTES or not data.strip():
-        decoded(data, name, size)  # raises the size or emptiness problem, with the line the limit is passed on
+        decoded(data, str(path), size)  # raises the size or emptiness problem, with the line the limit is passed on
     return data
 
 

@@ -51,6 +51,7 @@ from runofshow.agenda import (
     validate,
 )
 from runofshow.importers.errors import ImportProblem
+from runofshow.importers.common import unique_id
 from runofshow.importers.sessionplan import slugify, strip_html
 
 JSON_FORMAT = "c3voc-json"
@@ -517,16 +518,6 @@ def room_slug(name: str) -> str:
     """An ASCII id for a room name; a name with no ASCII letters gets `room`."""
     slug = slugify(name, 40)
     return "room" if slug == "block" and "block" not in name.lower() else slug
-
-
-def unique_id(candidate: str, taken: set[str]) -> str:
-    """The candidate, or candidate-2, -3 ... when taken; the result is added to taken."""
-    result, n = candidate, 1
-    while result in taken:
-        n += 1
-        result = f"{candidate}-{n}"
-    taken.add(result)
-    return result
 
 
 def unique_block_ids(talks: list[_Talk]) -> list[_Talk]:

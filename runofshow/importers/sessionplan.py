@@ -47,7 +47,6 @@ Decisions the export leaves open:
 from __future__ import annotations
 
 import html
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -71,9 +70,9 @@ from runofshow.agenda import (
     validate,
 )
 from runofshow.annotate import Annotations, annotate, classify_category
+from runofshow.importers.common import MAX_BYTES, read_limited, unique_id
 from runofshow.importers.errors import ImportProblem
 
-MAX_BYTES = 5 * 1024 * 1024
 FORMAT_NAME = "sessionplan"
 
 NEXT_DAY_WINDOW = timedelta(hours=12)
@@ -907,13 +906,8 @@ def starts_fixed(item: _Item, previous: _Item | None, category: Category) -> boo
 
 def unique_ids(titles: Iterable[str]) -> list[str]:
     """Slugs of the titles, made unique with -2, -3 in order."""
-    seen: dict[str, int] = {}
-    ids: list[str] = []
-    for title in titles:
-        slug = slugify(title)
-        seen[slug] = seen.get(slug, 0) + 1
-        ids.append(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
-    return ids
+    taken: set[str] = set()
+    return [unique_id(slugify(title), taken) for title in titles]
 
 
 def build_block(
@@ -1054,18 +1048,8 @@ def line_at(data: bytes, offset: int) -> int:
 
 def read_export(path: Path | str) -> str:
     """The text of an export file; ImportProblem for a missing, huge, empty or binary file."""
-    name = str(path)
-    try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_BYTES + 1)  # never more: a huge file (or /dev/zero) is refused, not read
-            size = max(len(data), os.fstat(file.fileno()).st_size)
-    except FileNotFoundError:
-        raise ImportProblem(name, None, "no such file") from None
-    except IsADirectoryError:
-        raise ImportProblem(name, None, "is a directory, not a file") from None
-    except OSError as error:
-        raise ImportProblem(name, None, f"cannot read the file ({error.strerror or error})") from None
-    return decoded(data, name, size)
+    data, size = read_limited(path)
+    return decoded(data, str(path), size)
 
 
 def decoded(data: bytes, name: str, size: int | None = None) -> str:

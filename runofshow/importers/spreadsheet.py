@@ -27,6 +27,7 @@ from runofshow.agenda import AgendaError, Event
 from runofshow.agenda_json import event_from_dict
 from runofshow.importers.errors import ImportProblem
 from runofshow.importers.native import field_of
+from runofshow.importers.common import unique_id
 from runofshow.importers.sessionplan import slugify
 
 CSV_FORMAT = "csv"
@@ -275,7 +276,7 @@ def row_block(row: Row, sheet: Sheet, zone: ZoneInfo, default_day: date | None, 
         raise sheet.problem(row, "title", "empty: every block needs a title")
     start = start_of(row, sheet, zone, default_day, previous)
     block: dict[str, Any] = {
-        "id": unique(cell_text(row, "id").strip() or slugify(title), taken),
+        "id": unique_id(cell_text(row, "id").strip() or slugify(title), taken),
         "title": title,
         "start": start.isoformat(),
         "duration_minutes": duration_of(row, sheet, start, zone),
@@ -295,16 +296,6 @@ def row_block(row: Row, sheet: Sheet, zone: ZoneInfo, default_day: date | None, 
     for column in NUMBER_COLUMNS:
         block[column] = minutes_cell(row, column, sheet, required=False)
     return block
-
-
-def unique(candidate: str, taken: set[str]) -> str:
-    """The id, or id-2, -3 ... when taken."""
-    result, n = candidate, 1
-    while result in taken:
-        n += 1
-        result = f"{candidate}-{n}"
-    taken.add(result)
-    return result
 
 
 def cell_text(row: Row, column: str) -> str:
