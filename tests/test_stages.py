@@ -123,3 +123,9 @@ def test_overview_is_for_crew_and_lists_every_stage(four_stages, client, token_f
     assert client.get("/static/js/overview.js").status_code == 200
     english = client.get("/overview?lang=en", headers={"Authorization": f"Bearer {token}"}).get_data(as_text=True)
     assert "Production desk: Nachtschicht 2024" in english
+
+
+def test_index_links_the_overview_for_crew_only(client, token_for) -> None:  # type: ignore[no-untyped-def]
+    assert b'href="/overview"' not in client.get("/").data
+    crew = client.get("/", headers={"Authorization": f"Bearer {token_for('screen')}"})
+    assert b'href="/overview"' in crew.data

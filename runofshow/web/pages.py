@@ -11,7 +11,7 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_res
 
 from runofshow.i18n import CATALOGUE, LANGUAGES, pick_language, translate
 from runofshow.service import NoAgenda, ShowService
-from runofshow.web.auth import PUBLIC, Identity, current_identity
+from runofshow.web.auth import Identity, Role, current_identity
 
 bp = Blueprint("pages", __name__)
 LANGUAGE_COOKIE = "lang"
@@ -80,7 +80,7 @@ def index() -> Any:
         event = _service().event()
     except NoAgenda:
         return render_template("error.html", code=503, reason="no_agenda"), 503
-    return render_template("index.html", event=event, identity=identity, crew=identity is not PUBLIC)
+    return render_template("index.html", event=event, identity=identity, crew=identity.role is not Role.PUBLIC)
 
 
 def _stage_or_404(stage_id: str) -> str:
