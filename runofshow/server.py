@@ -16,6 +16,7 @@ from flask import Flask
 from runofshow.agenda import AdvanceRule, Event
 from runofshow.clocks import Clock, RehearsalClock, SystemClock
 from runofshow.importers import load_agenda
+from runofshow.memory import trim_forever
 from runofshow.placement import place_on
 from runofshow.reference import REFERENCE_AGENDA
 from runofshow.service import ShowService
@@ -66,6 +67,7 @@ def start_background(app: Flask) -> ShowScheduler | None:
 
 def run(app: Flask, host: str, port: int) -> None:
     """Serve HTTP and WebSocket until interrupted; the scheduler shuts down cleanly."""
+    socketio.start_background_task(trim_forever, socketio.sleep)
     scheduler = start_background(app)
     try:
         socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
