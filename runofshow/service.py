@@ -198,10 +198,9 @@ class ShowService:
         now = self.clock.now()
         new = apply(stage, current, Command(name=name, expected_rev=expected_rev, args=dict(args or {})), now)
         if not self._store(stage, current, new, actor=actor, command=name, args=args or {}, at=now):
-            raise StaleRevision(
-                f"the show changed while {name} was applied; now at revision {self._load(stage_id).rev}",
-                current_rev=self._load(stage_id).rev,
-            )
+            current_rev = self._load(stage_id).rev
+            raise StaleRevision(f"the show changed while {name} was applied; now at revision {current_rev}",
+                                current_rev=current_rev)
         return new
 
     def run_due(self, stage_id: str, planned_rev: int) -> StageState | None:
