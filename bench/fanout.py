@@ -12,6 +12,12 @@ Socket.IO over aiohttp, asyncio), and measures:
 
 Prints one JSON object. Targets (issue 3, this 2-core machine, clients on the same machine):
 1000 connected in <= 2 s, Next -> last screen p99 <= 80 ms, RSS <= 150 MB, idle < 1 kB/screen/min.
+
+With --two-nodes (issue 6) each size runs on a fresh scaled-out site (bench/cluster.py): Redis, PostgreSQL
+(RUNOFSHOW_BENCH_POSTGRES_URL, default the local `runofshow_bench` database), web nodes A and B and the
+`runofshow scheduler` process. Client processes alternate between the nodes, so the screens are split
+evenly; the REST Next goes to node A, so node B's screens get it through Redis. Default size 2000.
+Targets: 2000 connected, Next -> last screen p99 <= 150 ms; RSS is reported per node.
 """
 
 from __future__ import annotations
@@ -26,17 +32,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from serverproc import ServerProcess, http_json  # noqa: E402
 
+from cluster import BENCH_POSTGRES_URL, Cluster, fresh_store  # noqa: E402
+
 CLIENT = Path(__file__).resolve().parent / "fanout_client.py"
 TARGETS = {"connect_1000_s": 2.0, "next_to_last_screen_p99_ms": 80.0, "rss_mb": 150.0,
            "idle_bytes_per_screen_per_minute": 1024}
+TWO_NODE_TARGETS = {"connected": 2000, "next_to_last_screen_p99_ms": 150.0}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -118,36 +129,60 @@ def post(server: ServerProcess, name: str, token: str, body: dict[str, Any]) -> 
     return reply["snapshot"]
 
 
-def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async_mode: str,
-             compress: bool) -> dict[str, Any]:
-    """Everything measured for `n` screens on a fresh server."""
-    with tempfile.TemporaryDirectory(prefix="runofshow-fanout-") as folder:
-        server = ServerProcess(Path(folder) / "instance", async_mode=async_mode, name=f"fanout-{n}")
+def start_site(folder: Path, n: int, async_mode: str, two_nodes: bool) -> tuple[list[ServerProcess], Cluster | None]:
+    """One fresh `runofshow serve` on SQLite, or a fresh two-node site on Redis and PostgreSQL."""
+    if not two_nodes:
+        server = ServerProcess(folder / "instance", async_mode=async_mode, name=f"fanout-{n}")
         server.start(preexec_fn=raise_fd_limit)
+        return [server], None
+    from runofshow.web.seeding import reference_for
+
+    today = datetime.now(ZoneInfo("Europe/Oslo")).date()
+    fresh_store(BENCH_POSTGRES_URL, reference_for(today))  # what a first node would seed into an empty store
+    cluster = Cluster(folder)
+    try:
+        cluster.start()
+    except BaseException:
+        cluster.stop()
+        raise
+    return cluster.nodes, cluster
+
+
+def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async_mode: str,
+             compress: bool, two_nodes: bool = False) -> dict[str, Any]:
+    """Everything measured for `n` screens on a fresh server (or a fresh two-node site)."""
+    with tempfile.TemporaryDirectory(prefix="runofshow-fanout-") as folder:
+        nodes, cluster = start_site(Path(folder), n, async_mode, two_nodes)
+        server = nodes[0]  # REST presses go here (node A)
         clients: list[ClientProcess] = []
         try:
-            token = server.token("moderator")
-            rss_idle_kb = server.vm_rss_kb()
+            token = cluster.token if cluster is not None else server.token("moderator")
+            rss_idle_kb = {node.name: node.vm_rss_kb() for node in nodes}
             count = min(processes, n)
             clients = [ClientProcess(compress) for _ in range(count)]
             shares = [n // count + (1 if index < n % count else 0) for index in range(count)]
+            client_nodes = [nodes[index % len(nodes)] for index in range(count)]
             client_pids = [client.process.pid for client in clients]
-            cpu_before = cpu_seconds(server.pid), sum(cpu_seconds(pid) for pid in client_pids)
+            server_pids = [node.pid for node in nodes]
+            cpu_before = sum(cpu_seconds(pid) for pid in server_pids), sum(cpu_seconds(pid) for pid in client_pids)
             overflows = listen_overflows()
             go = time.time()
-            for client, share in zip(clients, shares):
-                client.send(f"connect {server.url} {share}")
+            for client, share, node in zip(clients, shares, client_nodes):
+                client.send(f"connect {node.url} {share}")
             connected = [client.read() for client in clients]
             overflows = listen_overflows() - overflows
-            cpu_connect = (cpu_seconds(server.pid) - cpu_before[0],
+            cpu_connect = (sum(cpu_seconds(pid) for pid in server_pids) - cpu_before[0],
                            sum(cpu_seconds(pid) for pid in client_pids) - cpu_before[1])
             failed = sum(item["failed"] for item in connected)
             last_joined = max(item["last_t"] for item in connected if item["last_t"] is not None)
-            rss_connected_kb = server.vm_rss_kb()
+            rss_connected_kb = {node.name: node.vm_rss_kb() for node in nodes}
+            screens_per_node = {node.name: sum(item["connected"] for item, at in zip(connected, client_nodes)
+                                               if at is node) for node in nodes}
 
             # Presses: Next over REST; from a finished show, Go to the first block first (not timed).
             last_screen_ms: list[float] = []
             median_screen_ms: list[float] = []
+            last_screen_ms_by_node: dict[str, list[float]] = {node.name: [] for node in nodes}
             missing = 0
             press_cpu = [0.0, 0.0]
             for _ in range(presses):
@@ -158,16 +193,20 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
                     everyone(clients, f"expect {reset['rev']}")
                     current = snapshot(server, token)
                 time.sleep(0.2)
-                cpu_before = cpu_seconds(server.pid), sum(cpu_seconds(pid) for pid in client_pids)
+                cpu_before = sum(cpu_seconds(pid) for pid in server_pids), sum(cpu_seconds(pid) for pid in client_pids)
                 started = time.time()
                 new = post(server, "next", token, {"expected_rev": current["rev"]})
                 answers = everyone(clients, f"expect {new['rev']}")
-                press_cpu[0] += cpu_seconds(server.pid) - cpu_before[0]
+                press_cpu[0] += sum(cpu_seconds(pid) for pid in server_pids) - cpu_before[0]
                 press_cpu[1] += sum(cpu_seconds(pid) for pid in client_pids) - cpu_before[1]
                 missing += sum(answer["missing"] for answer in answers)
-                last_screen_ms.append((max(a["last_t"] for a in answers) - started) * 1000)
+                last_screen_ms.append((max(a["last_t"] for a in answers if a["last_t"] is not None) - started) * 1000)
+                for node in nodes:
+                    arrivals = [a["last_t"] for a, at in zip(answers, client_nodes) if at is node and a["last_t"]]
+                    if arrivals:
+                        last_screen_ms_by_node[node.name].append((max(arrivals) - started) * 1000)
                 median_screen_ms.append((sorted(a["median_t"] for a in answers)[len(answers) // 2] - started) * 1000)
-            rss_after_presses_kb = server.vm_rss_kb()
+            rss_after_presses_kb = {node.name: node.vm_rss_kb() for node in nodes}
 
             # Idle: a block runs, nothing changes; only the heartbeat should arrive.
             state = snapshot(server, token)
@@ -178,9 +217,11 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
             frames = sum(item["frames"] for item in traffic)
             scale = 60.0 / idle_seconds / n
             idle_rev_changed = snapshot(server, token)["rev"] != state["rev"]
-            return {
+            result = {
                 "screens": n,
                 "client_processes": count,
+                "screens_connected": n - failed,
+                "screens_per_node": screens_per_node,
                 "connect_s": round(last_joined - go, 3),
                 "connect_failed": failed,
                 "connect_listen_queue_overflows": overflows,
@@ -209,21 +250,39 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
                     "snapshots_pushed": sum(item["snapshots"] for item in traffic),
                 },
                 "server_rss_mb": {
-                    "started": round(rss_idle_kb / 1024, 1),
-                    "connected": round(rss_connected_kb / 1024, 1),
-                    "after_presses": round(rss_after_presses_kb / 1024, 1),
+                    "started": round(sum(rss_idle_kb.values()) / 1024, 1),
+                    "connected": round(sum(rss_connected_kb.values()) / 1024, 1),
+                    "after_presses": round(sum(rss_after_presses_kb.values()) / 1024, 1),
                 },
             }
+            if cluster is not None:
+                result["server_rss_mb"] = {node.name: {
+                    "started": round(rss_idle_kb[node.name] / 1024, 1),
+                    "connected": round(rss_connected_kb[node.name] / 1024, 1),
+                    "after_presses": round(rss_after_presses_kb[node.name] / 1024, 1)} for node in nodes}
+                result["server_rss_mb"]["scheduler"] = cluster.rss_mb().get("scheduler")
+                result["next_to_last_screen_ms_by_node"] = {
+                    name: {"p50": round(percentile(values, 0.5), 1), "p99": round(percentile(values, 0.99), 1),
+                           "max": round(max(values), 1)} for name, values in last_screen_ms_by_node.items() if values}
+                result["cpu_s"]["note"] = "server = both web nodes"
+                result["log_problems"] = cluster.log_problems()
+            return result
         finally:
             for client in clients:
                 client.close()
-            server.stop()
+            if cluster is not None:
+                cluster.stop()
+            else:
+                server.stop()
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only N=100 (and a 10 s idle window)")
-    parser.add_argument("--sizes", default="100,500,1000", help="comma-separated screen counts")
+    parser.add_argument("--sizes", default=None, help="comma-separated screen counts (default 100,500,1000; "
+                                                      "2000 with --two-nodes)")
+    parser.add_argument("--two-nodes", action="store_true",
+                        help="Redis + PostgreSQL + two web nodes + the scheduler process; Next on node A")
     parser.add_argument("--processes", type=int, default=6, help="client processes")
     parser.add_argument("--presses", type=int, default=20, help="REST Next presses per size")
     parser.add_argument("--idle-seconds", type=float, default=30.0, help="idle window for the traffic count")
@@ -231,15 +290,40 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-compress", action="store_true",
                         help="do not offer permessage-deflate (browsers do offer it)")
     args = parser.parse_args(argv)
-    sizes = [100] if args.quick else [int(size) for size in args.sizes.split(",")]
+    default_sizes = "2000" if args.two_nodes else "100,500,1000"
+    sizes = [100] if args.quick else [int(size) for size in (args.sizes or default_sizes).split(",")]
     idle = 10.0 if args.quick and args.idle_seconds == 30.0 else args.idle_seconds
     raise_fd_limit()
+    load_before = os.getloadavg()
     results = [run_size(n, processes=args.processes, presses=args.presses, idle_seconds=idle,
-                        async_mode=args.async_mode, compress=not args.no_compress) for n in sizes]
+                        async_mode=args.async_mode, compress=not args.no_compress, two_nodes=args.two_nodes)
+               for n in sizes]
     biggest = results[-1]
+    if args.two_nodes:
+        print(json.dumps({
+            "benchmark": "fanout",
+            "setup": "two web nodes (gevent, scheduler off) + runofshow scheduler + Redis queue + PostgreSQL store; "
+                     "REST Next on node A; client processes alternate between the nodes",
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                        "loadavg_before": [round(x, 2) for x in load_before],
+                        "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
+            "async_mode": args.async_mode,
+            "permessage_deflate_offered": not args.no_compress,
+            "results": results,
+            "targets": TWO_NODE_TARGETS,
+            "met": {
+                "connected": None if biggest["screens"] < TWO_NODE_TARGETS["connected"]
+                else biggest["screens_connected"] >= TWO_NODE_TARGETS["connected"],
+                "next_to_last_screen_p99_ms": all(r["next_to_last_screen_ms"]["p99"]
+                                                  <= TWO_NODE_TARGETS["next_to_last_screen_p99_ms"] for r in results),
+            },
+        }, indent=2))
+        return
     report = {
         "benchmark": "fanout",
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "loadavg_before": [round(x, 2) for x in load_before],
+                    "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
         "async_mode": args.async_mode,
         "permessage_deflate_offered": not args.no_compress,
         "results": results,

@@ -7,9 +7,11 @@ parsed: the revision is read from the first bytes of the frame.
 
 Driven by bench/fanout.py over stdin/stdout, one JSON object a line:
 
-    connect URL N      open N screens at once, answer {"connected", "failed", "first_t", "last_t"}
+    connect URL N      open N screens at once (more on another call), answer {"connected", "failed", "first_t", "last_t"}
     expect REV         wait until every screen holds a snapshot with rev >= REV, answer the arrival times
     bytes              payload bytes, frames, pings and snapshots received since the last `bytes`
+    churn K DELAY      drop K random joined screens and reconnect each (same URL) after 0..DELAY s; rejoin times
+    revs               the revision each open screen holds (counted), closed screens, unexpected disconnects
     close              close every screen and exit
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import re
 import sys
 import time
@@ -32,9 +35,13 @@ JOIN = '421["join",{"audience":"stage"}]'
 class Screen:
     """One connected screen: the newest revision it holds and when each revision arrived."""
 
-    __slots__ = ("arrivals", "bytes", "frames", "joined", "pings", "rev", "snapshots", "ws")
+    __slots__ = ("arrivals", "bytes", "closing", "frames", "joined", "pings", "repeats", "rev", "snapshots", "url",
+                 "ws")
 
-    def __init__(self) -> None:
+    def __init__(self, url: str = "") -> None:
+        self.url = url
+        self.closing = False
+        self.repeats = 0
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self.rev = -1
         self.arrivals: dict[int, float] = {}
@@ -56,11 +63,17 @@ class Crowd:
         self.caught_up: asyncio.Event | None = None
         self.session: aiohttp.ClientSession | None = None
         self.tasks: list[asyncio.Task[None]] = []
+        self.unexpected_disconnects = 0
+        self.out_of_order = 0
 
     def holds(self, screen: Screen, rev: int, at: float) -> None:
         """A screen received a snapshot at `rev`."""
         screen.snapshots += 1
         if rev <= screen.rev:
+            if rev == screen.rev:
+                screen.repeats += 1
+            else:
+                self.out_of_order += 1
             return
         before = screen.rev
         screen.rev = rev
@@ -115,14 +128,17 @@ class Crowd:
             if not screen.joined.done():
                 screen.joined.set_exception(error)
         finally:
+            if not screen.closing:
+                self.unexpected_disconnects += 1
             if not screen.joined.done():
                 screen.joined.set_exception(RuntimeError("closed before joining"))
 
     async def connect(self, url: str, count: int) -> dict[str, Any]:
         """Open `count` screens at once; when the last has joined."""
-        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, force_close=False))
+        if self.session is None:
+            self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, force_close=False))
         started = time.time()
-        screens = [Screen() for _ in range(count)]
+        screens = [Screen(url) for _ in range(count)]
         self.screens.extend(screens)
         self.tasks.extend(asyncio.create_task(self.run(url, screen)) for screen in screens)
         results = await asyncio.gather(*(asyncio.wait_for(asyncio.shield(s.joined), 60) for s in screens),
@@ -154,6 +170,47 @@ class Crowd:
                 "first_t": times[0] if times else None, "median_t": times[len(times) // 2] if times else None,
                 "last_t": times[-1] if times else None}
 
+    async def churn(self, count: int, delay: float) -> dict[str, Any]:
+        """Drop `count` random joined screens, reconnect each to its URL after a random wait; when each rejoined."""
+        joined = [index for index, screen in enumerate(self.screens)
+                  if screen.ws is not None and not screen.ws.closed and screen.joined.done()
+                  and not screen.joined.exception()]
+        chosen = random.sample(joined, min(count, len(joined)))
+        olds = [self.screens[index] for index in chosen]
+        for old in olds:
+            old.closing = True
+        await asyncio.gather(*(old.ws.close() for old in olds if old.ws is not None), return_exceptions=True)
+
+        async def comeback(index: int, old: Screen) -> float:
+            await asyncio.sleep(random.uniform(0, delay))
+            started = time.time()
+            screen = Screen(old.url)
+            self.screens[index] = screen
+            self.tasks.append(asyncio.create_task(self.run(old.url, screen)))
+            return await asyncio.wait_for(asyncio.shield(screen.joined), 30) - started
+
+        results = await asyncio.gather(*(comeback(i, o) for i, o in zip(chosen, olds)), return_exceptions=True)
+        took = sorted(r for r in results if isinstance(r, float))
+        errors = sorted({repr(r)[:200] for r in results if not isinstance(r, float)})
+        self.tasks = [task for task in self.tasks if not task.done()]
+        return {"dropped": len(chosen), "rejoined": len(took), "failed": len(chosen) - len(took),
+                "rejoin_ms_max": round(took[-1] * 1000, 1) if took else None,
+                "rejoin_ms_median": round(took[len(took) // 2] * 1000, 1) if took else None, "errors": errors[:5]}
+
+    def revs(self) -> dict[str, Any]:
+        """The revision each open, joined screen holds, counted; screens not open; surprises so far."""
+        held: dict[int, int] = {}
+        closed = 0
+        for screen in self.screens:
+            if screen.ws is None or screen.ws.closed or not screen.joined.done() or screen.joined.exception():
+                closed += 1
+                continue
+            held[screen.rev] = held.get(screen.rev, 0) + 1
+        return {"revs": {str(rev): n for rev, n in sorted(held.items())}, "closed": closed,
+                "screens": len(self.screens), "unexpected_disconnects": self.unexpected_disconnects,
+                "out_of_order_pushes": self.out_of_order,
+                "repeated_pushes": sum(screen.repeats for screen in self.screens)}
+
     def traffic(self) -> dict[str, Any]:
         """Payload bytes, frames, pings and snapshots received since the last call; resets the counters."""
         totals = {"payload_bytes": 0, "frames": 0, "pings": 0, "snapshots": 0, "screens": len(self.screens),
@@ -168,6 +225,8 @@ class Crowd:
 
     async def close(self) -> None:
         """Close every screen."""
+        for screen in self.screens:
+            screen.closing = True
         for screen in self.screens:
             if screen.ws is not None and not screen.ws.closed:
                 await screen.ws.close()
@@ -204,6 +263,10 @@ async def main() -> None:
             reply(await crowd.expect(int(args[0])))
         elif verb == "bytes":
             reply(crowd.traffic())
+        elif verb == "churn":
+            reply(await crowd.churn(int(args[0]), float(args[1])))
+        elif verb == "revs":
+            reply(crowd.revs())
         else:
             reply({"error": f"unknown command {verb!r}"})
 

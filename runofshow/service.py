@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from runofshow.agenda import Event, Stage
+from runofshow.agenda import Event, Stage, validate
 from runofshow.agenda_json import event_from_dict, event_to_dict
 from runofshow.clocks import Clock
 from runofshow.engine import (
@@ -26,9 +26,12 @@ from runofshow.engine import (
     next_due,
     snapshot,
 )
-from runofshow.store import Store, StoreUnavailable
+from runofshow.store import RevisionConflict, Store, StoreUnavailable
 
 AGENDA_VERSION_KEY = "agenda_version"
+UNDO_KEY = "agenda_undo"
+UNDO_DEPTH = 20
+ACTIVE_STATUSES = ("running", "paused", "gap")
 AUTO_ACTOR = "scheduler"
 CAS_RETRIES = 5
 EVENT_RECHECK_SECONDS = 0.25
@@ -44,6 +47,18 @@ class UnknownStage(LookupError):
 
 class ShowInProgress(RuntimeError):
     """Replacing the agenda would end a show that is running."""
+
+
+class StaleAgenda(RuntimeError):
+    """An agenda edit issued against a version that is no longer the stored one."""
+
+    def __init__(self, message: str, *, current_version: str | None) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class NothingToUndo(LookupError):
+    """The undo stack is empty."""
 
 
 @dataclass(frozen=True)
@@ -131,11 +146,92 @@ class ShowService:
         version = uuid.uuid4().hex
         with self._lock:
             self.store.replace_agenda(document, states, actor=actor, at=self.clock.now(),
-                                      meta={AGENDA_VERSION_KEY: version})
+                                      meta={AGENDA_VERSION_KEY: version, UNDO_KEY: "[]"})
             self._announced_version = version
             self._event = None
         for stage in event.stages:
             self._notify(Change(stage.id, self._load(stage.id), event, "agenda"))
+
+    def agenda_version(self) -> str | None:
+        """The version of the stored agenda (changes with every import, edit and undo)."""
+        return self.store.get_meta(AGENDA_VERSION_KEY)
+
+    def undo_depth(self) -> int:
+        """How many agenda edits can be undone."""
+        return len(self._undo_stack())
+
+    def _undo_stack(self) -> list[dict[str, Any]]:
+        """The stored previous agenda documents, oldest first."""
+        raw = self.store.get_meta(UNDO_KEY)
+        return json.loads(raw) if raw else []
+
+    def running_block(self, stage_id: str) -> str | None:
+        """The id of the block a stage is running, paused in or waiting for; None when idle."""
+        state = self.state(stage_id)
+        return state.current if state.status.value in ACTIVE_STATUSES else None
+
+    def edit_event(self, event: Event, *, actor: str, expected_version: str | None, note: str = "edit") -> str:
+        """Store an edited agenda issued against `expected_version`, keeping each stage's live state; the new version.
+
+        StaleAgenda when the agenda changed meanwhile; ShowInProgress when a running block would vanish.
+        """
+        with self._lock:
+            self._check_version(expected_version)
+            previous = self.store.load_agenda()
+            stack = self._undo_stack() + ([previous] if previous is not None else [])
+            return self._store_agenda(event, actor=actor, note=note, undo=stack[-UNDO_DEPTH:])
+
+    def undo_edit(self, *, actor: str, expected_version: str | None) -> str:
+        """Restore the agenda as it was before the last edit; the new version. NothingToUndo when none."""
+        with self._lock:
+            self._check_version(expected_version)
+            stack = self._undo_stack()
+            if not stack:
+                raise NothingToUndo("there is no edit to undo")
+            event = event_from_dict(stack.pop())
+            return self._store_agenda(event, actor=actor, note="undo", undo=stack)
+
+    def _check_version(self, expected_version: str | None) -> None:
+        """StaleAgenda unless the stored agenda is still at `expected_version`."""
+        current = self.agenda_version()
+        if expected_version != current:
+            raise StaleAgenda(f"the agenda changed meanwhile (now version {current}); reload and try again",
+                              current_version=current)
+
+    def _store_agenda(self, event: Event, *, actor: str, note: str, undo: list[dict[str, Any]]) -> str:
+        """Store the agenda with the live states kept where their block still exists; tell listeners."""
+        validate(event)
+        stored = self.store.load_states()
+        states: dict[str, dict[str, Any]] = {}
+        for stage in event.stages:
+            item = stored.get(stage.id)
+            if item is None:
+                states[stage.id] = initial_state(stage).to_dict()
+                continue
+            state = StageState.from_dict({**item.state, "rev": item.rev})
+            if state.status.value in ACTIVE_STATUSES and state.current is not None \
+                    and not any(block.id == state.current for block in stage.blocks):
+                raise ShowInProgress(f"stage {stage.id!r} is running block {state.current!r}; it cannot be removed")
+            states[stage.id] = state.to_dict()
+        dropped = [stage_id for stage_id, item in stored.items()
+                   if stage_id not in states and item.state.get("status") in ACTIVE_STATUSES]
+        if dropped:
+            raise ShowInProgress(f"stage {dropped[0]!r} is running; it cannot be removed")
+        version = uuid.uuid4().hex
+        kept_revs = {stage_id: stored[stage_id].rev for stage_id in states if stage_id in stored}
+        try:
+            self.store.replace_agenda(event_to_dict(event), states, actor=actor, at=self.clock.now(), note=note[:100],
+                                      meta={AGENDA_VERSION_KEY: version, UNDO_KEY: json.dumps(undo, ensure_ascii=False)},
+                                      expected_revs=kept_revs)
+        except RevisionConflict as error:
+            # Another process stored a command between our read and our write: its state must not be lost.
+            raise StaleAgenda(f"the show moved on while the agenda was saved ({error}); try again",
+                              current_version=self.agenda_version()) from None
+        self._announced_version = version
+        self._event = None
+        for stage in event.stages:
+            self._notify(Change(stage.id, self._load(stage.id), event, "agenda"))
+        return version
 
     def refresh(self) -> None:
         """Tell listeners about changes another process stored since this one last looked."""
@@ -239,8 +335,10 @@ __all__ = [
     "Change",
     "CommandError",
     "NoAgenda",
+    "NothingToUndo",
     "ShowInProgress",
     "ShowService",
+    "StaleAgenda",
     "StaleRevision",
     "StoreUnavailable",
     "UnknownStage",

@@ -83,6 +83,10 @@ class StoreUnavailable(RuntimeError):
     """The database can't be reached or the write failed; nothing was applied."""
 
 
+class RevisionConflict(RuntimeError):
+    """A stage moved on while a new agenda was being stored with its old state; nothing was applied."""
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     """One appended line of the journal: who did what to which stage, and the revision it produced."""
@@ -168,6 +172,7 @@ class Store:
         at: datetime,
         note: str = "import",
         meta: Mapping[str, str] | None = None,
+        expected_revs: Mapping[str, int] | None = None,
     ) -> None:
         """Store a new agenda, the given stage states and `meta` settings in one transaction; journal it once.
 
@@ -189,6 +194,9 @@ class Store:
                 row.stage_id: row.rev
                 for row in connection.execute(sa.select(live.stage_id, live.rev).with_for_update())
             }
+            for stage_id, rev in (expected_revs or {}).items():
+                if old_revs.get(stage_id) != rev:
+                    raise RevisionConflict(f"stage {stage_id!r} is at revision {old_revs.get(stage_id)}, not {rev}")
             connection.execute(sa.delete(agenda_table))
             connection.execute(
                 sa.insert(agenda_table).values(id=AGENDA_ROW_ID, document=document, stored_at=stored_at)

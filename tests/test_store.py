@@ -526,3 +526,17 @@ def test_kill_9_mid_write_resumes_exactly_where_it_was(counter_store: Store, sto
     actors = [entry.actor for entry in whole_journal(reopened, "main")]
     assert actors == ["doomed"] * written + ["survivor"] * continued
     reopened.close()
+
+
+def test_replace_agenda_with_expected_revs_refuses_a_moved_stage(tmp_path: Path) -> None:
+    from runofshow.store import RevisionConflict
+
+    store = Store(f"sqlite:///{tmp_path / 'expected.sqlite3'}")
+    at = datetime(2024, 5, 6, 9, tzinfo=timezone.utc)
+    store.replace_agenda({"title": "a"}, {"main": {"n": 0}}, actor="t", at=at)
+    assert store.compare_and_set("main", 0, 1, {"n": 1}, actor="t", at=at, command="next", args={})
+    with pytest.raises(RevisionConflict):
+        store.replace_agenda({"title": "b"}, {"main": {"n": 1}}, actor="t", at=at, expected_revs={"main": 0})
+    assert store.load_agenda() == {"title": "a"} and store.load_state("main").rev == 1
+    store.replace_agenda({"title": "b"}, {"main": {"n": 1}}, actor="t", at=at, expected_revs={"main": 1})
+    assert store.load_agenda() == {"title": "b"}

@@ -62,7 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
 
         seed_reference_agenda(service)
 
-    from runofshow.web import api, auth, overview, pages, publisher, sockets
+    from runofshow.web import api, auth, editor, overview, pages, publisher, reports, sockets
 
     # Handlers must be declared before the first init_app so every app's server gets them.
     sockets.register(socketio)
@@ -86,6 +86,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
     app.register_blueprint(pages.bp)
     app.register_blueprint(overview.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(editor.bp)
     csrf.exempt(api.bp)
     publisher.attach(app, service, queue)
     return app

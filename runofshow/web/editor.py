@@ -1,0 +1,260 @@
+"""The live agenda editor and the agenda upload with a preview (moderator only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+from runofshow.agenda import AgendaError, Event
+from runofshow.agenda_json import block_to_dict
+from runofshow.diff import diff_events, diff_to_dict
+from runofshow.edits import FACT_FIELDS, EditError, apply_edit, edit_summary
+from runofshow.importers import ImportProblem, parse_agenda
+from runofshow.importers.sessionplan import MAX_BYTES
+from runofshow.service import NoAgenda, NothingToUndo, ShowInProgress, ShowService, StaleAgenda, UnknownStage
+from runofshow.store import StoreUnavailable
+from runofshow.web.auth import Identity, Role, current_identity
+
+bp = Blueprint("editor", __name__)
+EDITOR_ROLES = frozenset({Role.MODERATOR})
+
+
+class UploadForm(FlaskForm):
+    """An agenda file to preview or apply (CSRF-protected)."""
+
+    file = FileField("file", validators=[FileRequired()])
+
+
+def _service() -> ShowService:
+    """The show service of the running app."""
+    from runofshow.web import service_of
+
+    return service_of(current_app)
+
+
+def _problem(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
+    """A JSON error answer."""
+    return jsonify({"ok": False, "error": code, "message": message, **extra}), status
+
+
+def _identity() -> Identity:
+    """Who is asking."""
+    return current_identity(_service().store)
+
+
+def _actor(identity: Identity) -> str:
+    """The journal's name for who made a change."""
+    return f"{identity.role.value}:{identity.name}" if identity.name else identity.role.value
+
+
+def _refuse_json(identity: Identity) -> tuple[Response, int] | None:
+    """A 401/403 answer for anyone who may not edit, else None."""
+    if identity.role is Role.PUBLIC:
+        return _problem(401, "unauthenticated", "sign in as moderator to edit the agenda")
+    if identity.role not in EDITOR_ROLES:
+        return _problem(403, "forbidden", f"the {identity.role.value} role may not edit the agenda")
+    return None
+
+
+def _refuse_page(identity: Identity) -> Any:
+    """A sign-in redirect or a 403 page for anyone who may not edit, else None."""
+    if identity.role is Role.PUBLIC:
+        return redirect(f"/signin?next={request.path}")
+    if identity.role not in EDITOR_ROLES:
+        return render_template("error.html", code=403, reason="forbidden"), 403
+    return None
+
+
+def stage_document(service: ShowService, stage_id: str) -> dict[str, Any]:
+    """What the editor draws: the stage's blocks in full, the rooms, the version, undo depth, the running block."""
+    event = service.event()
+    stage = event.stage(stage_id)
+    return {
+        "ok": True,
+        "version": service.agenda_version(),
+        "undo_depth": service.undo_depth(),
+        "running": service.running_block(stage_id),
+        "timezone": event.timezone,
+        "stage": {"id": stage.id, "name": stage.name},
+        "rooms": [{"id": room.id, "name": room.name} for room in event.rooms],
+        "fact_fields": FACT_FIELDS,
+        "blocks": [block_to_dict(block) for block in stage.blocks],
+    }
+
+
+@bp.errorhandler(StoreUnavailable)
+def _unavailable(error: StoreUnavailable) -> tuple[Response, int]:
+    return _problem(503, "unavailable", f"the store is unavailable; nothing was changed ({error})")
+
+
+@bp.get("/editor/<stage_id>")
+def editor_page(stage_id: str) -> Any:
+    """The agenda editor of one stage."""
+    refused = _refuse_page(_identity())
+    if refused is not None:
+        return refused
+    try:
+        event = _service().event()
+        event.stage(stage_id)
+    except NoAgenda:
+        return render_template("error.html", code=503, reason="no_agenda"), 503
+    except KeyError:
+        abort(404)
+    return render_template("editor.html", event=event, stage_id=stage_id, audience="console")
+
+
+@bp.get("/editor/<stage_id>/document")
+def editor_document(stage_id: str) -> Any:
+    """The stage's blocks as the editor needs them."""
+    refused = _refuse_json(_identity())
+    if refused is not None:
+        return refused
+    try:
+        return jsonify(stage_document(_service(), stage_id))
+    except (NoAgenda, UnknownStage, KeyError):
+        return _problem(404, "unknown_stage", f"unknown stage {stage_id!r}")
+
+
+def _body() -> dict[str, Any] | None:
+    """The JSON object body, or None."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+@bp.post("/editor/<stage_id>/edit")
+def editor_edit(stage_id: str) -> Any:
+    """Apply one edit {expected_version, op, ...}: validated, stored, journaled and pushed; 400 names the field."""
+    identity = _identity()
+    refused = _refuse_json(identity)
+    if refused is not None:
+        return refused
+    body = _body()
+    if body is None:
+        return _problem(400, "bad_request", "body: expected a JSON object", field="body")
+    service = _service()
+    try:
+        event = service.event()
+        running = service.running_block(stage_id)
+        edited = apply_edit(event, stage_id, body, actor=_actor(identity), at=service.clock.now(), running=running)
+        service.edit_event(edited, actor=_actor(identity), expected_version=body.get("expected_version"),
+                           note=edit_summary(body))
+    except (NoAgenda, UnknownStage):
+        return _problem(404, "unknown_stage", f"unknown stage {stage_id!r}")
+    except EditError as error:
+        return _problem(400, "bad_request", str(error), field=error.field)
+    except StaleAgenda as error:
+        return _problem(409, "stale", str(error), version=error.current_version)
+    except (ShowInProgress, AgendaError) as error:
+        return _problem(400, "bad_request", str(error), field="block_id")
+    return jsonify(stage_document(service, stage_id))
+
+
+@bp.post("/editor/<stage_id>/undo")
+def editor_undo(stage_id: str) -> Any:
+    """Restore the agenda as it was before the last edit {expected_version}."""
+    identity = _identity()
+    refused = _refuse_json(identity)
+    if refused is not None:
+        return refused
+    body = _body()
+    if body is None:
+        return _problem(400, "bad_request", "body: expected a JSON object", field="body")
+    service = _service()
+    try:
+        service.stage(stage_id)
+        service.undo_edit(actor=_actor(identity), expected_version=body.get("expected_version"))
+    except (NoAgenda, UnknownStage):
+        return _problem(404, "unknown_stage", f"unknown stage {stage_id!r}")
+    except NothingToUndo as error:
+        return _problem(400, "nothing_to_undo", str(error), field="undo")
+    except StaleAgenda as error:
+        return _problem(409, "stale", str(error), version=error.current_version)
+    except ShowInProgress as error:
+        return _problem(400, "bad_request", str(error), field="undo")
+    try:
+        return jsonify(stage_document(service, stage_id))
+    except (UnknownStage, KeyError):
+        return jsonify({"ok": True, "version": service.agenda_version(), "stage_gone": True})
+
+
+# ---- upload ---------------------------------------------------------------------------------------
+
+
+@bp.get("/import")
+def import_page() -> Any:
+    """Choose an agenda file, see what it would change, apply it."""
+    refused = _refuse_page(_identity())
+    if refused is not None:
+        return refused
+    try:
+        event: Event | None = _service().event()
+    except NoAgenda:
+        event = None
+    return render_template("import.html", form=UploadForm(), event=event, max_bytes=MAX_BYTES,
+                           version=_service().agenda_version() or "")
+
+
+def _uploaded() -> tuple[Event | None, tuple[Response, int] | None]:
+    """The event in the uploaded file, or an error answer naming file, line and field."""
+    # Agenda files may be as large as the importers accept (the app's default limit is 1 MB).
+    request.max_content_length = MAX_BYTES + 64 * 1024
+    form = UploadForm()
+    if not form.validate_on_submit():
+        problems = {name: errors for name, errors in form.errors.items()}
+        field = "csrf_token" if "csrf_token" in problems else "file"
+        return None, _problem(400, "bad_request", f"{field}: {'; '.join(problems.get(field, ['missing']))}", field=field)
+    upload = request.files["file"]
+    name = upload.filename or "upload"
+    data = upload.stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return None, _problem(413, "too_large", f"{name}: larger than {MAX_BYTES // 1024} KB", file=name, field="file")
+    try:
+        return parse_agenda(data, path=name), None
+    except ImportProblem as error:
+        return None, _problem(400, "bad_request", str(error), file=error.path, line=error.line, field=error.field)
+    except AgendaError as error:
+        return None, _problem(400, "bad_request", f"{name}: {error}", file=name, field="agenda")
+
+
+@bp.post("/import/preview")
+def import_preview() -> Any:
+    """What the uploaded file would change, compared block by block; nothing is stored."""
+    refused = _refuse_json(_identity())
+    if refused is not None:
+        return refused
+    event, problem = _uploaded()
+    if problem is not None:
+        return problem
+    assert event is not None
+    service = _service()
+    try:
+        current: Event | None = service.event()
+    except NoAgenda:
+        current = None
+    return jsonify({"ok": True, "version": service.agenda_version(), "title": event.title,
+                    "diff": diff_to_dict(diff_events(current, event))})
+
+
+@bp.post("/import/apply")
+def import_apply() -> Any:
+    """Store the uploaded file's agenda, if the stored one is still the previewed version; all or nothing."""
+    identity = _identity()
+    refused = _refuse_json(identity)
+    if refused is not None:
+        return refused
+    event, problem = _uploaded()
+    if problem is not None:
+        return problem
+    assert event is not None
+    service = _service()
+    try:
+        version = service.edit_event(event, actor=_actor(identity), expected_version=request.form.get("expected_version"),
+                                     note="upload")
+    except StaleAgenda as error:
+        return _problem(409, "stale", str(error), version=error.current_version)
+    except ShowInProgress as error:
+        return _problem(400, "bad_request", str(error), field="file")
+    return jsonify({"ok": True, "version": version})

@@ -1,0 +1,128 @@
+"""The run report (printable page and CSV, crew only) and the public calendar subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+
+from runofshow.agenda import Event
+from runofshow.exporters.ical import to_ics
+from runofshow.report import build_report, minutes, report_csv
+from runofshow.service import NoAgenda, ShowService
+from runofshow.web.auth import Role, current_identity
+from runofshow.web.payloads import scrub
+
+bp = Blueprint("reports", __name__)
+JOURNAL_LIMIT = 100_000
+CALENDAR_MAX_AGE = 60
+
+
+def _service() -> ShowService:
+    """The show service of the running app."""
+    from runofshow.web import service_of
+
+    return service_of(current_app)
+
+
+def _event_or_503() -> Event:
+    """The stored event, or a 503 page when none is imported."""
+    try:
+        return _service().event()
+    except NoAgenda:
+        abort(503)
+
+
+def _report(stage_id: str) -> Any:
+    """The run report of a stage, or a 404 for an unknown one."""
+    service = _service()
+    event = _event_or_503()
+    if not any(stage.id == stage_id for stage in event.stages):
+        abort(404)
+    state = service.state(stage_id)
+    journal = service.store.journal(stage_id=stage_id, limit=JOURNAL_LIMIT)
+    return build_report(event, stage_id, state, journal, service.clock.now())
+
+
+def _crew_only() -> Any:
+    """A redirect to sign-in for anyone who is not crew, else None."""
+    if current_identity(_service().store).role is Role.PUBLIC:
+        return redirect(f"/signin?next={request.path}")
+    return None
+
+
+@bp.get("/report/<stage_id>")
+def report_page(stage_id: str) -> Any:
+    """The printable run report of a stage."""
+    refused = _crew_only()
+    if refused is not None:
+        return refused
+    report = _report(stage_id)
+    zone = ZoneInfo(report.timezone)
+
+    def hm(instant: datetime | None) -> str:
+        return "" if instant is None else instant.astimezone(zone).strftime("%H:%M:%S")
+
+    return render_template("report.html", report=report, hm=hm, minutes=minutes, stage_id=stage_id)
+
+
+@bp.get("/report/<stage_id>.csv")
+def report_download(stage_id: str) -> Any:
+    """The run report of a stage as CSV."""
+    refused = _crew_only()
+    if refused is not None:
+        return refused
+    report = _report(stage_id)
+    response = Response(report_csv(report), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="run-report-{stage_id}.csv"'
+    return response
+
+
+def public_event(event: Event) -> Event:
+    """The event with every block's private details removed and contacts scrubbed from public text."""
+    return replace(event, stages=tuple(
+        replace(stage, blocks=tuple(
+            replace(block, title=scrub(block.title), description=scrub(block.description), notes="", contacts=(),
+                    duties=(), reminders=(), facts=())
+            for block in stage.blocks))
+        for stage in event.stages))
+
+
+def projected_times(service: ShowService, event: Event, stage_ids: list[str]) -> dict[str, tuple[datetime, datetime]]:
+    """Block id -> projected (start, end) for the given stages; blocks done keep their actual times."""
+    times: dict[str, tuple[datetime, datetime]] = {}
+    for stage_id in stage_ids:
+        for row in service.snapshot(stage_id).projections:
+            if row.projected_start is not None and row.projected_end is not None:
+                times[row.block_id] = (row.projected_start, row.projected_end)
+    return times
+
+
+def _calendar(event: Event, projected: Mapping[str, tuple[datetime, datetime]], **pick: str) -> Response:
+    """An iCalendar response that calendar apps re-read often."""
+    body = to_ics(public_event(event), stamp=_service().clock.now(), projected=projected, **pick)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Cache-Control"] = f"public, max-age={CALENDAR_MAX_AGE}"
+    return response
+
+
+@bp.get("/calendar/<stage_id>.ics")
+def stage_calendar(stage_id: str) -> Response:
+    """A stage's blocks at their projected times, for a calendar subscription (public)."""
+    event = _event_or_503()
+    if not any(stage.id == stage_id for stage in event.stages):
+        abort(404)
+    return _calendar(event, projected_times(_service(), event, [stage_id]), stage_id=stage_id)
+
+
+@bp.get("/calendar/room/<room_id>.ics")
+def room_calendar(room_id: str) -> Response:
+    """A room's blocks on every stage at their projected times, for a calendar subscription (public)."""
+    event = _event_or_503()
+    if not any(room.id == room_id for room in event.rooms):
+        abort(404)
+    return _calendar(event, projected_times(_service(), event, [stage.id for stage in event.stages]), room_id=room_id)

@@ -1,0 +1,131 @@
+"""The editor in a real browser: a duration change reaches the stage screen's countdown and every projection
+within 500 ms; undo restores them. Debian's Chromium driven by Playwright against `runofshow serve`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from browser_support import CHROMIUM, LiveServer, launch_chromium, parse_clock, wait_until
+
+if not CHROMIUM.exists():
+    pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+
+pytestmark = pytest.mark.slow
+BLOCK = "malkonflikter"  # 2 h, soft; soft blocks follow it back to back until the dinner's fixed 19:00
+FIXED = "Middag"
+LIMIT_S = 0.5
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`runofshow serve --async threading` on the reference day."""
+    live = LiveServer(tmp_path_factory.mktemp("editor-instance")).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium."""
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[[str], Any]]:
+    """Open a URL in a fresh context; page errors fail the test."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def make(url: str) -> Any:
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(url)
+        page.wait_for_function("document.body.dataset.connection === 'connected'", timeout=10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+
+
+def countdown(page: Any) -> float:
+    """The stage screen's countdown in seconds."""
+    return parse_clock(page.locator("#countdown").text_content() or "")
+
+
+def projections(page: Any) -> dict[str, int]:
+    """The console timeline's upcoming rows: title -> projected start in minutes after midnight."""
+    rows = page.evaluate("""() => [...document.querySelectorAll('#timeline tr.row-upcoming')].map(
+        (tr) => [tr.cells[3].textContent, tr.cells[1].textContent])""")
+    result = {}
+    for title, shown in rows:
+        hours, minutes = shown.strip().split(":")
+        result[title] = int(hours) * 60 + int(minutes)
+    return result
+
+
+def changed_within(probe: Callable[[], bool], started: float) -> float:
+    """Seconds from `started` until `probe` holds (polled as fast as the pages answer)."""
+    wait_until(probe, timeout=5.0, interval=0.01)
+    return time.monotonic() - started
+
+
+def test_duration_edit_reaches_countdown_and_projections_within_500_ms(server: LiveServer,
+                                                                        open_page: Any) -> None:
+    server.go_to(BLOCK)
+    stage = open_page(server.share_link("screen", "/stage/plenary"))
+    console = open_page(server.share_link("moderator", "/console/plenary"))
+    editor = open_page(server.share_link("moderator", "/editor/plenary"))
+    duration = editor.locator(f'li[data-block="{BLOCK}"] input[name="duration_minutes"]')
+    duration.wait_for()
+    wait_until(lambda: len(projections(console)) >= 7)
+    before_count, before_rows = countdown(stage), projections(console)
+    assert 119 * 60 < before_count <= 120 * 60
+
+    duration.fill("130")
+    started = time.monotonic()
+    duration.dispatch_event("change")
+    seconds = changed_within(lambda: countdown(stage) > before_count + 500, started)
+    rows_seconds = changed_within(lambda: projections(console) != before_rows, started)
+    assert seconds < LIMIT_S and rows_seconds < LIMIT_S, (seconds, rows_seconds)
+    after_rows = projections(console)
+    assert 129 * 60 < countdown(stage) <= 130 * 60
+    for title, start in before_rows.items():
+        expected = start if title.startswith(FIXED) else start + 10
+        assert after_rows[title] == expected, (title, start, after_rows[title])
+    assert server.agenda()["blocks"][5]["duration_minutes"] == 130
+    assert editor.locator("#undo-depth").text_content() == "1"
+
+    editor.locator("#undo").wait_for(state="visible")
+    wait_until(lambda: editor.locator("#undo").is_enabled())
+    started = time.monotonic()
+    editor.locator("#undo").click()
+    seconds = changed_within(lambda: countdown(stage) < before_count + 100, started)
+    rows_seconds = changed_within(lambda: projections(console) != after_rows, started)
+    assert seconds < LIMIT_S and rows_seconds < LIMIT_S, (seconds, rows_seconds)
+    assert projections(console) == before_rows
+    assert 118 * 60 < countdown(stage) <= 120 * 60
+    assert server.agenda()["blocks"][5]["duration_minutes"] == 120
+
+
+def test_refused_edit_names_the_field_and_changes_nothing(server: LiveServer, open_page: Any) -> None:
+    editor = open_page(server.share_link("moderator", "/editor/plenary"))
+    title = editor.locator('li[data-block="pause"] input[name="title"]')
+    title.wait_for()
+    title.fill(" ")
+    title.dispatch_event("change")
+    editor.wait_for_function("document.getElementById('feedback').textContent.includes('title')", timeout=3000)
+    assert editor.locator('li[data-block="pause"] input[name="title"]').input_value() == "Pause"
+    assert [b["title"] for b in server.agenda()["blocks"] if b["id"] == "pause"] == ["Pause"]
