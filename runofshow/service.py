@@ -273,11 +273,11 @@ class ShowService:
             self._notify(Change(stage.id, new, self.event(), command))
         return stored
 
-    def state(self, stage_id: str) -> StageState:
-        """The stage's state now, with every automatic transition that is due applied and stored."""
+    def state(self, stage_id: str, at: datetime | None = None) -> StageState:
+        """The stage's state now (or `at`), with every automatic transition due by then applied and stored."""
         stage = self.stage(stage_id)
         for _ in range(CAS_RETRIES):
-            now = self.clock.now()
+            now = at or self.clock.now()
             current = self._load(stage_id)
             caught_up = advance_due(stage, current, now)
             if caught_up is current:
@@ -290,8 +290,9 @@ class ShowService:
                 actor: str) -> StageState:
         """Apply one command issued against `expected_rev`; StaleRevision or CommandError if refused."""
         stage = self.stage(stage_id)
-        current = self.state(stage_id)
+        # One reading of the clock: a transition due between catching up and applying must not be overtaken.
         now = self.clock.now()
+        current = self.state(stage_id, at=now)
         new = apply(stage, current, Command(name=name, expected_rev=expected_rev, args=dict(args or {})), now)
         if not self._store(stage, current, new, actor=actor, command=name, args=args or {}, at=now):
             current_rev = self._load(stage_id).rev
