@@ -106,7 +106,8 @@ def test_duration_edit_reaches_countdown_and_projections_within_500_ms(server: L
         expected = start if title.startswith(FIXED) else start + 10
         assert after_rows[title] == expected, (title, start, after_rows[title])
     assert server.agenda()["blocks"][5]["duration_minutes"] == 130
-    assert editor.locator("#undo-depth").text_content() == "1"
+    # The push can reach the screens before the editor has its own answer back: wait for it.
+    wait_until(lambda: editor.locator("#undo-depth").text_content() == "1")
 
     editor.locator("#undo").wait_for(state="visible")
     wait_until(lambda: editor.locator("#undo").is_enabled())
