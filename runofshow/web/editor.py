@@ -118,22 +118,24 @@ def editor_document(stage_id: str) -> Any:
         return _problem(404, "unknown_stage", f"unknown stage {stage_id!r}")
 
 
-def _body() -> dict[str, Any] | None:
-    """The JSON object body, or None."""
+def _moderator_body() -> tuple[Any, dict[str, Any], Any]:
+    """(identity, JSON object body, None) for a moderator's edit request, or (None, {}, the refusal to send)."""
+    identity = _identity()
+    refused = _refuse_json(identity)
+    if refused is not None:
+        return None, {}, refused
     body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None, {}, _problem(400, "bad_request", "body: expected a JSON object", field="body")
+    return identity, body, None
 
 
 @bp.post("/editor/<stage_id>/edit")
 def editor_edit(stage_id: str) -> Any:
     """Apply one edit {expected_version, op, ...}: validated, stored, journaled and pushed; 400 names the field."""
-    identity = _identity()
-    refused = _refuse_json(identity)
+    identity, body, refused = _moderator_body()
     if refused is not None:
         return refused
-    body = _body()
-    if body is None:
-        return _problem(400, "bad_request", "body: expected a JSON object", field="body")
     service = _service()
     try:
         event = service.event()
@@ -155,13 +157,9 @@ def editor_edit(stage_id: str) -> Any:
 @bp.post("/editor/<stage_id>/undo")
 def editor_undo(stage_id: str) -> Any:
     """Restore the agenda as it was before the last edit {expected_version}."""
-    identity = _identity()
-    refused = _refuse_json(identity)
+    identity, body, refused = _moderator_body()
     if refused is not None:
         return refused
-    body = _body()
-    if body is None:
-        return _problem(400, "bad_request", "body: expected a JSON object", field="body")
     service = _service()
     try:
         service.stage(stage_id)
