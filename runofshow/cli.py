@@ -206,6 +206,14 @@ def goto_command(block_id: str) -> dict[str, Any]:
     return {"block_id": block_id}
 
 
+@main.command("cue")
+@click.argument("block_id")
+@_control("cue")
+def cue_command(block_id: str) -> dict[str, Any]:
+    """Move to BLOCK_ID: it waits for its planned start when that is ahead, else starts now."""
+    return {"block_id": block_id}
+
+
 @main.command("add-time")
 @click.argument("minutes", type=float)
 @_control("add_time")

@@ -280,6 +280,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "import_failed": {"en": "Nothing was applied: {message}", "nb": "Ingenting ble tatt i bruk: {message}"},
     "import_done": {"en": "The agenda was applied and sent to every screen.", "nb": "Programmet er tatt i bruk og sendt til alle skjermer."},
     "crew_tools": {"en": "Crew tools", "nb": "Verktøy for crew"},
+    "days": {"en": "Days", "nb": "Dager"},
+    "today": {"en": "today", "nb": "i dag"},
+    "day_being_run": {"en": "Day", "nb": "Dag"},
+    "run_this_day": {"en": "Run this day", "nb": "Kjør denne dagen"},
+    "confirm_run_day": {"en": "Run {day}? The show moves to “{title}”, which starts at its planned time, or now if that has passed.", "nb": "Kjøre {day}? Programmet går til «{title}», som starter til planlagt tid, eller nå hvis den er passert."},
+    "nothing_this_day": {"en": "Nothing on this stage this day", "nb": "Ingenting på denne scenen denne dagen"},
 }
 
 

@@ -13,7 +13,10 @@ import secrets
 import sys
 import time
 from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -152,3 +155,50 @@ def shoot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+DESKTOP = {"width": 1280, "height": 720}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (a fixture: test modules import it)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Open a URL in a fresh browser context; page errors and unexpected dialogs fail the test."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def make(url: str, viewport: dict[str, int] = DESKTOP, init_script: str = "", reduced_motion: str = "no-preference",
+             context: Any = None, wait: bool = False) -> Any:
+        if context is None:
+            context = browser.new_context(viewport=viewport, reduced_motion=reduced_motion)
+            contexts.append(context)
+        if init_script:
+            context.add_init_script(init_script)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+        page.goto(url)
+        if wait:
+            wait_live(page)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+
+
+def wait_live(page: Any, timeout: float = 10_000) -> None:
+    """Until the page has joined and drawn a snapshot."""
+    page.wait_for_function("document.body.dataset.connection === 'connected'", timeout=timeout)
+    page.wait_for_timeout(100)

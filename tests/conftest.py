@@ -12,6 +12,9 @@ import pytest
 from runofshow.clocks import FakeClock
 from runofshow.reference import REFERENCE_AGENDA
 
+# The browser tests' fixtures (headless Chromium, pages that fail on script errors) live with their helpers.
+pytest_plugins = ("browser_support",)
+
 OSLO = ZoneInfo("Europe/Oslo")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

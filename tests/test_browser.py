@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from browser_support import CHROMIUM, EMAIL, SCREENSHOTS, LiveServer, launch_chromium, parse_clock, shoot, wait_until
+from browser_support import (
+    CHROMIUM, DESKTOP, EMAIL, SCREENSHOTS, LiveServer, parse_clock, shoot, wait_live, wait_until,
+)
 
 if not CHROMIUM.exists():
     pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
@@ -35,7 +37,6 @@ SCRIPT_TITLE = "Workshop <script>alert(2)</script>"
 PRIVATE = ("akl@nforsk.no", "Fylkeskommunene styrer dagsorden selv", "Kommer fysisk",
            "Trenger en leder for den digitale gruppen", "Walk and talk", "Andreas noterer ned innspillene",
            "Fasiliteres av Anette og Mona")
-DESKTOP = {"width": 1280, "height": 720}
 TV = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
 
@@ -46,46 +47,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = LiveServer(tmp_path_factory.mktemp("browser-instance")).start()
     yield live
     live.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Chromium."""
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
-    """Open a URL in a fresh browser context; page errors fail the test; all closed afterwards."""
-    contexts: list[Any] = []
-    errors: list[str] = []
-
-    def make(url: str, viewport: dict[str, int] = DESKTOP, init_script: str = "", reduced_motion: str = "no-preference",
-             context: Any = None) -> Any:
-        if context is None:
-            context = browser.new_context(viewport=viewport, reduced_motion=reduced_motion)
-            contexts.append(context)
-        if init_script:
-            context.add_init_script(init_script)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-        page.goto(url)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, errors
-
-
-def wait_live(page: Any, timeout: float = 10_000) -> None:
-    """Until the page has joined and drawn a snapshot."""
-    page.wait_for_function("document.body.dataset.connection === 'connected'", timeout=timeout)
-    page.wait_for_timeout(100)
 
 
 def text(page: Any, selector: str) -> str:

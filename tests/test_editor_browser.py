@@ -9,7 +9,11 @@ from typing import Any
 
 import pytest
 
-from browser_support import CHROMIUM, LiveServer, launch_chromium, parse_clock, wait_until
+from browser_support import (
+    CHROMIUM, LiveServer, parse_clock, wait_until,
+)
+
+WIDE = {"width": 1440, "height": 1000}
 
 if not CHROMIUM.exists():
     pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
@@ -28,36 +32,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = LiveServer(tmp_path_factory.mktemp("editor-instance")).start()
     yield live
     live.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Chromium."""
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Callable[[str], Any]]:
-    """Open a URL in a fresh context; page errors fail the test."""
-    contexts: list[Any] = []
-    errors: list[str] = []
-
-    def make(url: str) -> Any:
-        context = browser.new_context(viewport={"width": 1440, "height": 1000})
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(url)
-        page.wait_for_function("document.body.dataset.connection === 'connected'", timeout=10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, errors
 
 
 def countdown(page: Any) -> float:
@@ -85,9 +59,9 @@ def changed_within(probe: Callable[[], bool], started: float) -> float:
 def test_duration_edit_reaches_countdown_and_projections_within_500_ms(server: LiveServer,
                                                                         open_page: Any) -> None:
     server.go_to(BLOCK)
-    stage = open_page(server.share_link("screen", "/stage/plenary"))
-    console = open_page(server.share_link("moderator", "/console/plenary"))
-    editor = open_page(server.share_link("moderator", "/editor/plenary"))
+    stage = open_page(server.share_link("screen", "/stage/plenary"), viewport=WIDE, wait=True)
+    console = open_page(server.share_link("moderator", "/console/plenary"), viewport=WIDE, wait=True)
+    editor = open_page(server.share_link("moderator", "/editor/plenary"), viewport=WIDE, wait=True)
     duration = editor.locator(f'li[data-block="{BLOCK}"] input[name="duration_minutes"]')
     duration.wait_for()
     wait_until(lambda: len(projections(console)) >= 7)
@@ -122,7 +96,7 @@ def test_duration_edit_reaches_countdown_and_projections_within_500_ms(server: L
 
 
 def test_refused_edit_names_the_field_and_changes_nothing(server: LiveServer, open_page: Any) -> None:
-    editor = open_page(server.share_link("moderator", "/editor/plenary"))
+    editor = open_page(server.share_link("moderator", "/editor/plenary"), viewport=WIDE, wait=True)
     title = editor.locator('li[data-block="pause"] input[name="title"]')
     title.wait_for()
     title.fill(" ")

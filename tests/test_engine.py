@@ -101,7 +101,7 @@ def test_initial_state_is_not_started_at_revision_zero() -> None:
 
 
 def test_command_names_are_the_documented_table() -> None:
-    assert COMMAND_NAMES == ("start", "next", "previous", "goto", "add_time", "pause", "resume", "end",
+    assert COMMAND_NAMES == ("start", "next", "previous", "goto", "cue", "add_time", "pause", "resume", "end",
                              "message", "blackout", "set_stream_state", "take_duty", "release_duty")
 
 

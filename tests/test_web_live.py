@@ -10,7 +10,7 @@ import pytest
 
 from runofshow.reference import REFERENCE_AGENDA
 from runofshow.web import service_of
-from runofshow.web.publisher import room_name
+
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 

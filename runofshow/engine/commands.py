@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from runofshow.agenda import Stage
-from runofshow.engine.moves import finish, move_on, start_block
+from runofshow.engine.moves import finish, keeps_planned_start, move_on, start_block, wait_for
 from runofshow.engine.state import StageState, Status
 from runofshow.engine.timing import time_up_at
 
@@ -149,6 +149,14 @@ def _goto(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetim
     return start_block(state, block_id, now)
 
 
+def _cue(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
+    """Move to the block: it waits for its planned start when that is ahead and kept, else starts now."""
+    index, block_id = _block_arg("cue", stage, args)
+    if keeps_planned_start(stage, index) and stage.blocks[index].planned_start > now:
+        return wait_for(state, block_id, now)
+    return start_block(state, block_id, now)
+
+
 def _add_time(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
     """The current block gets `delta` more (or less) time; cutting ends it now at the earliest."""
     _require_status("add_time", state, ACTIVE)
@@ -245,6 +253,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], Handler]] = {
     "next": ((), _next),
     "previous": ((), _previous),
     "goto": (("block_id",), _goto),
+    "cue": (("block_id",), _cue),
     "add_time": (("delta",), _add_time),
     "pause": ((), _pause),
     "resume": ((), _resume),

@@ -16,7 +16,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from runofshow.agenda import Block, Event, RoomKind, Stage, StreamPlan
-from runofshow.importers.c3voc import DAY_CHANGE, guid_for
+from runofshow.days import DAY_CHANGE, day_of
+from runofshow.importers.c3voc import guid_for
 from runofshow.importers.sessionplan import ascii_fold
 
 SCHEMA_VERSION = "1.0"
@@ -64,13 +65,6 @@ def room_kind(event: Event, stage: Stage) -> RoomKind:
     return next((room.kind for room in event.rooms if room.id == stage.id), RoomKind.OTHER)
 
 
-def day_of(block: Block, days: tuple[date, ...], zone: ZoneInfo) -> date:
-    """The event day a block belongs to: the last day on or before its start less 4 hours."""
-    shifted = (block.planned_start.astimezone(zone) - timedelta(hours=DAY_CHANGE.hour)).date()
-    earlier = [day for day in days if day <= shifted]
-    return earlier[-1] if earlier else days[0]
-
-
 def day_bounds(day: date, blocks: list[Block], zone: ZoneInfo) -> tuple[datetime, datetime]:
     """Start (04:00, or earlier for an earlier block) and end (03:59 next day, or later) of a day."""
     start = datetime.combine(day, DAY_CHANGE, tzinfo=zone)
@@ -102,7 +96,7 @@ def schedule_days(event: Event) -> list[tuple[date, datetime, datetime, dict[str
         rooms: dict[str, list[tuple[int, Block]]] = {name: [] for name in dict.fromkeys(names.values())}
         for stage in event.stages:
             for block in stage.blocks:
-                if day_of(block, event.days, zone) == day:
+                if day_of(block.planned_start, event.days, zone) == day:
                     rooms[names[stage.id]].append((numbered[block.id], block))
         for entries in rooms.values():
             entries.sort(key=lambda entry: (entry[1].planned_start, entry[0]))

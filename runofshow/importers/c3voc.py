@@ -50,6 +50,7 @@ from runofshow.agenda import (
     StreamPlan,
     validate,
 )
+from runofshow.days import calendar_day
 from runofshow.importers.errors import ImportProblem
 from runofshow.importers.common import unique_id
 from runofshow.importers.sessionplan import slugify, strip_html
@@ -139,7 +140,6 @@ _DURATION = re.compile(r"^\s*(?:\d+:)?\d{1,3}:\d{1,2}(?::\d{1,2})?\s*$")
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _TRUE = {"true", "yes", "1", "y", "ja", "on"}
 _FALSE = {"false", "no", "0", "n", "nei", "nein", "off"}
-DAY_CHANGE = time(4, 0)
 
 
 @dataclass(frozen=True)
@@ -575,7 +575,7 @@ def conference_days(days: list[dict[str, Any]], talks: list[_Talk], zone: ZoneIn
     found = sorted(day for day in listed if day is not None)
     if found:
         return tuple(found)
-    return tuple(sorted({(talk.start.astimezone(zone) - timedelta(hours=DAY_CHANGE.hour)).date() for talk in talks}))
+    return tuple(sorted({calendar_day(talk.start, zone) for talk in talks}))
 
 
 def guid_for(block_id: str, event: Event) -> str:

@@ -39,6 +39,7 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "next": SHOW_CONTROL,
     "previous": SHOW_CONTROL,
     "goto": SHOW_CONTROL,
+    "cue": SHOW_CONTROL,
     "add_time": SHOW_CONTROL,
     "pause": SHOW_CONTROL,
     "resume": SHOW_CONTROL,

@@ -79,6 +79,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("previous", "Go back to the previous block and restart it.", _no_args),
     CommandSpec("goto", "Jump to a block and start it now. Arguments: block_id.",
                 lambda raw: {"block_id": _text(raw, "block_id", MAX_ID)}),
+    CommandSpec("cue", "Move to a block (a day's first, say): it waits for its planned start when that is still "
+                "ahead, else starts now. Arguments: block_id.",
+                lambda raw: {"block_id": _text(raw, "block_id", MAX_ID)}),
     CommandSpec("add_time", "Add minutes to the current block (negative removes). Arguments: minutes.",
                 lambda raw: {"delta": _minutes(raw, "minutes")}),
     CommandSpec("pause", "Pause the current block's countdown.", _no_args),

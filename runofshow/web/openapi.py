@@ -8,6 +8,7 @@ from runofshow.web.commands import COMMANDS
 
 ARGUMENT_SCHEMAS: dict[str, dict[str, Any]] = {
     "goto": {"block_id": {"type": "string", "minLength": 1, "maxLength": 200}},
+    "cue": {"block_id": {"type": "string", "minLength": 1, "maxLength": 200}},
     "add_time": {"minutes": {"type": "number", "minimum": -720, "maximum": 720, "description": "not 0"}},
     "message": {"text": {"type": "string", "maxLength": 500}},
     "blackout": {"on": {"type": "boolean"}},

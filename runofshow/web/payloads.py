@@ -7,6 +7,7 @@ from typing import Any
 
 from runofshow.agenda import Block, Event, Stage
 from runofshow.agenda_json import block_to_dict
+from runofshow.days import DAY_CHANGE, block_days
 
 CREW_AUDIENCES = frozenset({"console"})
 AUDIENCES = ("stage", "console", "stream", "room", "agenda")
@@ -44,12 +45,17 @@ def public_block(block: Block, keys: tuple[str, ...] = PUBLIC_BLOCK_KEYS) -> dic
     return data
 
 
-def blocks_for(stage: Stage, audience: str) -> list[dict[str, Any]]:
-    """Every block of a stage in the form `audience` may receive."""
+def blocks_for(event: Event, stage: Stage, audience: str) -> list[dict[str, Any]]:
+    """Every block of a stage in the form `audience` may receive, each with the event day it belongs to."""
+    days = block_days(event, stage)
     if audience in CREW_AUDIENCES:
-        return [block_to_dict(block) for block in stage.blocks]
-    keys = STREAM_BLOCK_KEYS if audience == "stream" else PUBLIC_BLOCK_KEYS
-    return [public_block(block, keys) for block in stage.blocks]
+        blocks = [block_to_dict(block) for block in stage.blocks]
+    else:
+        keys = STREAM_BLOCK_KEYS if audience == "stream" else PUBLIC_BLOCK_KEYS
+        blocks = [public_block(block, keys) for block in stage.blocks]
+    for block in blocks:
+        block["day"] = days[block["id"]].isoformat()
+    return blocks
 
 
 def event_header(event: Event) -> dict[str, Any]:
@@ -58,6 +64,7 @@ def event_header(event: Event) -> dict[str, Any]:
         "title": scrub(event.title),
         "days": [day.isoformat() for day in event.days],
         "timezone": event.timezone,
+        "day_change": DAY_CHANGE.strftime("%H:%M"),
         "venue": event.venue,
         "stages": [{"id": stage.id, "name": stage.name} for stage in event.stages],
         "rooms": [{"id": room.id, "name": room.name, "kind": room.kind.value} for room in event.rooms],

@@ -44,7 +44,7 @@ def agenda_payload(event: Event, stage_id: str, audience: str) -> dict[str, Any]
     cached = _agenda_payloads.get(key)
     if cached is not None and cached[0] is event:
         return cached[1]
-    payload = {"stage_id": stage_id, "event": event_header(event), "blocks": blocks_for(event.stage(stage_id), audience)}
+    payload = {"stage_id": stage_id, "event": event_header(event), "blocks": blocks_for(event, event.stage(stage_id), audience)}
     if len(_agenda_payloads) >= AGENDA_CACHE_SIZE:
         _agenda_payloads.clear()
     _agenda_payloads[key] = (event, payload)

@@ -1,9 +1,10 @@
 // Public agenda, mobile first: the day with a live "now" marker, projected times when the show runs
 // late, stream badges. Only public data ever reaches this page.
-import { startLive, t, fmt, el, setText, formatTime, delayMinutes } from './live.js';
+import { startLive, t, fmt, el, setText, formatTime, delayMinutes, serverNow } from './live.js';
+import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
 
 const stages = new Map(); // stage id -> { blocks, snap }
-const view = { zone: 'UTC', names: new Map() };
+const view = { zone: 'UTC', dayChange: '04:00', names: new Map(), today: null, picked: null };
 const $ = (id) => document.getElementById(id);
 
 function timeCell(row) {
@@ -53,9 +54,42 @@ function item(row, block) {
   return li;
 }
 
+/** The days with blocks and the one to show: the one picked, else today's (or the day being run). */
+function days() {
+  const all = [];
+  let running = null;
+  for (const { blocks, snap } of stages.values()) {
+    if (!blocks) continue;
+    all.push(...blocks.values());
+    const current = snap && snap.current && blocks.get(snap.current.block_id);
+    if (current && !running) running = current.day;
+  }
+  const list = daysWithBlocks(all);
+  const shown = view.picked && list.includes(view.picked) ? view.picked : shownDay(list, view.today, running);
+  return { list, shown };
+}
+
+function dayTabs(list, shown) {
+  const nav = el('nav', '', 'day-tabs');
+  nav.setAttribute('aria-label', t('days'));
+  for (const day of list) {
+    const button = el('button', dayLabel(day), 'day-tab');
+    button.type = 'button';
+    button.dataset.day = day;
+    button.setAttribute('aria-pressed', day === shown ? 'true' : 'false');
+    if (day === view.today) button.append(el('span', ` · ${t('today')}`, 'muted'));
+    button.addEventListener('click', () => { view.picked = day; render(); });
+    nav.append(button);
+  }
+  return nav;
+}
+
 function render() {
   const sections = [];
   let late = 0;
+  if (view.today === null) view.today = eventDay(serverNow(), view.zone, view.dayChange);
+  const { list, shown } = days();
+  $('days').replaceChildren(...(list.length > 1 ? [dayTabs(list, shown), el('h2', dayLabel(shown), 'day-heading')] : []));
   for (const [stageId, { blocks, snap }] of stages) {
     if (!snap || !blocks) continue;
     late = Math.max(late, delayMinutes(snap.delay_ms));
@@ -64,7 +98,11 @@ function render() {
     section.setAttribute('aria-label', name);
     if (stages.size > 1) section.append(el('h2', name));
     const list = el('ol', '', 'slots');
-    for (const row of snap.projections) list.append(item(row, blocks.get(row.block_id)));
+    for (const row of snap.projections) {
+      const block = blocks.get(row.block_id);
+      if (block && block.day === shown) list.append(item(row, block));
+    }
+    if (!list.children.length) continue;
     section.append(list);
     sections.push(section);
   }
@@ -75,6 +113,8 @@ function render() {
 
 /** Every frame: the "now" marker's progress through the current block. */
 function frame(now) {
+  const today = eventDay(now, view.zone, view.dayChange);
+  if (today !== view.today) { view.today = today; render(); }
   for (const { snap } of stages.values()) {
     const current = snap && snap.current;
     if (!current) continue;
@@ -93,6 +133,8 @@ startLive({
     frame,
     agenda: (payload) => {
       view.zone = payload.event.timezone;
+      view.today = null;
+      view.dayChange = payload.event.day_change || view.dayChange;
       for (const s of payload.event.stages) view.names.set(s.id, s.name);
       const entry = stages.get(payload.stage_id) || {};
       entry.blocks = new Map(payload.blocks.map((block) => [block.id, block]));

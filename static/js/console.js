@@ -6,10 +6,11 @@ import {
 } from './live.js';
 import { currentTiming, elapsedAt } from './timing.js';
 import { checklist, dutyLabel } from './duties.js';
+import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
 
 const body = document.body;
 const stage = body.dataset.stage;
-const view = { snap: null, blocks: new Map(), order: [], rooms: [], zone: 'UTC', tick: -1 };
+const view = { snap: null, blocks: new Map(), order: [], rooms: [], zone: 'UTC', dayChange: '04:00', tick: -1, pickedDay: null };
 const $ = (id) => document.getElementById(id);
 const AIR = { live: 'on_air', off: 'off_air', on_request: 'on_request', unspecified: 'unspecified' };
 const TRANSITION = { live: 'stream_starts', off: 'stream_stops', on_request: 'stream_request', unspecified: 'stream_change' };
@@ -107,9 +108,51 @@ function render() {
   renderDuties(serverNow());
 }
 
+/** The day of the block being run or waited for (null before the agenda arrives or after the show). */
+function runningDay() {
+  const snap = view.snap;
+  const id = snap.current ? snap.current.block_id : snap.next ? snap.next.block_id : null;
+  const block = id ? view.blocks.get(id) : null;
+  return block ? block.day : null;
+}
+
+/** The day the timeline shows: the one picked, else the day being run, else today's. */
+function timelineDay(days) {
+  if (view.pickedDay && days.includes(view.pickedDay)) return view.pickedDay;
+  const running = runningDay();
+  if (running && days.includes(running)) return running;
+  return shownDay(days, eventDay(serverNow(), view.zone, view.dayChange));
+}
+
+/** The day picker of a multi-day event: which day the timeline shows, and a button to run it. */
+function renderDayPicker(days, shown) {
+  const picker = $('day-picker');
+  picker.hidden = days.length < 2;
+  if (picker.hidden) return;
+  const select = $('day');
+  const today = eventDay(serverNow(), view.zone, view.dayChange);
+  const wanted = days.map((day) => `${day}|${dayLabel(day)}${day === today ? ` · ${t('today')}` : ''}`).join('\n');
+  if (select.dataset.options !== wanted) {
+    select.replaceChildren(...wanted.split('\n').map((line) => {
+      const [day, label] = line.split('|');
+      const option = el('option', label);
+      option.value = day;
+      return option;
+    }));
+    select.dataset.options = wanted;
+  }
+  if (select.value !== shown) select.value = shown;
+  $('run-day').hidden = shown === runningDay() && view.snap.status !== 'finished';
+}
+
 function renderTimeline() {
   const snap = view.snap;
-  const rows = snap.projections.map((row) => {
+  const days = daysWithBlocks([...view.blocks.values()]);
+  const shown = timelineDay(days);
+  renderDayPicker(days, shown);
+  const onDay = days.length < 2 ? snap.projections
+    : snap.projections.filter((row) => view.blocks.get(row.block_id)?.day === shown);
+  const rows = onDay.map((row) => {
     const tr = el('tr', '', `row-${row.state}`);
     if (row.state === 'current') tr.setAttribute('aria-current', 'true');
     tr.append(el('td', formatTime(row.planned_start_ms, view.zone), 'time'));
@@ -307,6 +350,19 @@ document.querySelectorAll('[data-command]').forEach((button) => {
     else send(name);
   });
 });
+$('day').addEventListener('change', () => {
+  view.pickedDay = $('day').value;
+  if (view.snap) renderTimeline();
+});
+$('run-day').addEventListener('click', async () => {
+  const day = $('day').value;
+  const first = [...view.blocks.values()].find((block) => block.day === day);
+  if (!first) return;
+  if (await confirmDialog(fmt('confirm_run_day', { day: dayLabel(day), title: first.title }))) {
+    view.pickedDay = null;
+    send('cue', { block_id: first.id });
+  }
+});
 $('message-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const text = $('message-text').value.trim();
@@ -340,6 +396,7 @@ const socket = startLive({
   handlers: {
     agenda: (payload) => {
       view.zone = payload.event.timezone;
+      view.dayChange = payload.event.day_change || view.dayChange;
       view.rooms = payload.event.rooms;
       view.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
       if (view.snap) render();

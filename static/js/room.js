@@ -1,22 +1,35 @@
 // Room screen: what is on in this room now and next, "free until", a delay notice.
 import { startLive, t, fmt, setText, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes } from './live.js';
 import { currentTiming } from './timing.js';
+import { eventDay, daysWithBlocks, shownDay } from './days.js';
 
 const room = document.body.dataset.room;
 const stages = new Map(); // stage id -> { blocks, snap }
-const view = { zone: 'UTC' };
+const view = { zone: 'UTC', dayChange: '04:00', days: [] };
 const $ = (id) => document.getElementById(id);
 
 function inRoom(block) { return Boolean(block) && block.rooms.includes(room); }
 
-function situation() {
+/** The day this screen shows: today's, or the day being run when the event has nothing today. */
+function dayShown(now) {
+  let running = null;
+  for (const { blocks, snap } of stages.values()) {
+    const current = blocks && snap && snap.current && blocks.get(snap.current.block_id);
+    if (current && !running) running = current.day;
+  }
+  return shownDay(view.days, eventDay(now, view.zone, view.dayChange), running);
+}
+
+function situation(now) {
   let current = null;
   let upcoming = null;
+  const day = dayShown(now);
   for (const { blocks, snap } of stages.values()) {
     if (!snap || !blocks) continue;
     if (snap.current && inRoom(blocks.get(snap.current.block_id))) current = { snap, row: snap.current };
     for (const row of snap.projections) {
-      if (row.state !== 'upcoming' || row.projected_start_ms === null || !inRoom(blocks.get(row.block_id))) continue;
+      const block = blocks.get(row.block_id);
+      if (row.state !== 'upcoming' || row.projected_start_ms === null || !inRoom(block) || block.day !== day) continue;
       if (!upcoming || row.projected_start_ms < upcoming.row.projected_start_ms) upcoming = { snap, row };
     }
   }
@@ -25,7 +38,7 @@ function situation() {
 
 function frame(now) {
   setText($('clock'), formatClock(now, view.zone));
-  const { current, upcoming } = situation();
+  const { current, upcoming } = situation(now);
   if (current) {
     const timing = currentTiming(current.row, now);
     setText($('now-label'), t('here_now'));
@@ -51,11 +64,13 @@ startLive({
   handlers: {
     agenda: (payload) => {
       view.zone = payload.event.timezone;
+      view.dayChange = payload.event.day_change || view.dayChange;
       const found = payload.event.rooms.find((r) => r.id === room);
       if (found) setText($('room-name'), found.name);
       const entry = stages.get(payload.stage_id) || {};
       entry.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
       stages.set(payload.stage_id, entry);
+      view.days = daysWithBlocks([...stages.values()].flatMap((s) => (s.blocks ? [...s.blocks.values()] : [])));
     },
     snapshot: (snap) => {
       const entry = stages.get(snap.stage_id) || {};
