@@ -99,3 +99,10 @@ def test_console_picks_the_day_being_run_and_cues_its_first_block(server: LiveSe
     assert snap["current"] is None
     wait_until(lambda: console.locator("#run-day").is_hidden())
     assert picker.input_value() == "2025-09-12"
+
+
+def test_stream_view_plans_the_day_being_run(server: LiveServer, open_page: Any) -> None:
+    # Runs after the console cued the second day: the stream operator sees that day's blocks only.
+    assert server.snapshot()["next"]["block_id"] == "day2-open"
+    page = open_page(server.share_link("stream", "/stream/plenary"), wait=True)
+    wait_until(lambda: [t.strip() for t in page.locator("#timeline tr td:nth-child(2)").all_text_contents()] == DAY_2)

@@ -1,9 +1,10 @@
 // Stream operator view: on air or not, the next planned transition with a countdown, the day's stream
 // windows, the actual stream state with a mismatch warning, and the slate for remote viewers in breaks.
 import { startLive, command, t, fmt, el, setText, setClass, formatCountdown, formatTime, formatClock } from './live.js';
+import { eventDay, daysWithBlocks, shownDay } from './days.js';
 
 const body = document.body;
-const view = { snap: null, blocks: new Map(), zone: 'UTC' };
+const view = { snap: null, blocks: new Map(), zone: 'UTC', dayChange: '04:00' };
 const $ = (id) => document.getElementById(id);
 const AIR = { live: 'on_air', off: 'off_air', on_request: 'on_request', unspecified: 'unspecified' };
 const TRANSITION = { live: 'stream_starts', off: 'stream_stops', on_request: 'stream_request', unspecified: 'stream_change' };
@@ -26,11 +27,22 @@ function frame(now) {
   } else setText($('transition'), t('no_more_transitions'));
 }
 
+/** The rows of the day being run (or today's): an operator plans one day of stream at a time. */
+function dayRows() {
+  const snap = view.snap;
+  const days = daysWithBlocks([...view.blocks.values()]);
+  if (days.length < 2) return snap.projections;
+  const id = snap.current ? snap.current.block_id : snap.next ? snap.next.block_id : null;
+  const running = id && view.blocks.get(id) ? view.blocks.get(id).day : null;
+  const day = running || shownDay(days, eventDay(snap.now_ms, view.zone, view.dayChange));
+  return snap.projections.filter((row) => view.blocks.get(row.block_id)?.day === day);
+}
+
 /** Contiguous live blocks merged into windows: [{start, end, titles}] with projected times. */
 function windows(kind) {
   const result = [];
   let open = null;
-  for (const row of view.snap.projections) {
+  for (const row of dayRows()) {
     const block = view.blocks.get(row.block_id);
     if (row.projected_start_ms === null || !block) continue;
     const matches = block.stream === kind && row.projected_end_ms > row.projected_start_ms;
@@ -59,7 +71,7 @@ function windowItems(list) {
 function slateText() {
   const snap = view.snap;
   if (plan() === 'live') return t('slate_not_needed');
-  const nextLive = snap.projections.find((row) => row.state === 'upcoming' && view.blocks.get(row.block_id)?.stream === 'live');
+  const nextLive = dayRows().find((row) => row.state === 'upcoming' && view.blocks.get(row.block_id)?.stream === 'live');
   if (!nextLive) return t('slate_done');
   return fmt('slate_back_at', { time: formatTime(nextLive.projected_start_ms, view.zone), title: nextLive.title });
 }
@@ -81,7 +93,7 @@ function render() {
   setText($('slate'), slateText());
   $('windows').replaceChildren(...windowItems(windows('live')));
   $('requests').replaceChildren(...windowItems(windows('on_request')));
-  const rows = snap.projections.map((row) => {
+  const rows = dayRows().map((row) => {
     const tr = el('tr', '', `row-${row.state}`);
     if (row.state === 'current') tr.setAttribute('aria-current', 'true');
     tr.append(el('td', row.projected_start_ms === null ? '–' : formatTime(row.projected_start_ms, view.zone), 'time'));
@@ -112,6 +124,7 @@ const socket = startLive({
   handlers: {
     agenda: (payload) => {
       view.zone = payload.event.timezone;
+      view.dayChange = payload.event.day_change || view.dayChange;
       view.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
       if (view.snap) render();
     },
