@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from browser_support import CHROMIUM, LiveServer, wait_until
+from browser_support import CHROMIUM, LiveServer, shoot, wait_until
 
 if not CHROMIUM.exists():
     pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
@@ -72,6 +72,7 @@ def test_agenda_shows_todays_blocks_and_tabs_for_the_other_day(server: LiveServe
     tabs.nth(1).click()
     wait_until(lambda: visible_titles(page, ".slot-title") == DAY_2)
     assert tabs.nth(1).get_attribute("aria-pressed") == "true"
+    shoot(page, "agenda-days")
 
 
 def test_room_screen_shows_todays_next_block(server: LiveServer, open_page: Any) -> None:
@@ -80,7 +81,8 @@ def test_room_screen_shows_todays_next_block(server: LiveServer, open_page: Any)
 
 
 def test_console_picks_the_day_being_run_and_cues_its_first_block(server: LiveServer, open_page: Any) -> None:
-    console = open_page(server.share_link("moderator", "/console/plenary?lang=nb"), wait=True)
+    console = open_page(server.share_link("moderator", "/console/plenary?lang=nb"), viewport={"width": 1440, "height": 1000},
+                        wait=True)
     picker = console.locator("#day")
     assert console.locator("#day-picker").is_visible()
     assert picker.input_value() == "2025-09-11"
@@ -90,6 +92,8 @@ def test_console_picks_the_day_being_run_and_cues_its_first_block(server: LiveSe
     picker.select_option("2025-09-12")
     wait_until(lambda: timeline_titles(console) == DAY_2)
     assert console.locator("#run-day").is_visible()
+    console.locator("#day-picker").scroll_into_view_if_needed()
+    shoot(console, "console-days")
     console.locator("#run-day").click()
     assert "Åpning dag 2" in (console.locator("#confirm-text").text_content() or "")
     console.locator("#confirm-yes").click()
