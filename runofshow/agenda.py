@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from functools import cache
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -128,6 +129,12 @@ class Reminder:
     source: str
 
 
+@cache
+def fixed_offset(offset: timedelta) -> timezone:
+    """The fixed-offset zone for a UTC offset (one object per offset)."""
+    return timezone(offset)
+
+
 @dataclass(frozen=True)
 class Block:
     """One item of a stage's run of show."""
@@ -155,6 +162,14 @@ class Block:
     warning_before: timedelta | None = None
     danger_before: timedelta | None = None
     facts: tuple[Fact, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Keep the start as a fixed UTC offset: a ZoneInfo start would add durations in wall-clock time,
+        an hour off across a DST change; display code converts to the event's zone."""
+        start = self.planned_start
+        offset = start.utcoffset() if isinstance(start, datetime) and start.tzinfo is not None else None
+        if offset is not None and type(start.tzinfo) is not timezone:
+            object.__setattr__(self, "planned_start", start.replace(tzinfo=fixed_offset(offset), fold=0))
 
     @property
     def planned_end(self) -> datetime:

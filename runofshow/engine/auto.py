@@ -35,7 +35,7 @@ def _due_step(
 
 def advance_due(stage: Stage, state: StageState, now: datetime) -> StageState:
     """Every automatic transition due at or before `now`, each at its own due time; same object if none."""
-    require_aware(now)
+    now = require_aware(now)
     positions = _positions(stage)
     caught_up = state
     for _ in range(2 * len(stage.blocks) + 2):
@@ -50,7 +50,7 @@ def advance_due(stage: Stage, state: StageState, now: datetime) -> StageState:
 
 def next_due(stage: Stage, state: StageState, now: datetime) -> datetime | None:
     """When the stage next changes by itself (a transition or a level change), never before `now`; None if never."""
-    require_aware(now)
+    now = require_aware(now)
     candidates: list[datetime] = []
     if state.status is Status.RUNNING and state.current is not None:
         block = stage.blocks[_position(stage, None, state.current)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from runofshow.agenda import Stage
@@ -44,7 +44,7 @@ ACTIVE = (Status.RUNNING, Status.PAUSED)
 
 def apply(stage: Stage, state: StageState, command: Command, now: datetime) -> StageState:
     """The state after `command` at `now`, with rev + 1; StaleRevision or CommandError when refused."""
-    require_aware(now)
+    now = require_aware(now)
     if isinstance(command.expected_rev, bool) or not isinstance(command.expected_rev, int):
         raise CommandError(f"expected_rev must be an integer, not {command.expected_rev!r}")
     if command.expected_rev != state.rev:
@@ -67,10 +67,11 @@ def apply(stage: Stage, state: StageState, command: Command, now: datetime) -> S
     return replace(new_state, rev=state.rev + 1)
 
 
-def require_aware(now: datetime) -> None:
-    """ValueError unless `now` is an aware datetime."""
+def require_aware(now: datetime) -> datetime:
+    """`now` in UTC (so durations added to it are real time, even across a DST change); ValueError if naive."""
     if not isinstance(now, datetime) or now.utcoffset() is None:
         raise ValueError(f"now must be an aware datetime, not {now!r}")
+    return now.astimezone(timezone.utc)
 
 
 def _index(stage: Stage, block_id: str) -> int:

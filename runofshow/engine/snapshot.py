@@ -75,7 +75,7 @@ class Snapshot:
 
 def snapshot(stage: Stage, state: StageState, now: datetime) -> Snapshot:
     """The stage's snapshot at `now` for this state (call advance_due first to include due transitions)."""
-    require_aware(now)
+    now = require_aware(now)
     projection = project(stage, state, now)
     current: CurrentBlock | None = None
     stream_plan = StreamPlan.OFF
