@@ -7,7 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from runofshow.engine import (
     apply,
     initial_state,
     next_due,
+    remap_duty_takers,
     snapshot,
 )
 from runofshow.store import RevisionConflict, Store, StoreUnavailable
@@ -202,6 +203,8 @@ class ShowService:
         """Store the agenda with the live states kept where their block still exists; tell listeners."""
         validate(event)
         stored = self.store.load_states()
+        previous = self.store.load_agenda()
+        old_blocks = {stage.id: stage.blocks for stage in event_from_dict(previous).stages} if previous else {}
         states: dict[str, dict[str, Any]] = {}
         for stage in event.stages:
             item = stored.get(stage.id)
@@ -212,7 +215,8 @@ class ShowService:
             if state.status.value in ACTIVE_STATUSES and state.current is not None \
                     and not any(block.id == state.current for block in stage.blocks):
                 raise ShowInProgress(f"stage {stage.id!r} is running block {state.current!r}; it cannot be removed")
-            states[stage.id] = state.to_dict()
+            takers = remap_duty_takers(old_blocks.get(stage.id, ()), stage.blocks, state.duty_takers)
+            states[stage.id] = replace(state, duty_takers=takers).to_dict()
         dropped = [stage_id for stage_id, item in stored.items()
                    if stage_id not in states and item.state.get("status") in ACTIVE_STATUSES]
         if dropped:

@@ -201,3 +201,40 @@ def test_pure_edit_names_the_field(app: Any) -> None:
     start = apply_edit(event, "plenary", {"op": "update", "block_id": "slutt", "fields": {"start": "17:45"}},
                        actor="m", at=AT)
     assert start.stage("plenary").block("slutt").planned_start == datetime(2024, 5, 6, 17, 45, tzinfo=OSLO)
+
+
+def _with_duties(event: Any, block_id: str, duties: tuple[Any, ...]) -> Any:
+    """The event with one block's duties replaced."""
+    from dataclasses import replace
+
+    stages = tuple(replace(stage, blocks=tuple(replace(b, duties=duties) if b.id == block_id else b for b in stage.blocks))
+                   for stage in event.stages)
+    return replace(event, stages=stages)
+
+
+def test_a_taken_duty_follows_its_duty_through_edits_and_goes_with_it(app: Any) -> None:
+    from runofshow.agenda import Duty
+
+    service = _service(app)
+    block = service.stage("plenary").block("malkonflikter")
+    assert block.duties, "the reference block has an open duty"
+    service.command("plenary", "take_duty", service.state("plenary").rev,
+                    {"block_id": "malkonflikter", "index": 0, "person": "Kari"}, actor="facilitator")
+    host = Duty("host", "Per", "Per er vert")
+    moved = _with_duties(service.event(), "malkonflikter", (host,) + block.duties)
+    service.edit_event(moved, actor="moderator", expected_version=service.agenda_version())
+    assert service.state("plenary").duty_takers == (("malkonflikter", 1, "Kari"),)
+    removed = _with_duties(service.event(), "malkonflikter", (host,))
+    service.edit_event(removed, actor="moderator", expected_version=service.agenda_version())
+    assert service.state("plenary").duty_takers == ()
+
+
+def test_a_duty_edited_in_place_keeps_its_taker() -> None:
+    from runofshow.agenda import Block, Duty
+    from runofshow.engine import remap_duty_takers
+
+    before = (Block("b", "B", AT, timedelta(minutes=30), duties=(Duty("note taker", None, "Referent"),)),)
+    after = (Block("b", "B", AT, timedelta(minutes=30), duties=(Duty("note-taker", None, "Referent: en"),)),)
+    assert remap_duty_takers(before, after, (("b", 0, "Ola"),)) == (("b", 0, "Ola"),)
+    assert remap_duty_takers(before, (), (("b", 0, "Ola"),)) == ()
+    assert remap_duty_takers(before, after, (("b", 3, "Ola"),)) == ()

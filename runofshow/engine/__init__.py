@@ -2,7 +2,7 @@
 
 from runofshow.engine.auto import advance_due, next_due
 from runofshow.engine.commands import COMMAND_NAMES, Command, CommandError, StaleRevision, apply
-from runofshow.engine.crew import DutyDue, ReminderDue
+from runofshow.engine.crew import DutyDue, ReminderDue, remap_duty_takers
 from runofshow.engine.projections import ProjectionRow, RowState
 from runofshow.engine.serialize import snapshot_to_dict
 from runofshow.engine.snapshot import CurrentBlock, NextBlock, Snapshot, snapshot
@@ -11,6 +11,7 @@ from runofshow.engine.stream import StreamTransition
 from runofshow.engine.timing import DEFAULT_DANGER_BEFORE, DEFAULT_WARNING_BEFORE, Level
 
 __all__ = [
+    "remap_duty_takers",
     "COMMAND_NAMES",
     "DEFAULT_DANGER_BEFORE",
     "DEFAULT_WARNING_BEFORE",

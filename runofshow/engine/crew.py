@@ -70,3 +70,32 @@ def reminders_due(blocks: list[Block]) -> tuple[ReminderDue, ...]:
     return tuple(
         ReminderDue(block.id, reminder.text, reminder.source) for block in blocks for reminder in block.reminders
     )
+
+
+def remap_duty_takers(
+    before: tuple[Block, ...], after: tuple[Block, ...], takers: tuple[tuple[str, int, str], ...]
+) -> tuple[tuple[str, int, str], ...]:
+    """Who took which duty, after an edit of the blocks: each taker follows their duty.
+
+    A duty keeps its taker where it is unchanged, where it moved within its block (same role, detail
+    and source), or where the block kept its number of duties (the duty was edited in place); a taker
+    of a removed duty, or of a removed block, is dropped.
+    """
+    old = {block.id: block for block in before}
+    new = {block.id: block for block in after}
+    kept: dict[tuple[str, int], str] = {}
+    for block_id, index, person in takers:
+        was, now = old.get(block_id), new.get(block_id)
+        if was is None or now is None or index >= len(was.duties):
+            continue
+        duty = was.duties[index]
+        if index < len(now.duties) and now.duties[index] == duty:
+            kept.setdefault((block_id, index), person)
+            continue
+        moved = [i for i, other in enumerate(now.duties)
+                 if (other.role, other.detail, other.source) == (duty.role, duty.detail, duty.source)]
+        if moved:
+            kept.setdefault((block_id, moved[0]), person)
+        elif len(now.duties) == len(was.duties):
+            kept.setdefault((block_id, index), person)
+    return tuple(sorted((block_id, index, person) for (block_id, index), person in kept.items()))
