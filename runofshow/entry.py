@@ -5,6 +5,11 @@ if len(sys.argv) > 1 and sys.argv[1] in ("serve", "demo") and "threading" not in
     from gevent import monkey
 
     monkey.patch_all()
+
+    from runofshow.memory import skip_client_only_modules, stop_tracking_greenlet_tree
+
+    skip_client_only_modules()
+    stop_tracking_greenlet_tree()
 elif len(sys.argv) > 1 and sys.argv[1] in ("serve", "demo") and "eventlet" in sys.argv:
     import eventlet
 

@@ -1,12 +1,28 @@
-"""Give freed heap back to the operating system (glibc only), so a storm of connects does not stay in RSS."""
+"""Keep the server's memory small: no client-only libraries, no greenlet spawn tracking, freed heap given back."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import sys
 from collections.abc import Callable
 
 TRIM_INTERVAL_SECONDS = 30.0
+# Engine.IO imports these, when installed, only for its client transports; a server never uses them (~20 MB).
+CLIENT_ONLY_MODULES = ("aiohttp", "requests", "websocket")
+
+
+def skip_client_only_modules() -> None:
+    """Make the client-only modules fail to import in this process (Engine.IO then leaves them out); call first."""
+    for name in CLIENT_ONLY_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
+def stop_tracking_greenlet_tree() -> None:
+    """gevent records each new greenlet's spawning stack (for debugging); a few kB per connection, and slower spawns."""
+    from gevent import config
+
+    config.track_greenlet_tree = False
 
 
 def heap_trimmer() -> Callable[[], None] | None:

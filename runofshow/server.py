@@ -27,6 +27,8 @@ from runofshow.web.scheduling import ShowScheduler
 ASYNC_MODES = ("gevent", "threading", "eventlet")
 WATCH_SECONDS = 0.25
 RESYNC_SECONDS = 0.5
+# The kernel caps it at net.core.somaxconn; gevent's default of 128 overflows when a room of screens reconnects at once.
+LISTEN_BACKLOG = 4096
 
 
 def watch_store(app: Flask, stop: Callable[[], bool]) -> None:
@@ -69,9 +71,10 @@ def run(app: Flask, host: str, port: int) -> None:
     """Serve HTTP and WebSocket until interrupted; the scheduler shuts down cleanly."""
     socketio.start_background_task(trim_forever, socketio.sleep)
     scheduler = start_background(app)
+    options = {"backlog": LISTEN_BACKLOG} if app.config["ASYNC_MODE"] == "gevent" else {}
     try:
         socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
-                     allow_unsafe_werkzeug=app.config["ASYNC_MODE"] == "threading")
+                     allow_unsafe_werkzeug=app.config["ASYNC_MODE"] == "threading", **options)
     finally:
         if scheduler is not None:
             scheduler.shutdown()

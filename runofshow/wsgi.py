@@ -1,5 +1,10 @@
 """The WSGI entry point for gunicorn (Procfile): one gevent worker per process, scheduler as configured."""
 
+from runofshow.memory import skip_client_only_modules, stop_tracking_greenlet_tree
+
+skip_client_only_modules()
+stop_tracking_greenlet_tree()
+
 from runofshow.server import start_background
 from runofshow.web import create_app
 

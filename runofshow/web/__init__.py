@@ -17,6 +17,7 @@ from runofshow.web.secrets import load_or_create_secret
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 SERVICE_KEY = "runofshow.service"
+FANOUT_KEY = "runofshow.fanout"
 
 
 def asset_dir(name: str) -> Path:
@@ -62,7 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
 
         seed_reference_agenda(service)
 
-    from runofshow.web import api, auth, editor, overview, pages, publisher, reports, sockets
+    from runofshow.web import api, auth, editor, fanout, overview, pages, publisher, reports, sockets
 
     # Handlers must be declared before the first init_app so every app's server gets them.
     sockets.register(socketio)
@@ -73,7 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        **({"client_manager": queue} if queue is not None else {}),
+        client_manager=queue if queue is not None else publisher.LocalManager(),
         ping_interval=values["HEARTBEAT_SECONDS"],
         ping_timeout=values["HEARTBEAT_SECONDS"],
         cors_allowed_origins=app.config.get("CORS_ALLOWED_ORIGINS", []),
@@ -81,6 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
         # Handlers only read who connected (at connect); no per-socket copy of the session is kept.
         manage_session=False,
     )
+    app.extensions[FANOUT_KEY] = fanout.install(socketio.server)
 
     auth.init_app(app)
     app.register_blueprint(pages.bp)

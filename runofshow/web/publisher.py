@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from socketio import RedisManager
+from socketio import Manager, RedisManager
 
 from runofshow.agenda import Event
 from runofshow.engine import StageState, snapshot, snapshot_to_dict
@@ -126,22 +126,59 @@ class Publisher:
         return due
 
 
-class QueueManager(RedisManager):  # type: ignore[misc]
-    """Flask-SocketIO's Redis message queue that also tells the publisher which snapshots arrived from others."""
+class LocalManager(Manager):  # type: ignore[misc]
+    """Socket.IO's room bookkeeping, delivering nothing (not even encoding the payload) to a room empty on this node."""
+
+    def emit(self, event: str, data: Any, namespace: str | None, room: Any = None, skip_sid: Any = None,
+             callback: Any = None, to: Any = None, **kwargs: Any) -> None:
+        """Deliver to this node's members of a room, if it has any."""
+        target = to or room
+        if isinstance(target, str) and callback is None and target not in self.rooms.get(namespace or "/", {}):
+            return
+        super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to, **kwargs)
+
+
+class QueueManager(RedisManager, LocalManager):  # type: ignore[misc]
+    """Flask-SocketIO's Redis message queue that also tells the publisher which snapshots arrived from others.
+
+    An emit on this node is published before it is delivered here, so the other nodes fan out at the same time.
+    """
 
     def __init__(self, url: str, on_snapshot: Callable[[str, int], None] | None = None, **kwargs: Any) -> None:
         super().__init__(url, channel="flask-socketio", **kwargs)
         self.on_snapshot = on_snapshot
+        self._ahead: dict[int, tuple[dict[str, Any], Any]] = {}
 
     def _handle_emit(self, message: dict[str, Any]) -> None:
         """Deliver to this node's screens, then note the revision of a snapshot from another process."""
-        super()._handle_emit(message)
+        if message.get("host_id") == self.host_id and self.server is not None:
+            self._publish_ahead(message)
+        try:
+            super()._handle_emit(message)
+        except BaseException:
+            self._ahead.pop(id(message), None)  # the emit stops here: nobody will wait for that publish
+            raise
         if message.get("event") != "snapshot" or message.get("host_id") == self.host_id or self.on_snapshot is None:
             return
         data = message.get("data")
         payload = data[0] if isinstance(data, list) and data else data
         if isinstance(payload, dict) and isinstance(payload.get("stage_id"), str) and isinstance(payload.get("rev"), int):
             self.on_snapshot(payload["stage_id"], payload["rev"])
+
+    def _publish_ahead(self, message: dict[str, Any]) -> None:
+        """Start publishing this node's emit in the background and let it leave before the local delivery."""
+        task = self.server.start_background_task(super()._publish, message)
+        self._ahead[id(message)] = (message, task)
+        # A publish stuck on a dead Redis stays in its own task: this node's screens are not held up.
+        self.server.sleep(0)
+
+    def _publish(self, data: Any) -> None:
+        """Publish, or (for an emit published ahead) wait until that publish is done, as the emit would have."""
+        ahead = self._ahead.pop(id(data), None)
+        if ahead is not None and ahead[0] is data:
+            ahead[1].join()
+            return
+        super()._publish(data)
 
 
 def attach(app: Flask, service: ShowService, queue: QueueManager | None = None) -> Publisher:

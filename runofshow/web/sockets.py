@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -19,6 +20,7 @@ JOIN_AUDIENCES = ("stage", "console", "stream", "room", "agenda")
 JOIN_CACHE_SECONDS = 0.5
 identities: dict[str, Identity] = {}
 _join_snapshots: dict[tuple[str, str], tuple[float, int, Any, dict[str, Any]]] = {}
+_join_locks: dict[tuple[str, str], threading.Lock] = {}
 
 
 def _service() -> ShowService:
@@ -77,15 +79,28 @@ def _join_snapshot(service: ShowService, event: Any, stage_id: str, audience: st
     """The snapshot for a joining screen, shared by screens joining within half a second (a storm of
     reconnects after a network blip), never older than what this node has already pushed."""
     key = (stage_id, audience)
+    cached = _shared_join_snapshot(key, event)
+    if cached is not None:
+        return cached
+    # Joins arriving while one reads the store wait for its answer instead of each queueing for a connection.
+    with _join_locks.setdefault(key, threading.Lock()):
+        cached = _shared_join_snapshot(key, event)
+        if cached is not None:
+            return cached
+        state = service.state(stage_id)
+        payload = snapshot_payload(event, stage_id, state, service.clock.now(), audience)
+        _join_snapshots[key] = (time.monotonic(), state.rev, event, payload)
+        return payload
+
+
+def _shared_join_snapshot(key: tuple[str, str], event: Any) -> dict[str, Any] | None:
+    """The join snapshot made in the last half second for this agenda, unless this node has pushed a newer one."""
     cached = _join_snapshots.get(key)
-    newest_pushed = current_app.extensions["runofshow.publisher"].delivered_rev(stage_id)
+    newest_pushed = current_app.extensions["runofshow.publisher"].delivered_rev(key[0])
     if cached is not None and time.monotonic() - cached[0] < JOIN_CACHE_SECONDS and cached[1] >= newest_pushed \
             and cached[2] is event:
         return cached[3]
-    state = service.state(stage_id)
-    payload = snapshot_payload(event, stage_id, state, service.clock.now(), audience)
-    _join_snapshots[key] = (time.monotonic(), state.rev, event, payload)
-    return payload
+    return None
 
 
 def _stages_for(event: Any, data: dict[str, Any], audience: str) -> list[str]:
