@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from serverproc import RUNOFSHOW, ServerProcess, base_env, free_port, http_json  # noqa: E402
+from serverproc import RUNOFSHOW, RedisServer, ServerProcess, base_env, http_json  # noqa: E402
 
 from runofshow.agenda import Event  # noqa: E402
 from runofshow.clocks import RehearsalClock, SystemClock  # noqa: E402
@@ -36,7 +35,6 @@ from runofshow.store import Store, metadata  # noqa: E402
 
 BENCH_POSTGRES_URL = os.environ.get(
     "RUNOFSHOW_BENCH_POSTGRES_URL", "postgresql+psycopg://runofshow:runofshow@127.0.0.1:5432/runofshow_bench")
-REDIS_SERVER = shutil.which("redis-server")
 
 
 def raise_fd_limit() -> None:
@@ -55,47 +53,6 @@ def rss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
-
-
-class RedisServer:
-    """A throw-away `redis-server` on a free port, no persistence."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.workdir = workdir
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        if REDIS_SERVER is None:
-            raise RuntimeError("redis-server is not on PATH")
-        self.process = subprocess.Popen([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
-                                         "--save", "", "--appendonly", "no", "--dir", str(self.workdir)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        import redis
-
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if client.ping():
-                    client.close()
-                    return
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
 
 
 def fresh_store(url: str, event: Event, clock: RehearsalClock | None = None) -> None:

@@ -302,6 +302,11 @@ class ShowService:
             current_rev = self._load(stage_id).rev
             raise StaleRevision(f"the show changed while {name} was applied; now at revision {current_rev}",
                                 current_rev=current_rev)
+        due = next_due(stage, new, now)
+        if due is not None and due <= now:
+            # The command made a transition due at once (a 0-minute milestone restarted, an auto block cut to
+            # nothing): apply it here rather than leave it to a scheduler that may learn of the change later.
+            return self.state(stage_id, at=now)
         return new
 
     def run_due(self, stage_id: str, planned_rev: int) -> StageState | None:

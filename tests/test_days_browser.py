@@ -4,7 +4,6 @@ today's blocks (show time is the first day's morning). Debian's Chromium driven 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -9,7 +9,6 @@ manual blocks the tests press Next on, `side` advances by itself (the scheduler 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -27,7 +26,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serverproc import RUNOFSHOW, ServerProcess, Watcher, base_env, free_port, http_json  # noqa: E402
+from serverproc import (  # noqa: E402
+    REDIS_SERVER, RUNOFSHOW, RedisServer, ServerProcess, Watcher, base_env, http_json,
+)
 
 from runofshow.agenda import AdvanceRule, Block, Event, Stage, StartRule, validate  # noqa: E402
 from runofshow.clocks import SystemClock  # noqa: E402
@@ -37,7 +38,6 @@ from runofshow.store import Store, metadata  # noqa: E402
 pytestmark = pytest.mark.slow
 
 POSTGRES_URL = os.environ.get("RUNOFSHOW_TEST_POSTGRES_URL", "")
-REDIS_SERVER = shutil.which("redis-server")
 if not POSTGRES_URL or REDIS_SERVER is None:
     pytest.skip("scale-out tests need redis-server on PATH and RUNOFSHOW_TEST_POSTGRES_URL (both set up by .ci/run)",
                 allow_module_level=True)
@@ -49,44 +49,6 @@ SIDE_OFFSET_MINUTES = 20  # show minutes (real seconds at x60) before the `side`
 
 
 # ---- infrastructure the tests control --------------------------------------------------------------
-
-
-class RedisServer:
-    """A throw-away `redis-server` on a free port: no persistence, restartable on the same port."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.workdir = workdir
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        """The message queue URL of this server."""
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        """Start and wait until it answers PING."""
-        assert REDIS_SERVER is not None
-        self.process = subprocess.Popen([REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
-                                         "--save", "", "--appendonly", "no", "--dir", str(self.workdir)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        import redis
-
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if client.ping():
-                    return
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        """Kill it (nothing is persisted; subscribers see their connection drop)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 class TcpProxy:

@@ -54,3 +54,17 @@ def test_watch_replans_after_a_change_made_elsewhere(app, clock) -> None:  # typ
     scheduler.watch()
     job = planned_job(scheduler)
     assert job.rev == service.store.load_state("plenary").rev
+
+
+def test_a_command_that_makes_a_transition_due_at_once_applies_it(app, clock) -> None:  # type: ignore[no-untyped-def]
+    service = service_of(app)
+    clock.set(datetime(2024, 5, 6, 17, 0, tzinfo=OSLO))
+    stage = service.stage("plenary")
+    milestone = next(block for block in stage.blocks if block.planned_duration == timedelta(0))
+    following = stage.blocks[stage.index_of(milestone.id) + 1]
+    rev = service.state("plenary").rev
+    state = service.command("plenary", "goto", rev, {"block_id": milestone.id}, actor="moderator")
+    assert state.rev == rev + 2 and state.current == following.id
+    commands = [entry.command for entry in service.store.journal(stage_id="plenary")][-2:]
+    assert commands == ["goto", "auto"]
+    assert service.store.load_state("plenary").rev == state.rev
