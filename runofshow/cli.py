@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import wraps
 from pathlib import Path
@@ -257,6 +258,15 @@ def rehearse(speed: float, start_at: str | None, file: Path | None, moderator: b
     run_in_terminal(file=file, speed=speed, start_at=start_at, until=until, moderator=moderator)
 
 
+@contextmanager
+def stopped_by_ctrl_c() -> Iterator[None]:
+    """Ctrl-C (SIGINT) is how a server is stopped: say so and exit 0, not "Aborted!" and 1 (the state is stored)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+
+
 async_option = click.option("--async", "async_mode", type=click.Choice(["gevent", "threading", "eventlet"]),
                             default="gevent", show_default=True, help="Concurrency model of the web server.")
 
@@ -269,7 +279,8 @@ def serve(host: str, port: int, async_mode: str) -> None:
     """Run the live server (on an empty store: the reference agenda, placed on today's date)."""
     from runofshow.server import serve as run_server
 
-    run_server(host, port, async_mode)
+    with stopped_by_ctrl_c():
+        run_server(host, port, async_mode)
 
 
 @main.command()
@@ -283,7 +294,8 @@ def demo(host: str, port: int, speed: float, manual: bool, async_mode: str) -> N
     """Rehearse the built-in reference day, offline, and print the URL of every screen."""
     from runofshow.server import demo as run_demo
 
-    run_demo(host, port, speed, async_mode, auto_advance=not manual)
+    with stopped_by_ctrl_c():
+        run_demo(host, port, speed, async_mode, auto_advance=not manual)
 
 
 @main.command()

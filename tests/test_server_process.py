@@ -527,3 +527,10 @@ def test_two_nodes_one_store_no_transition_twice(servers, watchers, tmp_path) ->
                 DUE_BUDGET) + over_budget("web-node", lags["web-node"], 0.25 + DUE_BUDGET))
 
     within_budget_twice(attempt)
+
+
+def test_ctrl_c_stops_the_server_cleanly(servers) -> None:  # type: ignore[no-untyped-def]
+    server = servers().start()
+    assert server.stop() == 0
+    log = server.log()
+    assert "Stopped." in log and "Aborted!" not in log and "Traceback" not in log
