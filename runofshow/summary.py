@@ -71,7 +71,8 @@ def event_summary(event: Event) -> str:
     lines = [f"{event.title}", f"{days} ({event.timezone})" + (f", {event.venue}" if event.venue else "")]
     for stage in event.stages:
         lines.append("")
-        lines.append(f"Stage {stage.id}: {stage.name}, {len(stage.blocks)} blocks")
+        count = len(stage.blocks)
+        lines.append(f"Stage {stage.id}: {stage.name}, {count} block{'' if count == 1 else 's'}")
         previous: Block | None = None
         for block in stage.blocks:
             if previous is not None and block.planned_start > previous.planned_end:
