@@ -239,12 +239,14 @@ def test_control_without_the_right_credentials_changes_nothing(servers) -> None:
     assert anonymous_ack["ok"] is False and anonymous_ack["error"] == "forbidden"
     after = snapshot_of(server)
     # The stored facts are the same; remaining and elapsed time move on by themselves.
-    # Before the day starts (or after it ends) there is no current block: then both must have none.
-    facts = ("block_id", "actual_start_ms", "time_up_ms", "added_ms", "paused")
+    # Before the day starts there is no current block: then both must have none.
+    def stored_facts(snapshot: dict[str, Any]) -> dict[str, Any] | None:
+        current = snapshot["current"]
+        facts = ("block_id", "actual_start_ms", "time_up_ms", "added_ms", "paused")
+        return None if current is None else {key: current[key] for key in facts}
+
     assert (after["rev"], after["status"]) == (before["rev"], before["status"])
-    assert (before["current"] is None) == (after["current"] is None)
-    if before["current"] is not None:
-        assert {key: after["current"][key] for key in facts} == {key: before["current"][key] for key in facts}
+    assert stored_facts(after) == stored_facts(before)
     assert status_json(server)["rev"] == before["rev"]
     assert len(journal(server)) == len(journal_before)
     # ...and the right token does work, so the refusals above were about the role.
