@@ -268,46 +268,64 @@ class ShowService:
         return state
 
     def _store(self, stage: Stage, old: StageState, new: StageState, *, actor: str, command: str,
-               args: Mapping[str, Any], at: datetime) -> bool:
-        """Compare-and-set the new state; journal it; tell listeners. False when someone was first."""
+               args: Mapping[str, Any], at: datetime) -> Change | None:
+        """Compare-and-set the new state and journal it; the change to tell listeners, None when someone was first."""
         stored = self.store.compare_and_set(
             stage.id, old.rev, new.rev, new.to_dict(), actor=actor, at=at, command=command, args=_jsonable(args)
         )
-        if stored:
-            self._notify(Change(stage.id, new, self.event(), command))
-        return stored
+        return Change(stage.id, new, self.event(), command) if stored else None
+
+    def _catch_up(self, stage: Stage, at: datetime | None) -> tuple[StageState, Change | None]:
+        """Apply and store every automatic transition due by `at` (or now); the state and the last stored change."""
+        change = None
+        for _ in range(CAS_RETRIES):
+            now = at or self.clock.now()
+            current = self._load(stage.id)
+            caught_up = advance_due(stage, current, now)
+            if caught_up is current:
+                return current, change
+            stored = self._store(stage, current, caught_up, actor=AUTO_ACTOR, command="auto", args={}, at=now)
+            if stored is not None:
+                return caught_up, stored
+        return self._load(stage.id), change
 
     def state(self, stage_id: str, at: datetime | None = None) -> StageState:
         """The stage's state now (or `at`), with every automatic transition due by then applied and stored."""
-        stage = self.stage(stage_id)
-        for _ in range(CAS_RETRIES):
-            now = at or self.clock.now()
-            current = self._load(stage_id)
-            caught_up = advance_due(stage, current, now)
-            if caught_up is current:
-                return current
-            if self._store(stage, current, caught_up, actor=AUTO_ACTOR, command="auto", args={}, at=now):
-                return caught_up
-        return self._load(stage_id)
+        state, change = self._catch_up(self.stage(stage_id), at)
+        if change is not None:
+            self._notify(change)
+        return state
 
     def command(self, stage_id: str, name: str, expected_rev: int, args: Mapping[str, Any] | None = None, *,
                 actor: str) -> StageState:
-        """Apply one command issued against `expected_rev`; StaleRevision or CommandError if refused."""
+        """Apply one command issued against `expected_rev`; StaleRevision or CommandError if refused.
+
+        Listeners hear once, of the newest state: the catch-ups before and after the command are journalled
+        revisions of their own, but a screen has no use for a state that lasted no time at all.
+        """
         stage = self.stage(stage_id)
         # One reading of the clock: a transition due between catching up and applying must not be overtaken.
         now = self.clock.now()
-        current = self.state(stage_id, at=now)
-        new = apply(stage, current, Command(name=name, expected_rev=expected_rev, args=dict(args or {})), now)
-        if not self._store(stage, current, new, actor=actor, command=name, args=args or {}, at=now):
-            current_rev = self._load(stage_id).rev
-            raise StaleRevision(f"the show changed while {name} was applied; now at revision {current_rev}",
-                                current_rev=current_rev)
-        due = next_due(stage, new, now)
-        if due is not None and due <= now:
-            # The command made a transition due at once (a 0-minute milestone restarted, an auto block cut to
-            # nothing): apply it here rather than leave it to a scheduler that may learn of the change later.
-            return self.state(stage_id, at=now)
-        return new
+        current, last = self._catch_up(stage, now)
+        try:
+            new = apply(stage, current, Command(name=name, expected_rev=expected_rev, args=dict(args or {})), now)
+            stored = self._store(stage, current, new, actor=actor, command=name, args=args or {}, at=now)
+            if stored is None:
+                current_rev = self._load(stage_id).rev
+                raise StaleRevision(f"the show changed while {name} was applied; now at revision {current_rev}",
+                                    current_rev=current_rev)
+            last = stored
+            due = next_due(stage, new, now)
+            if due is not None and due <= now:
+                # The command made a transition due at once (a 0-minute milestone restarted, an auto block cut
+                # to nothing): apply it here rather than leave it to a scheduler that may learn of it later.
+                new, caught_up = self._catch_up(stage, now)
+                if caught_up is not None:
+                    last = Change(stage_id, new, caught_up.event, name)
+            return new
+        finally:
+            if last is not None:
+                self._notify(last)
 
     def run_due(self, stage_id: str, planned_rev: int) -> StageState | None:
         """The scheduler's job: catch up if the state is still the one the job was planned against."""

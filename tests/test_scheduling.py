@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
+from runofshow.engine import StaleRevision
+from runofshow.service import Change
 from runofshow.web import service_of
 from runofshow.web.scheduling import Plan, ShowScheduler
 from tests.conftest import OSLO
@@ -63,8 +67,27 @@ def test_a_command_that_makes_a_transition_due_at_once_applies_it(app, clock) ->
     milestone = next(block for block in stage.blocks if block.planned_duration == timedelta(0))
     following = stage.blocks[stage.index_of(milestone.id) + 1]
     rev = service.state("plenary").rev
+    heard: list[Change] = []
+    service.subscribe(heard.append)
     state = service.command("plenary", "goto", rev, {"block_id": milestone.id}, actor="moderator")
     assert state.rev == rev + 2 and state.current == following.id
     commands = [entry.command for entry in service.store.journal(stage_id="plenary")][-2:]
     assert commands == ["goto", "auto"]
     assert service.store.load_state("plenary").rev == state.rev
+    # Screens get the newest state once, not the milestone that lasted no time first.
+    assert [(change.state.rev, change.state.current, change.cause) for change in heard] == \
+        [(state.rev, following.id, "goto")]
+
+
+def test_a_refused_command_still_tells_of_the_catch_up_before_it(app, clock) -> None:  # type: ignore[no-untyped-def]
+    service = service_of(app)
+    clock.set(datetime(2024, 5, 6, 8, 0, tzinfo=OSLO))
+    rev = service.state("plenary").rev
+    clock.set(datetime(2024, 5, 6, 12, 0, tzinfo=OSLO))  # transitions due since, not caught up yet
+    heard: list[Change] = []
+    service.subscribe(heard.append)
+    with pytest.raises(StaleRevision):
+        service.command("plenary", "next", rev - 1, actor="moderator")
+    stored = service.store.load_state("plenary")
+    assert stored.rev > rev
+    assert [change.state.rev for change in heard] == [stored.rev]
