@@ -16,7 +16,7 @@ from flask import Flask
 from runofshow.agenda import AdvanceRule, Event
 from runofshow.clocks import Clock, RehearsalClock, SystemClock
 from runofshow.importers import load_agenda
-from runofshow.memory import trim_forever
+from runofshow.memory import freeze_startup_objects, trim_forever
 from runofshow.placement import place_on
 from runofshow.reference import REFERENCE_AGENDA
 from runofshow.service import ShowService
@@ -72,6 +72,7 @@ def run(app: Flask, host: str, port: int) -> None:
     socketio.start_background_task(trim_forever, socketio.sleep)
     scheduler = start_background(app)
     options = {"backlog": LISTEN_BACKLOG} if app.config["ASYNC_MODE"] == "gevent" else {}
+    freeze_startup_objects()
     try:
         socketio.run(app, host=host, port=port, use_reloader=False, log_output=False,
                      allow_unsafe_werkzeug=app.config["ASYNC_MODE"] == "threading", **options)
