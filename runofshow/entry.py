@@ -6,6 +6,12 @@ if len(sys.argv) > 1 and sys.argv[1] in ("serve", "demo") and "threading" not in
 
     monkey.patch_all()
 
+    import gevent
+
+    # Ctrl-C is how a server is stopped: the hub passes it on to the CLI without printing it and a timestamp.
+    hub = gevent.get_hub()
+    hub.NOT_ERROR = (*hub.NOT_ERROR, KeyboardInterrupt)
+
     from runofshow.memory import skip_client_only_modules, stop_tracking_greenlet_tree
 
     skip_client_only_modules()

@@ -539,3 +539,4 @@ def test_ctrl_c_stops_the_server_cleanly(servers) -> None:  # type: ignore[no-un
     assert server.stop() == 0
     log = server.log()
     assert "Stopped." in log and "Aborted!" not in log and "Traceback" not in log
+    assert "KeyboardInterrupt" not in log
