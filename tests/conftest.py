@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,8 @@ from runofshow.reference import REFERENCE_AGENDA
 pytest_plugins = ("browser_support",)
 
 OSLO = ZoneInfo("Europe/Oslo")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# The project's shared folder (design card, agendas, format examples), beside the checkout unless set.
+SHARED = Path(os.environ.get("RUNOFSHOW_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
 
 
 @pytest.fixture

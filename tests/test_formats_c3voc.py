@@ -22,6 +22,15 @@ C3VOC = SHARED / "formats" / "c3voc-schedule"
 DATA = Path(__file__).resolve().parent / "data" / "formats"
 
 
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_formats() -> None:
+    """Fail (not skip: CI has the folder, and a skip would hide every format test) when the shared folder is missing."""
+    if not (C3VOC / "schema.json").is_file():
+        pytest.fail(f"{C3VOC} not found: these tests read the C3VOC examples, JSON Schema and XSD from the "
+                    "project's shared/ folder; clone beside it, or set RUNOFSHOW_SHARED_DIR to it", pytrace=False)
+
+
 @pytest.fixture(scope="module")
 def json_validator() -> jsonschema.Draft6Validator:
     """The shared JSON Schema, formats checked where jsonschema can."""
