@@ -276,18 +276,17 @@ class ShowService:
         return Change(stage.id, new, self.event(), command) if stored else None
 
     def _catch_up(self, stage: Stage, at: datetime | None) -> tuple[StageState, Change | None]:
-        """Apply and store every automatic transition due by `at` (or now); the state and the last stored change."""
-        change = None
+        """Apply and store every automatic transition due by `at` (or now); the state and the change stored, if any."""
         for _ in range(CAS_RETRIES):
             now = at or self.clock.now()
             current = self._load(stage.id)
             caught_up = advance_due(stage, current, now)
             if caught_up is current:
-                return current, change
+                return current, None
             stored = self._store(stage, current, caught_up, actor=AUTO_ACTOR, command="auto", args={}, at=now)
             if stored is not None:
                 return caught_up, stored
-        return self._load(stage.id), change
+        return self._load(stage.id), None
 
     def state(self, stage_id: str, at: datetime | None = None) -> StageState:
         """The stage's state now (or `at`), with every automatic transition due by then applied and stored."""

@@ -22,7 +22,6 @@ C3VOC = SHARED / "formats" / "c3voc-schedule"
 DATA = Path(__file__).resolve().parent / "data" / "formats"
 
 
-
 @pytest.fixture(scope="module", autouse=True)
 def shared_formats() -> None:
     """Fail (not skip: CI has the folder, and a skip would hide every format test) when the shared folder is missing."""

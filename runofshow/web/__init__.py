@@ -18,7 +18,7 @@ from runofshow.web.secrets import load_or_create_secret
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 SERVICE_KEY = "runofshow.service"
 FANOUT_KEY = "runofshow.fanout"
-SOCKETIO_PATH = "socket.io"  # Flask-SocketIO's default, which the screens' client uses
+SOCKETIO_PATH = "socket.io"  # the Socket.IO clients' default path
 
 
 def asset_dir(name: str) -> Path:
@@ -82,6 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
         max_http_buffer_size=64 * 1024,
         # Handlers only read who connected (at connect); no per-socket copy of the session is kept.
         manage_session=False,
+        path=SOCKETIO_PATH,
     )
     app.extensions[FANOUT_KEY] = fanout.install(socketio.server)
     # Flask-SocketIO pushes a request context for every socket event, and that context matches the
