@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from serverproc import RUNOFSHOW, RedisServer, ServerProcess, base_env, http_json  # noqa: E402
 
-from runofshow.agenda import Event  # noqa: E402
-from runofshow.clocks import RehearsalClock, SystemClock  # noqa: E402
-from runofshow.server import REHEARSAL_KEY  # noqa: E402
-from runofshow.service import ShowService  # noqa: E402
-from runofshow.store import Store, metadata  # noqa: E402
+from runofshow.agenda.model import Event  # noqa: E402
+from runofshow.live.clocks import RehearsalClock, SystemClock  # noqa: E402
+from runofshow.web.server import REHEARSAL_KEY  # noqa: E402
+from runofshow.live.service import ShowService  # noqa: E402
+from runofshow.live.store import Store, metadata  # noqa: E402
 
 BENCH_POSTGRES_URL = os.environ.get(
     "RUNOFSHOW_BENCH_POSTGRES_URL", "postgresql+psycopg://runofshow:runofshow@127.0.0.1:5432/runofshow_bench")

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda import AdvanceRule, Block, Category, Event, Stage, StartRule, StreamPlan, validate
+from runofshow.agenda.model import AdvanceRule, Block, Category, Event, Stage, StartRule, StreamPlan, validate
 from runofshow.engine import Command, apply, initial_state, snapshot
 from runofshow.importers import load_agenda
 

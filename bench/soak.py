@@ -5,7 +5,7 @@ The site (bench/cluster.py): Redis, PostgreSQL (RUNOFSHOW_BENCH_POSTGRES_URL, de
 `runofshow_bench` database, emptied first), web nodes A and B (scheduler off) and one `runofshow scheduler`.
 
 The show: the reference agenda on today's date with every block set to advance by itself (as `runofshow demo`
-does, `runofshow.server.every_block_auto`), so every transition of the day is the scheduler's work: the 09:00
+does, `runofshow.web.server.every_block_auto`), so every transition of the day is the scheduler's work: the 09:00
 hard start, each block's auto-advance, the hard starts of lunch and dinner. The rehearsal clock is written into
 the store before the processes start (they all read it from there), with show time reaching 08:59 a few
 seconds after the screens are connected.
@@ -64,14 +64,14 @@ from cluster import BENCH_POSTGRES_URL, Cluster, fresh_store, raise_fd_limit  # 
 from fanout import ClientProcess, everyone, percentile  # noqa: E402
 from serverproc import http_json  # noqa: E402
 
-from runofshow.agenda import AdvanceRule, Stage, StartRule  # noqa: E402
-from runofshow.clocks import RehearsalClock  # noqa: E402
+from runofshow.agenda.model import AdvanceRule, Stage, StartRule  # noqa: E402
+from runofshow.live.clocks import RehearsalClock  # noqa: E402
 from runofshow.engine import Command, advance_due, apply, initial_state  # noqa: E402
 from runofshow.engine.auto import _due_step, _positions  # noqa: E402
 from runofshow.engine.projections import project  # noqa: E402
 from runofshow.engine.state import StageState, Status  # noqa: E402
-from runofshow.server import every_block_auto  # noqa: E402
-from runofshow.store import Store  # noqa: E402
+from runofshow.web.server import every_block_auto  # noqa: E402
+from runofshow.live.store import Store  # noqa: E402
 from runofshow.web.seeding import reference_for  # noqa: E402
 
 ON_TIME_MS = 100.0

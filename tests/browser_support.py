@@ -76,7 +76,7 @@ class LiveServer:
         """A signed share link that signs a browser in as `role` and opens `path`."""
         from flask import Flask
 
-        from runofshow.store import Store
+        from runofshow.live.store import Store
         from runofshow.web.auth import Role, share_token
 
         app = Flask("browser-tests")

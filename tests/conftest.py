@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from runofshow.clocks import FakeClock
-from runofshow.reference import REFERENCE_AGENDA
+from runofshow.live.clocks import FakeClock
+from runofshow.agenda.reference import REFERENCE_AGENDA
 
 # The browser tests' fixtures (headless Chromium, pages that fail on script errors) live with their helpers.
 pytest_plugins = ("browser_support",)

@@ -42,7 +42,7 @@ def free_port() -> int:
 
 def sqlite_url(instance: Path) -> str:
     """The store URL `runofshow serve` uses for an instance folder (no RUNOFSHOW_DATABASE_URL set)."""
-    from runofshow.store import database_url
+    from runofshow.live.store import database_url
 
     return database_url(instance, env={})
 

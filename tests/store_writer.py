@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from runofshow.store import Store
+from runofshow.live.store import Store
 
 PAYLOAD = "run-of-show " * 20
 

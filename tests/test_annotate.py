@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runofshow.agenda import Breakout, Category, Contact, Duty, Presence, Reminder, Speaker, StreamPlan
+from runofshow.agenda.model import Breakout, Category, Contact, Duty, Presence, Reminder, Speaker, StreamPlan
 from runofshow.annotate import Annotations, annotate, classify_category, split_sentences
 from runofshow.annotate import rules
-from runofshow.reference import REFERENCE_AGENDA
+from runofshow.agenda.reference import REFERENCE_AGENDA
 
 REFERENCE = REFERENCE_AGENDA
 

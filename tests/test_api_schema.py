@@ -9,7 +9,7 @@ from pathlib import Path
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from runofshow.clocks import FakeClock
+from runofshow.live.clocks import FakeClock
 from runofshow.web import create_app, service_of
 from runofshow.web.auth import Role, create_token
 from tests.conftest import OSLO

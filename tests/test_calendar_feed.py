@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from runofshow.clocks import FakeClock
+from runofshow.live.clocks import FakeClock
 
 OSLO = ZoneInfo("Europe/Oslo")
 

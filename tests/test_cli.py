@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from runofshow.cli import main
-from runofshow.reference import REFERENCE_AGENDA
-from runofshow.store import Store
+from runofshow.terminal.cli import main
+from runofshow.agenda.reference import REFERENCE_AGENDA
+from runofshow.live.store import Store
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_rehearse_shows_the_day_move(tmp_path: Path) -> None:
     """A real subprocess: the whole reference day at x3600 with the simulated moderator."""
     env = {**os.environ, "RUNOFSHOW_INSTANCE_PATH": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "runofshow.entry", "rehearse", "--speed", "3600", "--until", "21:05"],
+        [sys.executable, "-m", "runofshow.terminal.entry", "rehearse", "--speed", "3600", "--until", "21:05"],
         capture_output=True, text=True, timeout=120, env=env,
     )
     assert result.returncode == 0, result.stderr

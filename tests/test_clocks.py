@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from runofshow.clocks import FakeClock, RehearsalClock
+from runofshow.live.clocks import FakeClock, RehearsalClock
 from runofshow.importers import load_agenda
-from runofshow.placement import place_on, shift_by
-from runofshow.reference import REFERENCE_AGENDA
+from runofshow.agenda.placement import place_on, shift_by
+from runofshow.agenda.reference import REFERENCE_AGENDA
 from tests.conftest import OSLO
 
 

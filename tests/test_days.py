@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runofshow.agenda import Block, Event, Stage, StartRule
-from runofshow.days import block_days, calendar_day, day_of, first_blocks
+from runofshow.agenda.model import Block, Event, Stage, StartRule
+from runofshow.agenda.days import block_days, calendar_day, day_of, first_blocks
 from runofshow.engine import Command, Status, advance_due, apply, initial_state, next_due, snapshot
 from runofshow.web.payloads import blocks_for, event_header
 

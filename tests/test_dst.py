@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda import Block, Event, Stage, StartRule, validate
+from runofshow.agenda.model import Block, Event, Stage, StartRule, validate
 from runofshow.engine import Command, apply, initial_state, snapshot
 
 OSLO = ZoneInfo("Europe/Oslo")

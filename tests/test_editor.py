@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from runofshow.agenda_json import event_from_dict, event_to_dict
-from runofshow.clocks import FakeClock
-from runofshow.edits import EditError, apply_edit
+from runofshow.agenda.document import event_from_dict, event_to_dict
+from runofshow.live.clocks import FakeClock
+from runofshow.agenda.edits import EditError, apply_edit
 from runofshow.exporters.native import to_yaml
 from runofshow.importers import parse_agenda
 
@@ -213,7 +213,7 @@ def _with_duties(event: Any, block_id: str, duties: tuple[Any, ...]) -> Any:
 
 
 def test_a_taken_duty_follows_its_duty_through_edits_and_goes_with_it(app: Any) -> None:
-    from runofshow.agenda import Duty
+    from runofshow.agenda.model import Duty
 
     service = _service(app)
     block = service.stage("plenary").block("malkonflikter")
@@ -230,7 +230,7 @@ def test_a_taken_duty_follows_its_duty_through_edits_and_goes_with_it(app: Any) 
 
 
 def test_a_duty_edited_in_place_keeps_its_taker() -> None:
-    from runofshow.agenda import Block, Duty
+    from runofshow.agenda.model import Block, Duty
     from runofshow.engine import remap_duty_takers
 
     before = (Block("b", "B", AT, timedelta(minutes=30), duties=(Duty("note taker", None, "Referent"),)),)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from runofshow.agenda import AdvanceRule, Block, Duty, Reminder, Stage, StartRule, StreamPlan
+from runofshow.agenda.model import AdvanceRule, Block, Duty, Reminder, Stage, StartRule, StreamPlan
 from runofshow.engine import (
     COMMAND_NAMES,
     BlockRun,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runofshow.agenda import AdvanceRule, Block, Stage, StartRule, StreamPlan
+from runofshow.agenda.model import AdvanceRule, Block, Stage, StartRule, StreamPlan
 from runofshow.engine import (
     Command,
     CommandError,

@@ -10,12 +10,12 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from runofshow.agenda import Category, Event, StartRule, StreamPlan
-from runofshow.agenda_json import event_to_dict
+from runofshow.agenda.model import Category, Event, StartRule, StreamPlan
+from runofshow.agenda.document import event_to_dict
 from runofshow.exporters.c3voc import to_schedule_dict, to_schedule_json, to_schedule_xml
 from runofshow.importers import ImportProblem, load_agenda
 from runofshow.importers.c3voc import parse_c3voc_json, parse_c3voc_xml, parse_duration
-from runofshow.reference import REFERENCE_AGENDA
+from runofshow.agenda.reference import REFERENCE_AGENDA
 from tests.conftest import SHARED
 
 C3VOC = SHARED / "formats" / "c3voc-schedule"

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from runofshow.agenda_json import event_to_dict
-from runofshow.cli import main
+from runofshow.agenda.document import event_to_dict
+from runofshow.terminal.cli import main
 from runofshow.exporters import EXPORT_FORMATS
 from runofshow.importers import load_agenda
-from runofshow.reference import REFERENCE_AGENDA
-from runofshow.store import Store
+from runofshow.agenda.reference import REFERENCE_AGENDA
+from runofshow.live.store import Store
 from tests.test_formats_c3voc import C3VOC, DATA
 
 

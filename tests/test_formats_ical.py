@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from runofshow.agenda import Event
+from runofshow.agenda.model import Event
 from runofshow.exporters.ical import to_ics
 from runofshow.importers import load_agenda
-from runofshow.reference import REFERENCE_AGENDA
+from runofshow.agenda.reference import REFERENCE_AGENDA
 from tests.test_formats_c3voc import DATA
 
 STAMP = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)

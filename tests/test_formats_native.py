@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runofshow.agenda import (
+from runofshow.agenda.model import (
     AdvanceRule,
     Breakout,
     Category,
@@ -24,11 +24,11 @@ from runofshow.agenda import (
     StartRule,
     StreamPlan,
 )
-from runofshow.agenda_json import event_to_dict
+from runofshow.agenda.document import event_to_dict
 from runofshow.exporters.native import to_json, to_yaml
 from runofshow.importers import ImportProblem, detect_format, load_agenda
 from runofshow.importers.native import parse_native_json, parse_native_yaml
-from runofshow.reference import REFERENCE_AGENDA
+from runofshow.agenda.reference import REFERENCE_AGENDA
 
 DATA = Path(__file__).resolve().parent / "data" / "formats"
 

@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from runofshow.agenda import Category, Event, Speaker
-from runofshow.agenda_json import block_to_dict, event_to_dict
+from runofshow.agenda.model import Category, Event, Speaker
+from runofshow.agenda.document import block_to_dict, event_to_dict
 from runofshow.exporters.spreadsheet import to_csv, to_csv_bytes, to_xlsx
 from runofshow.importers import ImportProblem, load_agenda, parse_agenda
 from runofshow.importers.spreadsheet import (
@@ -29,7 +29,7 @@ from runofshow.importers.spreadsheet import (
     parse_xlsx,
     unneutralised,
 )
-from runofshow.reference import REFERENCE_AGENDA
+from runofshow.agenda.reference import REFERENCE_AGENDA
 from tests.test_formats_native import everything_set
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import runofshow
-from runofshow.agenda import AdvanceRule, Category, Presence, RoomKind, StartRule, StreamPlan
-from runofshow.agenda_json import event_from_dict, event_to_dict
+from runofshow.agenda.model import AdvanceRule, Category, Presence, RoomKind, StartRule, StreamPlan
+from runofshow.agenda.document import event_from_dict, event_to_dict
 from runofshow.importers import ImportProblem, detect_format, load_agenda
 from runofshow.importers.sessionplan import (
     MAX_BYTES,
@@ -743,7 +743,7 @@ def test_unknown_time_zone_and_format(tmp_path):
 def fake_annotate(description, notes, *, title="", facilitators=()):
     """Annotations a finished annotator would give for a few phrases of the reference."""
     from runofshow.annotate import Annotations
-    from runofshow.agenda import Breakout, Duty
+    from runofshow.agenda.model import Breakout, Duty
 
     text = f"{description}\n{notes}"
     if "Breakout rooms" in text:
@@ -800,7 +800,7 @@ def test_blocks_that_mention_teams_or_digital_participants_use_the_teams_room(re
 
 
 def test_teams_breakout_found_by_the_annotator_alone_puts_the_block_in_teams(monkeypatch):
-    from runofshow.agenda import Breakout
+    from runofshow.agenda.model import Breakout
     from runofshow.annotate import Annotations
     from runofshow.importers import sessionplan
 

@@ -9,7 +9,7 @@ import pytest
 from flask import request
 from werkzeug.test import EnvironBuilder
 
-from runofshow.memory import freeze_startup_objects, heap_trimmer, trim_forever
+from runofshow.web.memory import freeze_startup_objects, heap_trimmer, trim_forever
 
 
 @pytest.mark.skipif(platform.system() != "Linux", reason="malloc_trim is glibc's")

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from runofshow.clocks import FakeClock
-from runofshow.report import build_report, report_csv, report_rows
-from runofshow.service import ShowService
+from runofshow.live.clocks import FakeClock
+from runofshow.live.report import build_report, report_csv, report_rows
+from runofshow.live.service import ShowService
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -98,7 +98,7 @@ def test_csv_is_safe_for_spreadsheets(app: Any, clock: FakeClock) -> None:
 
 
 def test_report_neutralises_formula_titles() -> None:
-    from runofshow.report import _cell
+    from runofshow.live.report import _cell
 
     assert _cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert _cell("+47 123") == "'+47 123"

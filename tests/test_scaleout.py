@@ -30,10 +30,10 @@ from serverproc import (  # noqa: E402
     REDIS_SERVER, RUNOFSHOW, RedisServer, ServerProcess, Watcher, base_env, http_json,
 )
 
-from runofshow.agenda import AdvanceRule, Block, Event, Stage, StartRule, validate  # noqa: E402
-from runofshow.clocks import SystemClock  # noqa: E402
-from runofshow.service import ShowService  # noqa: E402
-from runofshow.store import Store, metadata  # noqa: E402
+from runofshow.agenda.model import AdvanceRule, Block, Event, Stage, StartRule, validate  # noqa: E402
+from runofshow.live.clocks import SystemClock  # noqa: E402
+from runofshow.live.service import ShowService  # noqa: E402
+from runofshow.live.store import Store, metadata  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

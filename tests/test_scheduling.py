@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from runofshow.engine import StaleRevision
-from runofshow.service import Change
+from runofshow.live.service import Change
 from runofshow.web import service_of
 from runofshow.web.scheduling import Plan, ShowScheduler
 from tests.conftest import OSLO

@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from serverproc import ServerProcess, Watcher, http_json, sqlite_url  # noqa: E402
 
-from runofshow.agenda import AdvanceRule, Block, Event, Stage, StartRule, validate  # noqa: E402
-from runofshow.clocks import SystemClock  # noqa: E402
-from runofshow.service import ShowService  # noqa: E402
-from runofshow.store import Store  # noqa: E402
+from runofshow.agenda.model import AdvanceRule, Block, Event, Stage, StartRule, validate  # noqa: E402
+from runofshow.live.clocks import SystemClock  # noqa: E402
+from runofshow.live.service import ShowService  # noqa: E402
+from runofshow.live.store import Store  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

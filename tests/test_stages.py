@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from runofshow.clocks import FakeClock
+from runofshow.live.clocks import FakeClock
 from runofshow.importers import load_agenda
 from runofshow.web import service_of
 

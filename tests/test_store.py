@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from runofshow.store import (
+from runofshow.live.store import (
     JournalEntry,
     Store,
     StoredState,
@@ -529,7 +529,7 @@ def test_kill_9_mid_write_resumes_exactly_where_it_was(counter_store: Store, sto
 
 
 def test_replace_agenda_with_expected_revs_refuses_a_moved_stage(tmp_path: Path) -> None:
-    from runofshow.store import RevisionConflict
+    from runofshow.live.store import RevisionConflict
 
     store = Store(f"sqlite:///{tmp_path / 'expected.sqlite3'}")
     at = datetime(2024, 5, 6, 9, tzinfo=timezone.utc)

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from runofshow.agenda_json import event_to_dict
-from runofshow.clocks import FakeClock
+from runofshow.agenda.document import event_to_dict
+from runofshow.live.clocks import FakeClock
 
 
 def _service(app: Any) -> Any:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from runofshow.reference import REFERENCE_AGENDA
+from runofshow.agenda.reference import REFERENCE_AGENDA
 from runofshow.web import service_of
 
 

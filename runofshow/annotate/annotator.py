@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from runofshow.agenda import Breakout, Category, Contact, Duty, Fact, Presence, Reminder, Speaker, StreamPlan
+from runofshow.agenda.model import Breakout, Category, Contact, Duty, Fact, Presence, Reminder, Speaker, StreamPlan
 from runofshow.annotate import rules
 from runofshow.annotate.rules import Rule
 

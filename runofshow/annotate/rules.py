@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from runofshow.agenda import Category, Presence, StreamPlan
+from runofshow.agenda.model import Category, Presence, StreamPlan
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from runofshow.agenda import AdvanceRule, Stage, StartRule
+from runofshow.agenda.model import AdvanceRule, Stage, StartRule
 from runofshow.engine.commands import require_aware
 from runofshow.engine.moves import hard_start_at, move_on, start_block
 from runofshow.engine.state import StageState, Status

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from runofshow.agenda import Stage
+from runofshow.agenda.model import Stage
 from runofshow.engine.moves import finish, keeps_planned_start, move_on, start_block, wait_for
 from runofshow.engine.state import StageState, Status
 from runofshow.engine.timing import time_up_at

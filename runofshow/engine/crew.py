@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from runofshow.agenda import Block
+from runofshow.agenda.model import Block
 from runofshow.engine.projections import Projection
 
 DUE_SOON = timedelta(minutes=15)

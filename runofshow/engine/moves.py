@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from runofshow.agenda import Stage, StartRule
+from runofshow.agenda.model import Stage, StartRule
 from runofshow.engine.state import BlockRun, StageState, Status
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from runofshow.agenda import AdvanceRule, Block, Stage, StartRule
+from runofshow.agenda.model import AdvanceRule, Block, Stage, StartRule
 from runofshow.engine.moves import hard_start_at
 from runofshow.engine.state import BlockRun, StageState, Status
 from runofshow.engine.timing import time_up_at

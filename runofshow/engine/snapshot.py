@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from runofshow.agenda import AdvanceRule, Block, Stage, StartRule, StreamPlan
+from runofshow.agenda.model import AdvanceRule, Block, Stage, StartRule, StreamPlan
 from runofshow.engine.commands import require_aware
 from runofshow.engine.crew import DutyDue, ReminderDue, blocks_due_soon, duties_due, reminders_due
 from runofshow.engine.projections import ProjectionRow, project

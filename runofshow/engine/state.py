@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from runofshow.agenda import Stage
+from runofshow.agenda.model import Stage
 
 
 class Status(StrEnum):

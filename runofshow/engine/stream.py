@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from runofshow.agenda import Block, StreamPlan
+from runofshow.agenda.model import Block, StreamPlan
 from runofshow.engine.projections import Projection
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from runofshow.agenda import Block
+from runofshow.agenda.model import Block
 from runofshow.engine.state import StageState
 
 DEFAULT_WARNING_BEFORE = timedelta(minutes=5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from runofshow.agenda import Event
+from runofshow.agenda.model import Event
 
 EXPORT_FORMATS = ("c3voc-json", "c3voc-xml", "yaml", "json", "csv", "xlsx", "ics")
 BINARY_FORMATS = frozenset({"xlsx"})

@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda import Block, Event, RoomKind, Stage, StreamPlan
-from runofshow.days import DAY_CHANGE, day_of
+from runofshow.agenda.model import Block, Event, RoomKind, Stage, StreamPlan
+from runofshow.agenda.days import DAY_CHANGE, day_of
 from runofshow.importers.c3voc import guid_for
 from runofshow.importers.sessionplan import ascii_fold
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from runofshow.agenda import Block, Event, Stage
+from runofshow.agenda.model import Block, Event, Stage
 from runofshow.importers.sessionplan import ascii_fold
 
 PRODID = "-//runofshow//run of show//EN"

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from runofshow.agenda import Event
-from runofshow.agenda_json import event_to_dict
+from runofshow.agenda.model import Event
+from runofshow.agenda.document import event_to_dict
 
 _YAML_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 YAML_HEADER = "# runofshow agenda: edit freely; the fields are described in docs/formats.md\n"

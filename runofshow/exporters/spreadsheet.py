@@ -12,8 +12,8 @@ import io
 import json
 from typing import Any
 
-from runofshow.agenda import Event
-from runofshow.agenda_json import event_to_dict
+from runofshow.agenda.model import Event
+from runofshow.agenda.document import event_to_dict
 from runofshow.importers.spreadsheet import (
     COLUMNS,
     JSON_LIST_COLUMNS,

@@ -7,7 +7,7 @@ from datetime import date
 from dataclasses import replace
 from pathlib import Path
 
-from runofshow.agenda import Event
+from runofshow.agenda.model import Event
 from runofshow.importers.c3voc import (
     JSON_FORMAT as C3VOC_JSON,
     XML_FORMAT as C3VOC_XML,

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
-from runofshow.agenda import (
+from runofshow.agenda.model import (
     AdvanceRule,
     AgendaError,
     Block,
@@ -50,7 +50,7 @@ from runofshow.agenda import (
     StreamPlan,
     validate,
 )
-from runofshow.days import calendar_day
+from runofshow.agenda.days import calendar_day
 from runofshow.importers.errors import ImportProblem
 from runofshow.importers.common import unique_id
 from runofshow.importers.sessionplan import slugify, strip_html

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from runofshow.agenda import AgendaError, Event
-from runofshow.agenda_json import event_from_dict
+from runofshow.agenda.model import AgendaError, Event
+from runofshow.agenda.document import event_from_dict
 from runofshow.importers.errors import ImportProblem
 
 YAML_FORMAT = "yaml"

@@ -56,7 +56,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from runofshow.agenda import (
+from runofshow.agenda.model import (
     AdvanceRule,
     AgendaError,
     Block,

@@ -23,8 +23,8 @@ from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from runofshow.agenda import AgendaError, Event
-from runofshow.agenda_json import event_from_dict
+from runofshow.agenda.model import AgendaError, Event
+from runofshow.agenda.document import event_from_dict
 from runofshow.importers.errors import ImportProblem
 from runofshow.importers.native import field_of
 from runofshow.importers.common import unique_id

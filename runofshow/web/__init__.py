@@ -9,14 +9,14 @@ from typing import Any
 from flask import Flask, abort
 
 from runofshow import settings
-from runofshow.clocks import Clock, SystemClock
-from runofshow.service import ShowService
-from runofshow.store import Store, database_url
+from runofshow.live.clocks import Clock, SystemClock
+from runofshow.live.service import ShowService
+from runofshow.live.store import Store, database_url
 from runofshow.web.extensions import csrf, socketio
 from runofshow.web.secrets import load_or_create_secret
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-SERVICE_KEY = "runofshow.service"
+SERVICE_KEY = "runofshow.live.service"
 FANOUT_KEY = "runofshow.fanout"
 SOCKETIO_PATH = "socket.io"  # the Socket.IO clients' default path
 

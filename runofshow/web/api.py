@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from runofshow.engine import CommandError, StaleRevision
-from runofshow.service import NoAgenda, ShowService, UnknownStage
-from runofshow.store import StoreUnavailable
+from runofshow.live.service import NoAgenda, ShowService, UnknownStage
+from runofshow.live.store import StoreUnavailable
 from runofshow.web.auth import Identity, Role, current_identity
 from runofshow.web.commands import COMMANDS, COMMANDS_BY_NAME, BadRequest, read_request
 from runofshow.web.openapi import openapi_document

@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, SelectField
 from wtforms.validators import DataRequired, Length
 
-from runofshow.store import Store
+from runofshow.live.store import Store
 
 
 class Role(StrEnum):

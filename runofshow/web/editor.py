@@ -8,14 +8,14 @@ from flask import Blueprint, Response, abort, current_app, jsonify, redirect, re
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from runofshow.agenda import AgendaError, Event
-from runofshow.agenda_json import block_to_dict
-from runofshow.diff import diff_events, diff_to_dict
-from runofshow.edits import FACT_FIELDS, EditError, apply_edit, edit_summary
+from runofshow.agenda.model import AgendaError, Event
+from runofshow.agenda.document import block_to_dict
+from runofshow.agenda.diff import diff_events, diff_to_dict
+from runofshow.agenda.edits import FACT_FIELDS, EditError, apply_edit, edit_summary
 from runofshow.importers import ImportProblem, parse_agenda
 from runofshow.importers.sessionplan import MAX_BYTES
-from runofshow.service import NoAgenda, NothingToUndo, ShowInProgress, ShowService, StaleAgenda, UnknownStage
-from runofshow.store import StoreUnavailable
+from runofshow.live.service import NoAgenda, NothingToUndo, ShowInProgress, ShowService, StaleAgenda, UnknownStage
+from runofshow.live.store import StoreUnavailable
 from runofshow.web.auth import Identity, Role, current_identity
 
 bp = Blueprint("editor", __name__)

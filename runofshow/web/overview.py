@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
-from runofshow.service import NoAgenda, ShowService
+from runofshow.live.service import NoAgenda, ShowService
 from runofshow.web.auth import current_identity
 
 bp = Blueprint("overview", __name__)

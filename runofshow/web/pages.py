@@ -10,7 +10,7 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_res
                    url_for)
 
 from runofshow.i18n import CATALOGUE, LANGUAGES, pick_language, translate
-from runofshow.service import NoAgenda, ShowService
+from runofshow.live.service import NoAgenda, ShowService
 from runofshow.web.auth import Identity, Role, current_identity
 
 bp = Blueprint("pages", __name__)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from runofshow.agenda import Block, Event, Stage
-from runofshow.agenda_json import block_to_dict
-from runofshow.days import DAY_CHANGE, block_days
+from runofshow.agenda.model import Block, Event, Stage
+from runofshow.agenda.document import block_to_dict
+from runofshow.agenda.days import DAY_CHANGE, block_days
 
 CREW_AUDIENCES = frozenset({"console"})
 AUDIENCES = ("stage", "console", "stream", "room", "agenda")

@@ -9,9 +9,9 @@ from typing import Any
 from flask import Flask
 from socketio import Manager, RedisManager
 
-from runofshow.agenda import Event
+from runofshow.agenda.model import Event
 from runofshow.engine import StageState, snapshot, snapshot_to_dict
-from runofshow.service import Change, ShowService
+from runofshow.live.service import Change, ShowService
 from runofshow.web.extensions import socketio
 from runofshow.web.payloads import AUDIENCES, blocks_for, event_header, redact_snapshot
 

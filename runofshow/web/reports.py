@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
-from runofshow.agenda import Event
+from runofshow.agenda.model import Event
 from runofshow.exporters.ical import to_ics
-from runofshow.report import build_report, minutes, report_csv
-from runofshow.service import NoAgenda, ShowService
+from runofshow.live.report import build_report, minutes, report_csv
+from runofshow.live.service import NoAgenda, ShowService
 from runofshow.web.auth import Role, current_identity
 from runofshow.web.payloads import scrub
 

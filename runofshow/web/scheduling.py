@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from runofshow.clocks import Clock
+from runofshow.live.clocks import Clock
 from runofshow.engine import next_due
-from runofshow.service import Change, NoAgenda, ShowService, UnknownStage
-from runofshow.store import StoreUnavailable
+from runofshow.live.service import Change, NoAgenda, ShowService, UnknownStage
+from runofshow.live.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda import Event
+from runofshow.agenda.model import Event
 from runofshow.importers import load_agenda
-from runofshow.placement import place_on
-from runofshow.reference import REFERENCE_AGENDA
-from runofshow.service import ShowService
+from runofshow.agenda.placement import place_on
+from runofshow.agenda.reference import REFERENCE_AGENDA
+from runofshow.live.service import ShowService
 
 def reference_for(day: date) -> Event:
     """The reference agenda placed on `day`."""

@@ -10,8 +10,8 @@ from flask import current_app, request
 from flask_socketio import SocketIO, join_room
 
 from runofshow.engine import CommandError, StaleRevision
-from runofshow.service import NoAgenda, ShowService, UnknownStage
-from runofshow.store import StoreUnavailable
+from runofshow.live.service import NoAgenda, ShowService, UnknownStage
+from runofshow.live.store import StoreUnavailable
 from runofshow.web.auth import PUBLIC, Identity, current_identity
 from runofshow.web.commands import COMMANDS, BadRequest, read_request
 from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload

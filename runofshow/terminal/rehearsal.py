@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda import AdvanceRule, Event, Stage
-from runofshow.clocks import Clock, RehearsalClock
+from runofshow.agenda.model import AdvanceRule, Event, Stage
+from runofshow.live.clocks import Clock, RehearsalClock
 from runofshow.engine import Command, StageState, Status, advance_due, apply, initial_state, next_due, snapshot
 from runofshow.importers import load_agenda
-from runofshow.reference import REFERENCE_AGENDA
-from runofshow.summary import format_clock
+from runofshow.agenda.reference import REFERENCE_AGENDA
+from runofshow.terminal.summary import format_clock
 
 REFRESH = timedelta(seconds=0.25)
 

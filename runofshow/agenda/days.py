@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda import Event, Stage
+from runofshow.agenda.model import Event, Stage
 
 DAY_CHANGE = time(4, 0)
 

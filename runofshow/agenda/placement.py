@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda import Block, Event, validate
+from runofshow.agenda.model import Block, Event, validate
 
 
 def _moved(instant: datetime, days: int, zone: ZoneInfo) -> datetime:

@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from pathlib import Path
 
-REFERENCE_AGENDA = Path(__file__).resolve().parent / "data" / "nettverkssamling-2024-05-06.txt"
+REFERENCE_AGENDA = Path(__file__).resolve().parent.parent / "data" / "nettverkssamling-2024-05-06.txt"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from runofshow.agenda import Event
-from runofshow.agenda_json import block_to_dict
+from runofshow.agenda.model import Event
+from runofshow.agenda.document import block_to_dict
 
 IGNORED_KEYS = frozenset({"end"})  # follows from start and duration
 

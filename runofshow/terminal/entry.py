@@ -12,7 +12,7 @@ if len(sys.argv) > 1 and sys.argv[1] in ("serve", "demo") and "threading" not in
     hub = gevent.get_hub()
     hub.NOT_ERROR = (*hub.NOT_ERROR, KeyboardInterrupt)
 
-    from runofshow.memory import skip_client_only_modules, stop_tracking_greenlet_tree
+    from runofshow.web.memory import skip_client_only_modules, stop_tracking_greenlet_tree
 
     skip_client_only_modules()
     stop_tracking_greenlet_tree()
@@ -24,7 +24,7 @@ elif len(sys.argv) > 1 and sys.argv[1] in ("serve", "demo") and "eventlet" in sy
 
 def main() -> None:
     """Run the command line."""
-    from runofshow.cli import main as cli_main
+    from runofshow.terminal.cli import main as cli_main
 
     cli_main()
 

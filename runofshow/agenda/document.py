@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from runofshow.agenda import (
+from runofshow.agenda.model import (
     AdvanceRule,
     AgendaError,
     Block,

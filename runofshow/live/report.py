@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda import Event, Stage, StreamPlan
+from runofshow.agenda.model import Event, Stage, StreamPlan
 from runofshow.engine.state import BlockRun, StageState
 from runofshow.importers.spreadsheet import neutralised
-from runofshow.store import JournalEntry
+from runofshow.live.store import JournalEntry
 
 STREAM_COMMAND = "set_stream_state"
 

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from runofshow.agenda import AdvanceRule, Event
-from runofshow.clocks import Clock, RehearsalClock, SystemClock
+from runofshow.agenda.model import AdvanceRule, Event
+from runofshow.live.clocks import Clock, RehearsalClock, SystemClock
 from runofshow.importers import load_agenda
-from runofshow.memory import freeze_startup_objects, trim_forever
-from runofshow.placement import place_on
-from runofshow.reference import REFERENCE_AGENDA
-from runofshow.service import ShowService
+from runofshow.web.memory import freeze_startup_objects, trim_forever
+from runofshow.agenda.placement import place_on
+from runofshow.agenda.reference import REFERENCE_AGENDA
+from runofshow.live.service import ShowService
 from runofshow.web import create_app, service_of, socketio
 from runofshow.web.auth import Role, share_token
 from runofshow.web.scheduling import ShowScheduler
@@ -183,7 +183,7 @@ def run_scheduler(stop: Callable[[], bool]) -> None:
     from flask_socketio import SocketIO
 
     from runofshow import settings
-    from runofshow.store import Store, database_url
+    from runofshow.live.store import Store, database_url
     from runofshow.web.publisher import Publisher
 
     values = settings.from_environment()

@@ -15,8 +15,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda import AgendaError, Block, Event, Fact, Stage, StartRule, validate
-from runofshow.agenda_json import block_from_dict, block_to_dict
+from runofshow.agenda.model import AgendaError, Block, Event, Fact, Stage, StartRule, validate
+from runofshow.agenda.document import block_from_dict, block_to_dict
 
 OVERRIDE = "override"
 OVERRIDE_RULE = "editor"

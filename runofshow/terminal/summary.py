@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda import Block, Event, StartRule, StreamPlan
+from runofshow.agenda.model import Block, Event, StartRule, StreamPlan
 from runofshow.engine import Snapshot
 
 STREAM_MARK = {StreamPlan.LIVE: "LIVE", StreamPlan.OFF: "off", StreamPlan.ON_REQUEST: "on request",

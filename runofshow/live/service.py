@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from runofshow.agenda import Event, Stage, validate
-from runofshow.agenda_json import event_from_dict, event_to_dict
-from runofshow.clocks import Clock
+from runofshow.agenda.model import Event, Stage, validate
+from runofshow.agenda.document import event_from_dict, event_to_dict
+from runofshow.live.clocks import Clock
 from runofshow.engine import (
     Command,
     CommandError,
@@ -27,7 +27,7 @@ from runofshow.engine import (
     remap_duty_takers,
     snapshot,
 )
-from runofshow.store import RevisionConflict, Store, StoreUnavailable
+from runofshow.live.store import RevisionConflict, Store, StoreUnavailable
 
 AGENDA_VERSION_KEY = "agenda_version"
 UNDO_KEY = "agenda_undo"

@@ -13,15 +13,15 @@ from typing import Any, TypeVar
 
 import click
 
-from runofshow import summary
-from runofshow.agenda import AgendaError
-from runofshow.agenda_json import event_to_dict
-from runofshow.clocks import SystemClock
+from runofshow.terminal import summary
+from runofshow.agenda.model import AgendaError
+from runofshow.agenda.document import event_to_dict
+from runofshow.live.clocks import SystemClock
 from runofshow.engine import CommandError, StaleRevision, snapshot_to_dict
 from runofshow.exporters import BINARY_FORMATS, EXPORT_FORMATS, export_event
 from runofshow.importers import FORMATS, ImportProblem, load_agenda
-from runofshow.service import NoAgenda, ShowInProgress, ShowService, UnknownStage
-from runofshow.store import Store, StoreUnavailable, database_url
+from runofshow.live.service import NoAgenda, ShowInProgress, ShowService, UnknownStage
+from runofshow.live.store import Store, StoreUnavailable, database_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -253,7 +253,7 @@ def end_command() -> None:
 @friendly_errors
 def rehearse(speed: float, start_at: str | None, file: Path | None, moderator: bool, until: str | None) -> None:
     """Run the day as a rehearsal at SPEED times real time and show it move in the terminal."""
-    from runofshow.rehearsal import run_in_terminal
+    from runofshow.terminal.rehearsal import run_in_terminal
 
     run_in_terminal(file=file, speed=speed, start_at=start_at, until=until, moderator=moderator)
 
@@ -277,7 +277,7 @@ async_option = click.option("--async", "async_mode", type=click.Choice(["gevent"
 @async_option
 def serve(host: str, port: int, async_mode: str) -> None:
     """Run the live server (on an empty store: the reference agenda, placed on today's date)."""
-    from runofshow.server import serve as run_server
+    from runofshow.web.server import serve as run_server
 
     with stopped_by_ctrl_c():
         run_server(host, port, async_mode)
@@ -292,7 +292,7 @@ def serve(host: str, port: int, async_mode: str) -> None:
 @async_option
 def demo(host: str, port: int, speed: float, manual: bool, async_mode: str) -> None:
     """Rehearse the built-in reference day, offline, and print the URL of every screen."""
-    from runofshow.server import demo as run_demo
+    from runofshow.web.server import demo as run_demo
 
     with stopped_by_ctrl_c():
         run_demo(host, port, speed, async_mode, auto_advance=not manual)
@@ -305,7 +305,7 @@ def scheduler() -> None:
     import signal
     import threading
 
-    from runofshow.server import run_scheduler
+    from runofshow.web.server import run_scheduler
 
     stopping = threading.Event()
     for number in (signal.SIGINT, signal.SIGTERM):

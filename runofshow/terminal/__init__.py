@@ -1,0 +1,1 @@
+"""The `runofshow` command line: subcommands, terminal summaries and the terminal rehearsal."""
