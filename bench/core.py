@@ -10,14 +10,12 @@ import statistics
 import time
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from runofshow.agenda.model import AdvanceRule, Block, Category, Event, Stage, StartRule, StreamPlan, validate
+from runofshow.agenda.reference import REFERENCE_AGENDA
 from runofshow.engine import Command, apply, initial_state, snapshot
 from runofshow.importers import load_agenda
-
-REFERENCE = Path(__file__).resolve().parent.parent / "runofshow" / "data" / "nettverkssamling-2024-05-06.txt"
 
 
 def timed(func, repeat: int) -> dict[str, float]:
@@ -66,8 +64,8 @@ def synthetic_event(stages: int = 4, blocks_per_stage: int = 75) -> Event:
 
 def main() -> None:
     """Run the benchmarks and print JSON."""
-    load_agenda(REFERENCE)  # warm caches (regex compilation, zoneinfo) as a running server would be
-    import_times = timed(lambda: load_agenda(REFERENCE), 50)
+    load_agenda(REFERENCE_AGENDA)  # warm caches (regex compilation, zoneinfo) as a running server would be
+    import_times = timed(lambda: load_agenda(REFERENCE_AGENDA), 50)
 
     event = synthetic_event()
     stage = event.stages[0]

@@ -27,7 +27,6 @@ import json
 import math
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -37,12 +36,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from serverproc import ServerProcess, http_json  # noqa: E402
-
-from cluster import BENCH_POSTGRES_URL, Cluster, fresh_store  # noqa: E402
+from bench.cluster import BENCH_POSTGRES_URL, bench_cluster
+from tests.support.cluster import Cluster, fresh_store
+from tests.support.serverproc import ServerProcess, http_json, raise_fd_limit, rss_kb
 
 CLIENT = Path(__file__).resolve().parent / "fanout_client.py"
 TARGETS = {"connect_1000_s": 2.0, "next_to_last_screen_p99_ms": 80.0, "rss_mb": 150.0,
@@ -54,6 +50,13 @@ def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def machine(load_before: tuple[float, float, float]) -> dict[str, Any]:
+    """The machine a benchmark ran on: CPUs, Python, and the load average before the run and now."""
+    return {"cpus": os.cpu_count(), "python": platform.python_version(),
+            "loadavg_before": [round(x, 2) for x in load_before],
+            "loadavg_after": [round(x, 2) for x in os.getloadavg()]}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -69,13 +72,6 @@ def listen_overflows() -> int:
         if header.startswith("TcpExt:"):
             return int(dict(zip(header.split()[1:], values.split()[1:])).get("ListenOverflows", 0))
     return 0
-
-
-def raise_fd_limit() -> None:
-    """Let the server (and clients) hold more sockets than the default soft limit."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < min(hard, 16384):
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 16384), hard))
 
 
 class ClientProcess:
@@ -138,8 +134,8 @@ def start_site(folder: Path, n: int, async_mode: str, two_nodes: bool) -> tuple[
     from runofshow.web.seeding import reference_for
 
     today = datetime.now(ZoneInfo("Europe/Oslo")).date()
-    fresh_store(BENCH_POSTGRES_URL, reference_for(today))  # what a first node would seed into an empty store
-    cluster = Cluster(folder)
+    fresh_store(BENCH_POSTGRES_URL, reference_for(today), actor="bench")  # what a first node would seed into an empty store
+    cluster = bench_cluster(folder)
     try:
         cluster.start()
     except BaseException:
@@ -157,7 +153,7 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
         clients: list[ClientProcess] = []
         try:
             token = cluster.token if cluster is not None else server.token("moderator")
-            rss_idle_kb = {node.name: node.vm_rss_kb() for node in nodes}
+            rss_idle_kb = {node.name: rss_kb(node.pid) for node in nodes}
             count = min(processes, n)
             clients = [ClientProcess(compress) for _ in range(count)]
             shares = [n // count + (1 if index < n % count else 0) for index in range(count)]
@@ -175,7 +171,7 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
                            sum(cpu_seconds(pid) for pid in client_pids) - cpu_before[1])
             failed = sum(item["failed"] for item in connected)
             last_joined = max(item["last_t"] for item in connected if item["last_t"] is not None)
-            rss_connected_kb = {node.name: node.vm_rss_kb() for node in nodes}
+            rss_connected_kb = {node.name: rss_kb(node.pid) for node in nodes}
             screens_per_node = {node.name: sum(item["connected"] for item, at in zip(connected, client_nodes)
                                                if at is node) for node in nodes}
 
@@ -206,7 +202,7 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
                     if arrivals:
                         last_screen_ms_by_node[node.name].append((max(arrivals) - started) * 1000)
                 median_screen_ms.append((sorted(a["median_t"] for a in answers)[len(answers) // 2] - started) * 1000)
-            rss_after_presses_kb = {node.name: node.vm_rss_kb() for node in nodes}
+            rss_after_presses_kb = {node.name: rss_kb(node.pid) for node in nodes}
 
             # Idle: a block runs, nothing changes; only the heartbeat should arrive.
             state = snapshot(server, token)
@@ -299,44 +295,30 @@ def main(argv: list[str] | None = None) -> None:
                         async_mode=args.async_mode, compress=not args.no_compress, two_nodes=args.two_nodes)
                for n in sizes]
     biggest = results[-1]
+    report: dict[str, Any] = {"benchmark": "fanout"}
     if args.two_nodes:
-        print(json.dumps({
-            "benchmark": "fanout",
-            "setup": "two web nodes (gevent, scheduler off) + runofshow scheduler + Redis queue + PostgreSQL store; "
-                     "REST Next on node A; client processes alternate between the nodes",
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                        "loadavg_before": [round(x, 2) for x in load_before],
-                        "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
-            "async_mode": args.async_mode,
-            "permessage_deflate_offered": not args.no_compress,
-            "results": results,
-            "targets": TWO_NODE_TARGETS,
-            "met": {
-                "connected": None if biggest["screens"] < TWO_NODE_TARGETS["connected"]
-                else biggest["screens_connected"] >= TWO_NODE_TARGETS["connected"],
-                "next_to_last_screen_p99_ms": all(r["next_to_last_screen_ms"]["p99"]
-                                                  <= TWO_NODE_TARGETS["next_to_last_screen_p99_ms"] for r in results),
-            },
-        }, indent=2))
-        return
-    report = {
-        "benchmark": "fanout",
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "loadavg_before": [round(x, 2) for x in load_before],
-                    "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
-        "async_mode": args.async_mode,
-        "permessage_deflate_offered": not args.no_compress,
-        "results": results,
-        "targets": TARGETS,
-        "met": {
+        report["setup"] = ("two web nodes (gevent, scheduler off) + runofshow scheduler + Redis queue + PostgreSQL "
+                           "store; REST Next on node A; client processes alternate between the nodes")
+    report.update(machine=machine(load_before), async_mode=args.async_mode,
+                  permessage_deflate_offered=not args.no_compress, results=results)
+    if args.two_nodes:
+        report["targets"] = TWO_NODE_TARGETS
+        report["met"] = {
+            "connected": None if biggest["screens"] < TWO_NODE_TARGETS["connected"]
+            else biggest["screens_connected"] >= TWO_NODE_TARGETS["connected"],
+            "next_to_last_screen_p99_ms": all(r["next_to_last_screen_ms"]["p99"]
+                                              <= TWO_NODE_TARGETS["next_to_last_screen_p99_ms"] for r in results),
+        }
+    else:
+        report["targets"] = TARGETS
+        report["met"] = {
             "connect_1000_s": None if biggest["screens"] < 1000 else biggest["connect_s"] <= TARGETS["connect_1000_s"],
             "next_to_last_screen_p99_ms": all(r["next_to_last_screen_ms"]["p99"] <= TARGETS["next_to_last_screen_p99_ms"]
                                               for r in results),
             "rss_mb": all(r["server_rss_mb"]["after_presses"] <= TARGETS["rss_mb"] for r in results),
             "idle_bytes_per_screen_per_minute": all(r["idle"]["wire_bytes_per_screen_per_minute"]
                                                     < TARGETS["idle_bytes_per_screen_per_minute"] for r in results),
-        },
-    }
+        }
     print(json.dumps(report, indent=2))
 
 

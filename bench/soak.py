@@ -45,9 +45,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
-import sys
 import tempfile
 import threading
 import time
@@ -58,21 +56,19 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from cluster import BENCH_POSTGRES_URL, Cluster, fresh_store, raise_fd_limit  # noqa: E402
-from fanout import ClientProcess, everyone, percentile  # noqa: E402
-from serverproc import http_json  # noqa: E402
-
-from runofshow.agenda.model import AdvanceRule, Stage, StartRule  # noqa: E402
-from runofshow.live.clocks import RehearsalClock  # noqa: E402
-from runofshow.engine import Command, advance_due, apply, initial_state  # noqa: E402
-from runofshow.engine.auto import _due_step, _positions  # noqa: E402
-from runofshow.engine.projections import project  # noqa: E402
-from runofshow.engine.state import StageState, Status  # noqa: E402
-from runofshow.web.server import every_block_auto  # noqa: E402
-from runofshow.live.store import Store  # noqa: E402
-from runofshow.web.seeding import reference_for  # noqa: E402
+from bench.cluster import BENCH_POSTGRES_URL, bench_cluster
+from bench.fanout import ClientProcess, everyone, machine, percentile
+from runofshow.agenda.model import AdvanceRule, Stage, StartRule
+from runofshow.engine import Command, advance_due, apply, initial_state
+from runofshow.engine.auto import _due_step, _positions
+from runofshow.engine.projections import project
+from runofshow.engine.state import StageState, Status
+from runofshow.live.clocks import RehearsalClock
+from runofshow.live.store import Store
+from runofshow.web.seeding import reference_for
+from runofshow.web.server import every_block_auto
+from tests.support.cluster import Cluster, fresh_store
+from tests.support.serverproc import http_json, raise_fd_limit
 
 ON_TIME_MS = 100.0
 RSS_GROWTH_TARGET = 0.10
@@ -84,25 +80,24 @@ SAMPLE_SECONDS = 2.0
 
 def due_transition(stage: Stage, state: StageState, now: datetime) -> tuple[datetime, str] | None:
     """The automatic transition the state waits for, from the engine's projections: (due instant, kind)."""
-    if state.status is Status.RUNNING and state.current is not None:
-        if stage.blocks[stage.index_of(state.current)].advance is AdvanceRule.AUTO:
-            projection = project(stage, state, now)
-            assert projection.current_index is not None
-            end = projection.rows[projection.current_index].projected_end
-            assert end is not None
-            return end, "auto_advance"
-    elif state.status is Status.GAP and state.current is not None:
-        if stage.blocks[stage.index_of(state.current)].start_rule is StartRule.HARD:
-            projection = project(stage, state, now)
-            assert projection.next_index is not None
-            start = projection.rows[projection.next_index].projected_start
-            assert start is not None
-            return start, "hard_start"
-    elif state.status is Status.NOT_STARTED and stage.blocks and stage.blocks[0].start_rule is StartRule.HARD:
-        start = project(stage, state, now).rows[0].projected_start
-        assert start is not None
-        return start, "hard_start"
-    return None
+    block = stage.blocks[stage.index_of(state.current)] if state.current is not None else None
+    if state.status is Status.RUNNING and block is not None and block.advance is AdvanceRule.AUTO:
+        kind = "auto_advance"
+    elif ((state.status is Status.GAP and block is not None and block.start_rule is StartRule.HARD)
+          or (state.status is Status.NOT_STARTED and stage.blocks and stage.blocks[0].start_rule is StartRule.HARD)):
+        kind = "hard_start"
+    else:
+        return None
+    projection = project(stage, state, now)
+    if kind == "auto_advance":
+        assert projection.current_index is not None
+        due = projection.rows[projection.current_index].projected_end
+    else:
+        index = 0 if state.status is Status.NOT_STARTED else projection.next_index
+        assert index is not None
+        due = projection.rows[index].projected_start
+    assert due is not None
+    return due, kind
 
 
 def replay_args(command: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -390,12 +385,12 @@ def main(argv: list[str] | None = None) -> None:
     show_limit = first + timedelta(hours=args.hours) if args.hours is not None else None
     planned_real_minutes = ((show_limit or day_end) - clock.show_start).total_seconds() / args.speed / 60
     real_cap = args.minutes * 60 if args.minutes is not None else planned_real_minutes * 60 * 2 + 120
-    fresh_store(BENCH_POSTGRES_URL, event, clock)
+    fresh_store(BENCH_POSTGRES_URL, event, clock, actor="bench")
 
     errors: list[str] = []
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="runofshow-soak-") as folder:
-        cluster = Cluster(Path(folder), speed=args.speed)
+        cluster = bench_cluster(Path(folder), speed=args.speed)
         clients: list[ClientProcess] = []
         moderator: Moderator | None = None
         sampler: Sampler | None = None
@@ -509,9 +504,7 @@ def main(argv: list[str] | None = None) -> None:
                           "show": f"{event.title}: reference day, every block auto-advance (every_block_auto)",
                           "speed": args.speed, "moderator_every_s": list(gap), "race_share": args.race_share,
                           "churn": f"{args.churn_fraction:.0%} of screens every {args.churn_every:g} s"},
-                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                            "loadavg_before": [round(x, 2) for x in load_before],
-                            "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
+                "machine": machine(load_before),
                 "run": {"ended_by": ended_by, "real_s": round(run_real_s, 1),
                         "show_from": _clock_text(setup_ready_show), "show_until": _clock_text(observed_until),
                         "show_hours": round((observed_until - max(setup_ready_show, first)).total_seconds() / 3600, 2),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import socketio
 
-from tests.serverproc import ServerProcess, http_json
+from tests.support.serverproc import ServerProcess, http_json
 
 
 @pytest.mark.slow
@@ -39,7 +39,7 @@ def test_procfile_web_line_runs_under_gunicorn(tmp_path: Path) -> None:
     import sys
     import time
 
-    from tests.serverproc import base_env, free_port
+    from tests.support.serverproc import base_env, free_port
 
     line = (Path(__file__).resolve().parent.parent / "Procfile").read_text().splitlines()[0]
     assert line.startswith("web: gunicorn ")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serverproc import base_env, free_port, http_json
+from tests.support.serverproc import base_env, free_port, http_json
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -9,14 +9,10 @@ manual blocks the tests press Next on, `side` advances by itself (the scheduler 
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,16 +20,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from serverproc import (  # noqa: E402
-    REDIS_SERVER, RUNOFSHOW, RedisServer, ServerProcess, Watcher, base_env, http_json,
-)
-
-from runofshow.agenda.model import AdvanceRule, Block, Event, Stage, StartRule, validate  # noqa: E402
-from runofshow.live.clocks import SystemClock  # noqa: E402
-from runofshow.live.service import ShowService  # noqa: E402
-from runofshow.live.store import Store, metadata  # noqa: E402
+from runofshow.agenda.model import AdvanceRule, Block, Event, Stage, StartRule, validate
+from runofshow.live.store import Store
+from tests.support.cluster import Cluster, fresh_store
+from tests.support.serverproc import REDIS_SERVER, ServerProcess, Watcher, http_json
 
 pytestmark = pytest.mark.slow
 
@@ -153,45 +143,16 @@ def two_stage_day() -> Event:
                                   Stage(id="side", name="Side room", blocks=side))))
 
 
-def fresh_store(url: str) -> None:
-    """Empty the test database and store the two-stage day in it."""
-    import sqlalchemy as sa
+class Site(Cluster):
+    """A running cluster on PostgreSQL through a proxy the test can cut, and the screens and proxies it opened."""
 
-    engine = sa.create_engine(url)
-    metadata.drop_all(engine)
-    engine.dispose()
-    store = Store(url)
-    try:
-        ShowService(store, SystemClock()).replace_event(two_stage_day(), actor="test", replace_running=True)
-    finally:
-        store.close()
+    def __init__(self, tmp: Path) -> None:
+        from sqlalchemy.engine import make_url
 
-
-@dataclass
-class Site:
-    """Everything a scale-out test runs: Redis, the database proxy, two web nodes, the scheduler, screens."""
-
-    tmp: Path
-    redis: RedisServer
-    db_proxy: TcpProxy
-    env: dict[str, str]
-    node_a: ServerProcess
-    node_b: ServerProcess
-    scheduler: subprocess.Popen[bytes] | None = None
-    watchers: list[Watcher] = field(default_factory=list)
-    proxies: list[TcpProxy] = field(default_factory=list)
-    token: str = ""
-
-    def start_scheduler(self) -> None:
-        """Start `runofshow scheduler` and wait for its first line."""
-        log = open(self.tmp / "scheduler.log", "wb")
-        self.scheduler = subprocess.Popen([str(RUNOFSHOW), "scheduler"], env=base_env(self.tmp / "a", self.env),
-                                          cwd=self.tmp, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while b"runofshow scheduler:" not in (self.tmp / "scheduler.log").read_bytes():
-            assert self.scheduler.poll() is None, (self.tmp / "scheduler.log").read_text()
-            assert time.monotonic() < deadline, "the scheduler did not start"
-            time.sleep(0.05)
+        self.db_proxy = TcpProxy([make_url(POSTGRES_URL).port or 5432])
+        super().__init__(tmp, via_proxy(POSTGRES_URL, self.db_proxy.port), speed=SPEED, secret="scale-out-test")
+        self.watchers: list[Watcher] = []
+        self.proxies: list[TcpProxy] = []
 
     def screen(self, url: str, audience: str = "stage") -> Watcher:
         """A screen in a child process, joined to `audience` of the first stage (`main`) or all stages (agenda)."""
@@ -220,51 +181,27 @@ class Site:
         finally:
             store.close()
 
-    def logs(self) -> str:
-        """Every process's output, for a failing assertion."""
-        scheduler = (self.tmp / "scheduler.log").read_text(errors="replace") if (self.tmp / "scheduler.log").exists() else ""
-        return f"A:\n{self.node_a.log()[-3000:]}\nB:\n{self.node_b.log()[-3000:]}\nscheduler:\n{scheduler[-3000:]}"
+    def log_tails(self) -> str:
+        """The end of every process's output, for a failing assertion."""
+        return "\n".join(f"{name}:\n{text[-3000:]}" for name, text in self.logs().items())
+
+    def stop(self) -> None:
+        """Close the screens, stop every process, then the proxies."""
+        for watcher in self.watchers:
+            watcher.close()
+        super().stop()
+        for proxy in [self.db_proxy, *self.proxies]:
+            proxy.close()
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     """A running site: Redis, PostgreSQL through a proxy, node A, node B and the scheduler; `main` started."""
-    fresh_store(POSTGRES_URL)
-    redis = RedisServer(tmp_path)
-    redis.start()
-    from sqlalchemy.engine import make_url
-
-    db_proxy = TcpProxy([make_url(POSTGRES_URL).port or 5432])
-    env = {"RUNOFSHOW_DATABASE_URL": via_proxy(POSTGRES_URL, db_proxy.port), "RUNOFSHOW_MESSAGE_QUEUE": redis.url,
-           "RUNOFSHOW_REHEARSAL_SPEED": str(SPEED), "RUNOFSHOW_SCHEDULER": "off", "RUNOFSHOW_SECRET_KEY": "scale-out-test"}
-    node_a = ServerProcess(tmp_path / "a", env=env, name="node-a")
-    node_b = ServerProcess(tmp_path / "b", env=env, name="node-b")
-    built = Site(tmp_path, redis, db_proxy, env, node_a, node_b)
-    try:
-        node_a.start()  # first: it stores the rehearsal clock every other process then reads
-        starting_b = threading.Thread(target=node_b.start)
-        starting_b.start()
-        built.start_scheduler()
-        starting_b.join()
-        assert node_b.process is not None and node_b.process.poll() is None, node_b.log()
-        built.token = node_a.token("moderator")
-        status, body = built.press(node_a, "start")
+    fresh_store(POSTGRES_URL, two_stage_day())
+    with Site(tmp_path) as built:
+        status, body = built.press(built.node_a, "start")
         assert status == 200, body
         yield built
-    finally:
-        for watcher in built.watchers:
-            watcher.close()
-        if built.scheduler is not None and built.scheduler.poll() is None:
-            built.scheduler.send_signal(signal.SIGINT)
-            try:
-                built.scheduler.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                built.scheduler.kill()
-        for node in (node_a, node_b):
-            node.stop()
-        for proxy in [db_proxy, *built.proxies]:
-            proxy.close()
-        redis.stop()
 
 
 def is_main(rev: int, block_id: str | None = None) -> Callable[[dict[str, Any]], bool]:
@@ -313,7 +250,7 @@ def test_next_on_node_a_reaches_node_b_within_200ms_and_the_scheduler_fires_once
     autos = [entry for entry in site.journal("side") if entry.command == "auto"]
     assert len(autos) == 5 and len({entry.rev for entry in autos}) == 5, [(e.rev, e.at) for e in autos]
     assert site.snapshot(site.node_a, "side")["status"] == "finished"
-    assert "Traceback" not in site.logs(), site.logs()
+    assert "Traceback" not in site.log_tails(), site.log_tails()
 
 
 def test_redis_restarted_mid_show_pushes_resume_and_nothing_is_lost(site: Site) -> None:

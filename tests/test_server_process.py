@@ -1,6 +1,6 @@
 """The live server as a real process: `runofshow serve` on a localhost port, screens in other processes.
 
-Each test starts its own server (tests/serverproc.py) on a temporary instance folder. Screens are
+Each test starts its own server (tests/support/serverproc.py) on a temporary instance folder. Screens are
 python-socketio clients (and the official JavaScript client under Node) in child processes that
 print JSON lines stamped with `time.time()`, so latencies are measured on the machine's one clock.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,14 +21,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from serverproc import ServerProcess, Watcher, http_json, sqlite_url  # noqa: E402
-
-from runofshow.agenda.model import AdvanceRule, Block, Event, Stage, StartRule, validate  # noqa: E402
-from runofshow.live.clocks import SystemClock  # noqa: E402
-from runofshow.live.service import ShowService  # noqa: E402
-from runofshow.live.store import Store  # noqa: E402
+from runofshow.agenda.model import AdvanceRule, Block, Event, Stage, StartRule, validate
+from runofshow.live.clocks import SystemClock
+from runofshow.live.service import ShowService
+from runofshow.live.store import Store
+from tests.support.serverproc import ServerProcess, Watcher, http_json, sqlite_url
 
 pytestmark = pytest.mark.slow
 

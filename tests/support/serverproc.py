@@ -3,7 +3,7 @@
 `ServerProcess` starts the console script on a free localhost port with its own instance folder and
 environment, waits until `/healthz` answers, and stops it (SIGINT, then SIGKILL) or kills it with -9.
 
-Run as a script (`python tests/serverproc.py watch URL ...`) it is a python-socketio screen: it
+Run as a script (`python tests/support/serverproc.py watch URL ...`) it is a python-socketio screen: it
 connects, joins an audience (again after every reconnect) and prints one JSON line per thing that
 happens, each with `t` from `time.time()` so a test on the same machine can measure latency.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import resource
 import shutil
 import signal
 import socket
@@ -26,7 +27,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 RUNOFSHOW = VENV_BIN / "runofshow"
 THIS_FILE = Path(__file__).resolve()
@@ -38,6 +39,24 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def raise_fd_limit() -> None:
+    """Let a process (run as `preexec_fn` for a child) hold more sockets than the default soft limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < min(hard, 16384):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 16384), hard))
+
+
+def rss_kb(pid: int) -> int:
+    """VmRSS of a process in kB (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def sqlite_url(instance: Path) -> str:
@@ -154,14 +173,7 @@ class ServerProcess:
 
     def stop(self, timeout: float = 10.0) -> int | None:
         """Interrupt (the scheduler shuts down cleanly); kill if it does not exit within `timeout`."""
-        if self.process is None or self.process.poll() is not None:
-            return None if self.process is None else self.process.returncode
-        self.process.send_signal(signal.SIGINT)
-        try:
-            return self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait(timeout=10)
+        return None if self.process is None else end_process(self.process, timeout, stop_signal=signal.SIGINT)
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run a `runofshow` CLI command on this server's instance folder."""
@@ -174,13 +186,6 @@ class ServerProcess:
     def token(self, role: str) -> str:
         """A new bearer token for `role` (`runofshow token create`)."""
         return self.cli("token", "create", "--role", role, "--name", f"test-{role}").stdout.strip()
-
-    def vm_rss_kb(self) -> int:
-        """The server's resident set size in kB (VmRSS)."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
 
     def __enter__(self) -> ServerProcess:
         return self
@@ -262,15 +267,17 @@ class Watcher:
         end_process(self.process)
 
 
-def end_process(process: subprocess.Popen[Any], timeout: float = 5.0) -> None:
-    """Terminate a child process; kill it when it has not exited within `timeout` seconds."""
+def end_process(process: subprocess.Popen[Any], timeout: float = 5.0,
+                stop_signal: signal.Signals = signal.SIGTERM) -> int | None:
+    """Signal a child to stop; kill it when it has not exited within `timeout` seconds. Its exit code."""
     if process.poll() is None:
-        process.terminate()
+        process.send_signal(stop_signal)
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=timeout)
+    return process.returncode
 
 
 class RedisServer:

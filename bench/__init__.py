@@ -1,0 +1,1 @@
+"""Benchmark scripts, each run from the repository root as a module: `python -m bench.core`."""

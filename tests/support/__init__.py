@@ -1,0 +1,1 @@
+"""What tests and benchmarks share: real server processes, a scaled-out site, the browser harness."""
