@@ -1,4 +1,4 @@
-"""Shared fixtures, chained like Flask's tutorial: clock -> app -> client, runner, socket clients."""
+"""Shared fixtures: the reference agenda; chained like Flask's tutorial, clock -> app -> client, socket clients."""
 
 from __future__ import annotations
 
@@ -10,21 +10,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from runofshow.live.clocks import FakeClock
+from runofshow.agenda.model import Event
 from runofshow.agenda.reference import REFERENCE_AGENDA
+from runofshow.importers import load_agenda
+from runofshow.live.clocks import FakeClock
 
 # The browser tests' fixtures (headless Chromium, pages that fail on script errors) live with their helpers.
-pytest_plugins = ("browser_support",)
+pytest_plugins = ("tests.support.browser",)
 
 OSLO = ZoneInfo("Europe/Oslo")
 # The project's shared folder (design card, agendas, format examples), beside the checkout unless set.
 SHARED = Path(os.environ.get("RUNOFSHOW_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
 
 
-@pytest.fixture
-def reference_path() -> Path:
-    """The built-in reference agenda."""
-    return REFERENCE_AGENDA
+@pytest.fixture(scope="session")
+def reference() -> Event:
+    """The built-in reference agenda, imported once (an Event is immutable)."""
+    return load_agenda(REFERENCE_AGENDA)
 
 
 @pytest.fixture
@@ -62,9 +64,11 @@ def client(app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def runner(app):  # type: ignore[no-untyped-def]
-    """A CLI runner bound to the app."""
-    return app.test_cli_runner()
+def moderator(client):  # type: ignore[no-untyped-def]
+    """The test client signed in as moderator."""
+    with client.session_transaction() as session:
+        session["role"] = "moderator"
+    return client
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import time
 import urllib.request
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,14 +17,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from browser_support import (
-    CHROMIUM, DESKTOP, EMAIL, SCREENSHOTS, LiveServer, parse_clock, shoot, wait_live, wait_until,
+from tests.support.browser import (
+    DESKTOP, EMAIL, SCREENSHOTS, LiveServer, parse_clock, shoot, wait_live, wait_until,
 )
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 
 pytestmark = pytest.mark.slow
 
@@ -39,14 +33,6 @@ PRIVATE = ("akl@nforsk.no", "Fylkeskommunene styrer dagsorden selv", "Kommer fys
            "Fasiliteres av Anette og Mona")
 TV = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`runofshow serve --async threading` on the reference day, show time 08:59 at start."""
-    live = LiveServer(tmp_path_factory.mktemp("browser-instance")).start()
-    yield live
-    live.stop()
 
 
 def text(page: Any, selector: str) -> str:

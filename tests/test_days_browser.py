@@ -3,21 +3,16 @@ today's blocks (show time is the first day's morning). Debian's Chromium driven 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from browser_support import CHROMIUM, LiveServer, shoot, wait_until
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
-pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+from tests.support.browser import LiveServer, shoot, wait_until
 
 pytestmark = pytest.mark.slow
 
-TWO_DAYS = """\
+# The `server` fixture imports this before it starts; show time is a minute before the first day's first block.
+AGENDA_YAML = """\
 title: Fagdager
 timezone: Europe/Oslo
 stages:
@@ -36,19 +31,6 @@ rooms:
 """
 DAY_1 = ["Åpning dag 1", "Foredrag dag 1", "Festmiddag"]
 DAY_2 = ["Åpning dag 2", "Avslutning"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`runofshow serve` on the two-day event, show time a minute before the first day's first block."""
-    instance = tmp_path_factory.mktemp("days-instance")
-    agenda = instance / "two-days.yaml"
-    agenda.write_text(TWO_DAYS, encoding="utf-8")
-    live = LiveServer(instance)
-    live.cli("import", str(agenda))
-    live.start()
-    yield live
-    live.stop()
 
 
 def visible_titles(page: Any, selector: str) -> list[str]:

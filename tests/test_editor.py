@@ -24,14 +24,6 @@ def _service(app: Any) -> Any:
     return service_of(app)
 
 
-@pytest.fixture
-def moderator(client: Any) -> Any:
-    """The test client signed in as moderator."""
-    with client.session_transaction() as session:
-        session["role"] = "moderator"
-    return client
-
-
 def _edit(client: Any, **edit: Any) -> Any:
     """Post one edit against the current version."""
     version = client.get("/editor/plenary/document").get_json()["version"]

@@ -4,34 +4,18 @@ within 500 ms; undo restores them. Debian's Chromium driven by Playwright agains
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from browser_support import (
-    CHROMIUM, LiveServer, parse_clock, wait_until,
-)
-
-WIDE = {"width": 1440, "height": 1000}
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+from tests.support.browser import LiveServer, parse_clock, wait_until
 
 pytestmark = pytest.mark.slow
+WIDE = {"width": 1440, "height": 1000}
 BLOCK = "malkonflikter"  # 2 h, soft; soft blocks follow it back to back until the dinner's fixed 19:00
 FIXED = "Middag"
 LIMIT_S = 0.5
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`runofshow serve --async threading` on the reference day."""
-    live = LiveServer(tmp_path_factory.mktemp("editor-instance")).start()
-    yield live
-    live.stop()
 
 
 def countdown(page: Any) -> float:

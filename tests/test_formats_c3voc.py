@@ -15,7 +15,6 @@ from runofshow.agenda.document import event_to_dict
 from runofshow.exporters.c3voc import to_schedule_dict, to_schedule_json, to_schedule_xml
 from runofshow.importers import ImportProblem, load_agenda
 from runofshow.importers.c3voc import parse_c3voc_json, parse_c3voc_xml, parse_duration
-from runofshow.agenda.reference import REFERENCE_AGENDA
 from tests.conftest import SHARED
 
 C3VOC = SHARED / "formats" / "c3voc-schedule"
@@ -41,12 +40,6 @@ def json_validator() -> jsonschema.Draft6Validator:
 def xsd() -> etree.XMLSchema:
     """The shared XSD."""
     return etree.XMLSchema(etree.parse(str(C3VOC / "schedule.xml.xsd")))
-
-
-@pytest.fixture(scope="module")
-def reference() -> Event:
-    """The reference day."""
-    return load_agenda(REFERENCE_AGENDA)
 
 
 def schema_errors(validator: jsonschema.Draft6Validator, text: str) -> list[str]:

@@ -5,22 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import pytest
 from icalendar import Calendar
 
 from runofshow.agenda.model import Event
 from runofshow.exporters.ical import to_ics
 from runofshow.importers import load_agenda
-from runofshow.agenda.reference import REFERENCE_AGENDA
 from tests.test_formats_c3voc import DATA
 
 STAMP = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def reference() -> Event:
-    """The reference day."""
-    return load_agenda(REFERENCE_AGENDA)
 
 
 def events_of(data: bytes) -> list:  # type: ignore[type-arg]

@@ -28,15 +28,8 @@ from runofshow.agenda.document import event_to_dict
 from runofshow.exporters.native import to_json, to_yaml
 from runofshow.importers import ImportProblem, detect_format, load_agenda
 from runofshow.importers.native import parse_native_json, parse_native_yaml
-from runofshow.agenda.reference import REFERENCE_AGENDA
 
 DATA = Path(__file__).resolve().parent / "data" / "formats"
-
-
-@pytest.fixture(scope="module")
-def reference() -> Event:
-    """The reference day."""
-    return load_agenda(REFERENCE_AGENDA)
 
 
 def everything_set(event: Event) -> Event:

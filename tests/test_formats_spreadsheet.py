@@ -37,12 +37,6 @@ DATA = Path(__file__).resolve().parent / "data" / "formats"
 HOSTILE = ("=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "'=quoted")
 
 
-@pytest.fixture(scope="module")
-def reference() -> Event:
-    """The reference day."""
-    return load_agenda(REFERENCE_AGENDA)
-
-
 def hostile_event(reference: Event) -> Event:
     """The reference with formula-like text in every kind of text cell."""
     first = reference.stages[0].blocks[0]

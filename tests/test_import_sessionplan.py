@@ -66,12 +66,6 @@ def at(hhmm: str, day: date = date(2024, 5, 6)) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=OSLO)
 
 
-@pytest.fixture(scope="module")
-def reference():
-    """The reference agenda, imported once."""
-    return load_agenda(REFERENCE)
-
-
 def block(event, title):
     """The block with this title."""
     return next(b for b in event.all_blocks() if b.title == title)

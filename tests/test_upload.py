@@ -20,13 +20,6 @@ def _service(app: Any) -> Any:
     return service_of(app)
 
 
-@pytest.fixture
-def moderator(client: Any) -> Any:
-    with client.session_transaction() as session:
-        session["role"] = "moderator"
-    return client
-
-
 def _edited_document(app: Any) -> dict[str, Any]:
     """The stored agenda with three blocks changed, one added and one removed."""
     document = copy.deepcopy(event_to_dict(_service(app).event()))

@@ -1,26 +1,26 @@
-"""Helpers for the browser tests: a real `runofshow serve` process, share links, REST commands, Chromium.
+"""The browser tests' harness: a real `runofshow serve` process, share links, REST commands, Chromium.
 
-The server runs as a subprocess (`runofshow serve --async threading`) on a free localhost port with its
-own instance folder and SQLite store, so a test can kill it and start it again on the same port and
-store. Crew pages are signed in with signed share links (`/join/<token>`), made here with the same
-secret the server uses; REST commands use a moderator token from `runofshow token create`.
+A plugin (tests/conftest.py loads it): every test that uses the `browser` fixture, directly or through
+`open_page`, is skipped when Debian's Chromium or Playwright for Python is missing. The server, one per test
+module (`server`), runs as a subprocess (`runofshow serve --async threading`) on a free localhost port with its
+own instance folder and SQLite store, so a test can kill it and start it again on the same port and store. Crew
+pages are signed in with signed share links (`/join/<token>`), made here with the same secret the server uses;
+REST commands use a moderator token from `runofshow token create`.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import secrets
-import sys
 import time
-from pathlib import Path
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from serverproc import ServerProcess, http_json, sqlite_url  # noqa: E402
+from tests.support.serverproc import ServerProcess, http_json, sqlite_url
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -33,7 +33,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 class LiveServer:
     """A `runofshow serve` process with a known secret, its store URL and a moderator token."""
 
-    def __init__(self, instance: Path, rehearsal_speed: float = 1.0) -> None:
+    def __init__(self, instance: Path) -> None:
         self.instance = instance
         self.secret = secrets.token_urlsafe(32)
         self.database_url = sqlite_url(instance)
@@ -43,7 +43,7 @@ class LiveServer:
             "RUNOFSHOW_HEARTBEAT_SECONDS": "2",
             # Show time starts a minute before the reference day's first block, whatever the time of day;
             # nothing moves by itself (no scheduler), so each test decides what runs.
-            "RUNOFSHOW_REHEARSAL_SPEED": str(rehearsal_speed),
+            "RUNOFSHOW_REHEARSAL_SPEED": "1.0",
             "RUNOFSHOW_SCHEDULER": "off",
         })
         self.token = ""
@@ -119,6 +119,37 @@ class LiveServer:
             if cut > 0:
                 snap = self.command("add_time", minutes=-cut)
         return snap
+
+
+def missing_browser() -> str:
+    """Why the browser tests cannot run here, or "" when they can."""
+    if not CHROMIUM.exists():
+        return f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright for Python is not installed"
+    return ""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip every test that needs the browser when Chromium or Playwright is missing (never `playwright install`)."""
+    reason = missing_browser()
+    if reason:
+        for item in items:
+            if "browser" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="module")
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`runofshow serve` for the test module: the reference day, or the module's AGENDA_YAML imported first."""
+    live = LiveServer(tmp_path_factory.mktemp("browser-instance"))
+    agenda_yaml = getattr(request.module, "AGENDA_YAML", None)
+    if agenda_yaml is not None:
+        agenda = live.instance / "agenda.yaml"
+        agenda.write_text(agenda_yaml, encoding="utf-8")
+        live.cli("import", str(agenda))
+    yield live.start()
+    live.stop()
 
 
 def launch_chromium(playwright: Any) -> Any:
