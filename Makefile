@@ -20,7 +20,7 @@ test: $(BIN)/runofshow
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/runofshow
-	$(BIN)/python bench/core.py
+	$(BIN)/python -m bench.core
 
 clean:
 	rm -rf $(VENV) build *.egg-info
