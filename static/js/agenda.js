@@ -1,6 +1,6 @@
 // Public agenda, mobile first: the day with a live "now" marker, projected times when the show runs
 // late, stream badges. Only public data ever reaches this page.
-import { startLive, formatTime, delayMinutes, lateNotice, serverNow } from './live.js';
+import { startLive, readAgenda, stageEntry, formatTime, delayMinutes, lateNotice, serverNow } from './live.js';
 import { $, el, setText } from './dom.js';
 import { _ } from './i18n.js';
 import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
@@ -133,20 +133,11 @@ startLive({
   handlers: {
     frame,
     agenda: (payload) => {
-      view.zone = payload.event.timezone;
+      stageEntry(stages, payload.stage_id).blocks = readAgenda(view, payload);
       view.today = null;
-      view.dayChange = payload.event.day_change || view.dayChange;
       for (const s of payload.event.stages) view.names.set(s.id, s.name);
-      const entry = stages.get(payload.stage_id) || {};
-      entry.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
-      stages.set(payload.stage_id, entry);
       render();
     },
-    snapshot: (snap) => {
-      const entry = stages.get(snap.stage_id) || {};
-      entry.snap = snap;
-      stages.set(snap.stage_id, entry);
-      render();
-    },
+    snapshot: (snap) => { stageEntry(stages, snap.stage_id).snap = snap; render(); },
   },
 });

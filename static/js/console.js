@@ -1,7 +1,7 @@
 // Facilitator console: controls, keyboard shortcuts, the day's timeline with projections, private
 // notes and contacts, the duties panel with per-block checklists, the stream summary and messages.
 import {
-  startLive, command, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes, delayText, serverNow,
+  startLive, command, readAgenda, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes, delayText, serverNow,
 } from './live.js';
 import { $, el, setText, setClass } from './dom.js';
 import { _, ngettext } from './i18n.js';
@@ -170,7 +170,8 @@ function renderTimeline() {
       go.type = 'button';
       go.setAttribute('aria-label', `${_('Go to this block')}: ${row.title}`);
       go.addEventListener('click', async () => {
-        if (await confirmDialog(_('Start “%(title)s” now? The running block ends.', { title: row.title }))) send('goto', { block_id: row.block_id });
+        const confirmed = await confirmDialog(_('Start “%(title)s” now? The running block ends.', { title: row.title }));
+        if (confirmed) send('goto', { block_id: row.block_id });
       });
       goCell.append(go);
     }
@@ -243,7 +244,8 @@ function renderStream() {
   const badge = $('stream-plan');
   setClass(badge, `badge ${plan}`);
   setText(badge, airText(plan));
-  setText($('stream-actual'), `${_('Actual stream')}: ${snap.stream_on === true ? _('ON AIR') : snap.stream_on === false ? _('OFF AIR') : _('not reported')}`);
+  const actual = snap.stream_on === true ? _('ON AIR') : snap.stream_on === false ? _('OFF AIR') : _('not reported');
+  setText($('stream-actual'), `${_('Actual stream')}: ${actual}`);
   const mismatch = $('stream-mismatch');
   mismatch.hidden = !snap.stream_mismatch;
   setText(mismatch, mismatchText(snap));
@@ -314,7 +316,8 @@ function renderDuties(now) {
     const heading = el('h3', row.state === 'current' ? `${_('Now')}: ${block.title}` : block.title);
     if (row.state === 'upcoming' && row.projected_start_ms !== null) {
       const minutes = Math.max(0, Math.round((row.projected_start_ms - now) / 60000));
-      heading.append(el('span', ` · ${formatTime(row.projected_start_ms, view.zone)} (${ngettext('in %(num)s min', 'in %(num)s min', minutes)})`, 'muted'));
+      const when = ngettext('in %(num)s min', 'in %(num)s min', minutes);
+      heading.append(el('span', ` · ${formatTime(row.projected_start_ms, view.zone)} (${when})`, 'muted'));
     }
     section.append(heading);
     if (block.duties.length) {
@@ -353,7 +356,9 @@ $('run-day').addEventListener('click', async () => {
   const day = $('day').value;
   const first = [...view.blocks.values()].find((block) => block.day === day);
   if (!first) return;
-  if (await confirmDialog(_('Run %(day)s? The show moves to “%(title)s”, which starts at its planned time, or now if that has passed.', { day: dayLabel(day), title: first.title }))) {
+  const question = _('Run %(day)s? The show moves to “%(title)s”, which starts at its planned time, or now if that has passed.',
+    { day: dayLabel(day), title: first.title });
+  if (await confirmDialog(question)) {
     view.pickedDay = null;
     send('cue', { block_id: first.id });
   }
@@ -390,10 +395,8 @@ const socket = startLive({
   stage,
   handlers: {
     agenda: (payload) => {
-      view.zone = payload.event.timezone;
-      view.dayChange = payload.event.day_change || view.dayChange;
+      view.blocks = readAgenda(view, payload);
       view.rooms = payload.event.rooms;
-      view.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
       if (view.snap) render();
     },
     snapshot: (snap) => { view.snap = snap; render(); },

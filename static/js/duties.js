@@ -24,11 +24,15 @@ export function checklist(block, rooms = []) {
     if (size) items.push({ key: 'groups', kind: 'breakout', text: _('Form groups of %(size)s', { size }) });
   }
   (breakout ? breakout.rules : []).forEach((rule, index) => items.push({ key: `rule-${index}`, kind: 'rule', text: rule }));
-  block.reminders.forEach((reminder, index) => items.push({ key: `reminder-${index}`, kind: 'reminder', text: `${_('Remember')}: ${reminder.text}` }));
+  block.reminders.forEach((reminder, index) => items.push({
+    key: `reminder-${index}`, kind: 'reminder', text: `${_('Remember')}: ${reminder.text}`,
+  }));
   const mentionsTeams = block.reminders.some((reminder) => /teams/i.test(reminder.text));
   if (hasRemote && block.category === 'discussion' && !mentionsTeams) {
     items.push({ key: 'teams-input', kind: 'reminder', text: _('Collect input from Teams') });
   }
-  if (breakout && breakout.teams_rooms) items.push({ key: 'close-rooms', kind: 'breakout', text: _('Close the breakout rooms and bring everyone back') });
+  if (breakout && breakout.teams_rooms) {
+    items.push({ key: 'close-rooms', kind: 'breakout', text: _('Close the breakout rooms and bring everyone back') });
+  }
   return items;
 }

@@ -109,11 +109,14 @@ function factList(block) {
     const item = el('li');
     if (fact.kind === 'override') {
       item.className = 'override';
-      item.append(el('strong', _('Set by hand: %(field)s =', { field: fact.value })), ' ', el('code', fact.source), ' ', el('span', fact.rule, 'muted'));
+      item.append(el('strong', _('Set by hand: %(field)s =', { field: fact.value })), ' ', el('code', fact.source), ' ',
+        el('span', fact.rule, 'muted'));
     } else {
       const field = view.doc.fact_fields[fact.kind] || fact.kind;
       item.append(el('strong', `${fact.kind}: ${fact.value}`), ' ← ', el('q', fact.source, 'fact-source'));
-      item.append(' ', el('span', overridden.has(field) ? _('(overridden: %(field)s was set by hand)', { field }) : _('(sets %(field)s; change the field to override)', { field }), 'muted'));
+      const note = overridden.has(field) ? _('(overridden: %(field)s was set by hand)', { field })
+        : _('(sets %(field)s; change the field to override)', { field });
+      item.append(' ', el('span', note, 'muted'));
     }
     list.append(item);
   }

@@ -10,10 +10,14 @@ function say(text, isError) {
   $('feedback').classList.toggle('error', Boolean(isError));
 }
 
+function refused(message) {
+  say(_('Nothing was applied: %(message)s', { message }), true);
+}
+
 async function send(path) {
   const file = $('file').files[0];
   if (!file) return null;
-  if (file.size > limit) { say(_('Nothing was applied: %(message)s', { message: `${file.name}: > ${Math.floor(limit / 1024)} KB` }), true); return null; }
+  if (file.size > limit) { refused(`${file.name}: > ${Math.floor(limit / 1024)} KB`); return null; }
   const response = await fetch(path, { method: 'POST', body: new FormData(form), credentials: 'same-origin' });
   try { return await response.json(); } catch (error) { return { ok: false, message: `HTTP ${response.status}` }; }
 }
@@ -58,14 +62,16 @@ form.addEventListener('submit', async (event) => {
   $('preview').hidden = true;
   const reply = await send('/import/preview');
   if (!reply) return;
-  if (reply.ok) { say('', false); showPreview(reply); } else say(_('Nothing was applied: %(message)s', { message: reply.message || '' }), true);
+  if (reply.ok) { say('', false); showPreview(reply); } else refused(reply.message || '');
 });
 
 $('apply-button').addEventListener('click', async () => {
   const reply = await send('/import/apply');
   if (!reply) return;
   $('apply-button').hidden = true;
-  if (reply.ok) { $('expected-version').value = reply.version; say(_('The agenda was applied and sent to every screen.'), false); } else say(_('Nothing was applied: %(message)s', { message: reply.message || '' }), true);
+  if (!reply.ok) { refused(reply.message || ''); return; }
+  $('expected-version').value = reply.version;
+  say(_('The agenda was applied and sent to every screen.'), false);
 });
 
 $('file').addEventListener('change', () => { $('apply-button').hidden = true; $('preview').hidden = true; say('', false); });

@@ -147,6 +147,19 @@ export function startLive({ audience, stage, room, handlers }) {
   return socket;
 }
 
+/** Read an agenda payload: the event's time zone and day change into `view`; returns its blocks by id. */
+export function readAgenda(view, payload) {
+  view.zone = payload.event.timezone;
+  view.dayChange = payload.event.day_change || view.dayChange;
+  return new Map(payload.blocks.map((block) => [block.id, block]));
+}
+
+/** A stage's entry in the table of a screen that shows every stage (stage id -> { blocks, snap }). */
+export function stageEntry(stages, stageId) {
+  if (!stages.has(stageId)) stages.set(stageId, {});
+  return stages.get(stageId);
+}
+
 /** Send a control command and resolve with the acknowledgement. */
 export function command(socket, name, body) {
   return new Promise((resolve) => {

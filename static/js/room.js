@@ -1,5 +1,5 @@
 // Room screen: what is on in this room now and next, "free until", a delay notice.
-import { startLive, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes, lateNotice } from './live.js';
+import { startLive, readAgenda, stageEntry, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes, lateNotice } from './live.js';
 import { $, setText } from './dom.js';
 import { _ } from './i18n.js';
 import { currentTiming } from './timing.js';
@@ -64,20 +64,12 @@ startLive({
   room,
   handlers: {
     agenda: (payload) => {
-      view.zone = payload.event.timezone;
-      view.dayChange = payload.event.day_change || view.dayChange;
+      stageEntry(stages, payload.stage_id).blocks = readAgenda(view, payload);
       const found = payload.event.rooms.find((r) => r.id === room);
       if (found) setText($('room-name'), found.name);
-      const entry = stages.get(payload.stage_id) || {};
-      entry.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
-      stages.set(payload.stage_id, entry);
       view.days = daysWithBlocks([...stages.values()].flatMap((s) => (s.blocks ? [...s.blocks.values()] : [])));
     },
-    snapshot: (snap) => {
-      const entry = stages.get(snap.stage_id) || {};
-      entry.snap = snap;
-      stages.set(snap.stage_id, entry);
-    },
+    snapshot: (snap) => { stageEntry(stages, snap.stage_id).snap = snap; },
     frame,
   },
 });

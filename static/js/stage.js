@@ -32,7 +32,8 @@ function render() {
   if (current) setText($('now-title'), current.title);
   else if (snap.status === 'finished') setText($('now-title'), _('Finished'));
   else if (snap.status === 'gap') setText($('now-title'), _('Break in the programme'));
-  else setText($('now-title'), snap.next ? _('The show starts at %(time)s', { time: formatTime(snap.next.projected_start_ms, view.zone) }) : _('Not started'));
+  else if (snap.next) setText($('now-title'), _('The show starts at %(time)s', { time: formatTime(snap.next.projected_start_ms, view.zone) }));
+  else setText($('now-title'), _('Not started'));
   $('next').hidden = !snap.next;
   setText($('next-time'), snap.next ? formatTime(snap.next.projected_start_ms, view.zone) : '');
   setText($('next-title'), snap.next ? snap.next.title : '');

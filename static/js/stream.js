@@ -1,6 +1,6 @@
 // Stream operator view: on air or not, the next planned transition with a countdown, the day's stream
 // windows, the actual stream state with a mismatch warning, and the slate for remote viewers in breaks.
-import { startLive, command, formatCountdown, formatTime, formatClock } from './live.js';
+import { startLive, command, readAgenda, formatCountdown, formatTime, formatClock } from './live.js';
 import { $, el, setText, setClass } from './dom.js';
 import { _ } from './i18n.js';
 import { statusText, airText, transitionText, mismatchText } from './labels.js';
@@ -80,7 +80,9 @@ function render() {
   const mismatch = $('mismatch');
   mismatch.hidden = !snap.stream_mismatch;
   setText(mismatch, mismatchText(snap));
-  setText($('actual'), snap.stream_on === true ? _('The stream is ON AIR') : snap.stream_on === false ? _('The stream is OFF AIR') : _('Stream state not reported'));
+  const actual = snap.stream_on === true ? _('The stream is ON AIR') : snap.stream_on === false ? _('The stream is OFF AIR')
+    : _('Stream state not reported');
+  setText($('actual'), actual);
   setClass($('actual'), `actual-state ${snap.stream_on === true ? 'on' : snap.stream_on === false ? 'off' : 'unknown'}`);
   const toggle = $('toggle');
   setText(toggle, snap.stream_on ? _('I have stopped the stream') : _('I have started the stream'));
@@ -117,12 +119,7 @@ const socket = startLive({
   audience: 'stream',
   stage: body.dataset.stage,
   handlers: {
-    agenda: (payload) => {
-      view.zone = payload.event.timezone;
-      view.dayChange = payload.event.day_change || view.dayChange;
-      view.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
-      if (view.snap) render();
-    },
+    agenda: (payload) => { view.blocks = readAgenda(view, payload); if (view.snap) render(); },
     snapshot: (snap) => { view.snap = snap; render(); },
     frame,
   },
