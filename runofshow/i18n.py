@@ -1,310 +1,72 @@
-"""User-facing text in English (the default) and Norwegian bokmål, kept as one catalogue."""
+"""User-facing text as gettext catalogues: English is the source language, one .po/.mo per translation."""
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "nb")
-DEFAULT_LANGUAGE = "en"
+import gettext
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-CATALOGUE: dict[str, dict[str, str]] = {
-    "app_name": {"en": "Run of show", "nb": "Kjøreplan"},
-    "screens": {"en": "Screens", "nb": "Skjermer"},
-    "stage_screen": {"en": "Stage screen", "nb": "Sceneskjerm"},
-    "console": {"en": "Facilitator console", "nb": "Konsoll for ordstyrer"},
-    "stream_view": {"en": "Stream operator", "nb": "Strømmeoperatør"},
-    "room_screen": {"en": "Room screen", "nb": "Romskjerm"},
-    "agenda": {"en": "Agenda", "nb": "Program"},
-    "now": {"en": "Now", "nb": "Nå"},
-    "next": {"en": "Next", "nb": "Neste"},
-    "previous": {"en": "Back", "nb": "Tilbake"},
-    "pause": {"en": "Pause", "nb": "Pause"},
-    "resume": {"en": "Resume", "nb": "Fortsett"},
-    "paused": {"en": "Paused", "nb": "Pauset"},
-    "start": {"en": "Start", "nb": "Start"},
-    "end_show": {"en": "End", "nb": "Avslutt"},
-    "remaining": {"en": "Remaining", "nb": "Igjen"},
-    "overtime": {"en": "Overtime", "nb": "Overtid"},
-    "elapsed": {"en": "Elapsed", "nb": "Gått"},
-    "delay": {"en": "Delay", "nb": "Forsinkelse"},
-    "on_time": {"en": "On time", "nb": "I rute"},
-    "late_by": {"en": "Running late by", "nb": "Forsinket med"},
-    "early_by": {"en": "Ahead by", "nb": "Foran skjema med"},
-    "planned": {"en": "Planned", "nb": "Planlagt"},
-    "projected": {"en": "Projected", "nb": "Beregnet"},
-    "not_started": {"en": "Not started", "nb": "Ikke startet"},
-    "running": {"en": "Running", "nb": "Pågår"},
-    "gap": {"en": "Break in the programme", "nb": "Opphold i programmet"},
-    "finished": {"en": "Finished", "nb": "Ferdig"},
-    "reconnecting": {"en": "Reconnecting…", "nb": "Kobler til igjen…"},
-    "connected": {"en": "Connected", "nb": "Tilkoblet"},
-    "offline": {"en": "Connection lost", "nb": "Forbindelsen er brutt"},
-    "starts_at": {"en": "Starts at", "nb": "Starter"},
-    "free_until": {"en": "Free until", "nb": "Ledig til"},
-    "nothing_more": {"en": "Nothing more today", "nb": "Ikke mer i dag"},
-    "on_air": {"en": "ON AIR", "nb": "PÅ LUFTEN"},
-    "off_air": {"en": "OFF AIR", "nb": "AV LUFTEN"},
-    "on_request": {"en": "ON REQUEST", "nb": "VED BEHOV"},
-    "unspecified": {"en": "NOT DECIDED", "nb": "IKKE AVKLART"},
-    "stream_live": {"en": "Streamed", "nb": "Strømmes"},
-    "at_risk": {"en": "at risk", "nb": "i fare"},
-    "message": {"en": "Message", "nb": "Melding"},
-    "sign_in": {"en": "Sign in", "nb": "Logg inn"},
-    "sign_out": {"en": "Sign out", "nb": "Logg ut"},
-    "role": {"en": "Role", "nb": "Rolle"},
-    "passphrase": {"en": "Passphrase", "nb": "Passordfrase"},
-    "wrong_passphrase": {"en": "Wrong role or passphrase.", "nb": "Feil rolle eller passordfrase."},
-    "invalid_link": {"en": "This link is not valid (any more).", "nb": "Denne lenken er ikke (lenger) gyldig."},
-    "not_found": {"en": "Not found.", "nb": "Fant ikke siden."},
-    "forbidden": {"en": "You may not do that with your role.", "nb": "Rollen din har ikke lov til dette."},
-    "no_agenda": {"en": "No agenda has been imported yet.", "nb": "Ingen agenda er importert ennå."},
-    "language": {"en": "Norsk", "nb": "English"},
-    "duties": {"en": "Duties", "nb": "Oppgaver"},
-    "notes": {"en": "Private notes", "nb": "Private notater"},
-    "open_duty": {"en": "open", "nb": "ledig"},
-    "stage": {"en": "Stage", "nb": "Scene"},
-    "room": {"en": "Room", "nb": "Rom"},
-    # Shared by the screens
-    "clock": {"en": "Time", "nb": "Klokken"},
-    "switch_language": {"en": "Switch language", "nb": "Bytt språk"},
-    "skip_to_content": {"en": "Skip to content", "nb": "Hopp til innholdet"},
-    "minutes_short": {"en": "min", "nb": "min"},
-    "late_notice": {"en": "Running {minutes} min late", "nb": "{minutes} min forsinket"},
-    "early_notice": {"en": "{minutes} min ahead of schedule", "nb": "{minutes} min foran skjema"},
-    "next_at": {"en": "Next at {time}", "nb": "Neste kl. {time}"},
-    "starts_in": {"en": "Starts in", "nb": "Starter om"},
-    "show_not_started": {"en": "The show starts at {time}", "nb": "Programmet starter kl. {time}"},
-    "status_not_started": {"en": "Not started", "nb": "Ikke startet"},
-    "status_running": {"en": "Running", "nb": "Pågår"},
-    "status_paused": {"en": "Paused", "nb": "Pauset"},
-    "status_gap": {"en": "Break in the programme", "nb": "Opphold i programmet"},
-    "status_finished": {"en": "Finished", "nb": "Ferdig"},
-    "blackout": {"en": "Blackout", "nb": "Svart skjerm"},
-    "blackout_off": {"en": "Screen back on", "nb": "Skjermen på igjen"},
-    # Stage screen
-    "wrap_up": {"en": "Wrap up", "nb": "Avrund"},
-    # Console
-    "now_running": {"en": "Now", "nb": "Nå"},
-    "time_left": {"en": "Time left", "nb": "Tid igjen"},
-    "planned_length": {"en": "Planned length", "nb": "Planlagt lengde"},
-    "added_time": {"en": "Added", "nb": "Lagt til"},
-    "go_to": {"en": "Go to", "nb": "Gå til"},
-    "go_to_block": {"en": "Go to this block", "nb": "Gå til denne bolken"},
-    "confirm_goto": {"en": "Start “{title}” now? The running block ends.", "nb": "Starte «{title}» nå? Bolken som pågår, avsluttes."},
-    "confirm_end": {"en": "End the show now?", "nb": "Avslutte programmet nå?"},
-    "confirm": {"en": "Yes", "nb": "Ja"},
-    "cancel": {"en": "Cancel", "nb": "Avbryt"},
-    "add_1": {"en": "+1 min", "nb": "+1 min"},
-    "add_5": {"en": "+5 min", "nb": "+5 min"},
-    "remove_1": {"en": "−1 min", "nb": "−1 min"},
-    "shortcuts": {"en": "Keyboard shortcuts", "nb": "Hurtigtaster"},
-    "key_next": {"en": "next", "nb": "neste"},
-    "key_back": {"en": "back", "nb": "tilbake"},
-    "key_time": {"en": "one minute more or less", "nb": "ett minutt mer eller mindre"},
-    "key_pause": {"en": "pause or resume", "nb": "pause eller fortsett"},
-    "key_message": {"en": "write a message to the stage", "nb": "skriv en melding til scenen"},
-    "timeline": {"en": "The day", "nb": "Dagen"},
-    "time": {"en": "Time", "nb": "Tid"},
-    "title": {"en": "Title", "nb": "Tittel"},
-    "stream": {"en": "Stream", "nb": "Strømming"},
-    "details": {"en": "Details", "nb": "Detaljer"},
-    "facilitators": {"en": "Facilitators", "nb": "Fasilitatorer"},
-    "speakers": {"en": "Speakers", "nb": "Innledere"},
-    "contacts": {"en": "Contacts (click to copy)", "nb": "Kontakter (klikk for å kopiere)"},
-    "copied": {"en": "Copied", "nb": "Kopiert"},
-    "presence_on_site": {"en": "on site", "nb": "på stedet"},
-    "presence_remote": {"en": "remote", "nb": "digitalt"},
-    "presence_unknown": {"en": "", "nb": ""},
-    "nothing_noted": {"en": "Nothing noted.", "nb": "Ingenting notert."},
-    "message_to_stage": {"en": "Message to the stage", "nb": "Melding til scenen"},
-    "send": {"en": "Send", "nb": "Send"},
-    "clear": {"en": "Clear", "nb": "Fjern"},
-    "on_stage_now": {"en": "On the stage screen now", "nb": "På sceneskjermen nå"},
-    "no_message": {"en": "No message", "nb": "Ingen melding"},
-    "presets": {"en": "Ready-made messages", "nb": "Ferdige meldinger"},
-    "preset_5_min_en": {"en": "5 min left", "nb": "5 min left"},
-    "preset_wrap_up_en": {"en": "Wrap up", "nb": "Wrap up"},
-    "preset_teams_en": {"en": "Questions from Teams", "nb": "Questions from Teams"},
-    "preset_5_min_nb": {"en": "5 min igjen", "nb": "5 min igjen"},
-    "preset_wrap_up_nb": {"en": "Avrund", "nb": "Avrund"},
-    "preset_teams_nb": {"en": "Spørsmål fra Teams", "nb": "Spørsmål fra Teams"},
-    "in_english": {"en": "English", "nb": "Engelsk"},
-    "in_norwegian": {"en": "Norwegian", "nb": "Norsk"},
-    "checklist": {"en": "Checklist", "nb": "Sjekkliste"},
-    "open_duties": {"en": "Open duties", "nb": "Ledige oppgaver"},
-    "no_open_duties": {"en": "No open duties.", "nb": "Ingen ledige oppgaver."},
-    "take_duty": {"en": "I take it", "nb": "Jeg tar den"},
-    "taken_by": {"en": "taken by {person}", "nb": "tatt av {person}"},
-    "your_name": {"en": "Your name", "nb": "Navnet ditt"},
-    "per_group": {"en": "each group chooses", "nb": "hver gruppe velger"},
-    "coming_up": {"en": "Coming up", "nb": "Snart"},
-    "in_minutes": {"en": "in {minutes} min", "nb": "om {minutes} min"},
-    "remember": {"en": "Remember", "nb": "Husk"},
-    "check_open_rooms": {"en": "Open the Teams breakout rooms", "nb": "Åpne breakout rooms i Teams"},
-    "check_close_rooms": {"en": "Close the breakout rooms and bring everyone back", "nb": "Steng breakout rooms og hent alle tilbake"},
-    "check_groups": {"en": "Form groups of {size}", "nb": "Lag grupper på {size}"},
-    "check_teams_input": {"en": "Collect input from Teams", "nb": "Hent innspill fra Teams"},
-    "check_stream_on": {"en": "Stream on air", "nb": "Strømmen på lufta"},
-    "duty_digital_group_lead": {"en": "Lead of the digital group", "nb": "Leder for den digitale gruppen"},
-    "duty_group_lead": {"en": "Group lead", "nb": "Gruppeleder"},
-    "duty_note_taker": {"en": "Note taker", "nb": "Referent"},
-    "duty_timekeeper": {"en": "Timekeeper", "nb": "Tidtaker"},
-    "duty_facilitator": {"en": "Facilitator", "nb": "Fasilitator"},
-    "key_space": {"en": "Space", "nb": "Mellomrom"},
-    "duty_helper": {"en": "Helper", "nb": "Hjelper"},
-    "stream_summary": {"en": "Stream", "nb": "Strømming"},
-    "stream_actual": {"en": "Actual stream", "nb": "Faktisk strøm"},
-    "stream_not_reported": {"en": "not reported", "nb": "ikke meldt"},
-    # Stream operator
-    "stream_starts": {"en": "Stream starts at {time}, {title}, in {left}", "nb": "Strømmen starter kl. {time}, {title}, om {left}"},
-    "stream_stops": {"en": "Stream stops at {time}, {title}, in {left}", "nb": "Strømmen stopper kl. {time}, {title}, om {left}"},
-    "stream_request": {"en": "On request from {time}, {title}, in {left}", "nb": "Ved behov fra kl. {time}, {title}, om {left}"},
-    "stream_change": {"en": "Plan changes at {time}, {title}, in {left}", "nb": "Planen endres kl. {time}, {title}, om {left}"},
-    "no_more_transitions": {"en": "No more stream changes today", "nb": "Ingen flere endringer i strømmen i dag"},
-    "plan_now": {"en": "Plan now", "nb": "Plan nå"},
-    "stream_windows": {"en": "Stream windows today", "nb": "Strømmevinduer i dag"},
-    "no_stream_windows": {"en": "No streamed blocks.", "nb": "Ingen bolker strømmes."},
-    "on_request_blocks": {"en": "On request", "nb": "Ved behov"},
-    "actual_on": {"en": "The stream is ON AIR", "nb": "Strømmen er PÅ LUFTEN"},
-    "actual_off": {"en": "The stream is OFF AIR", "nb": "Strømmen er AV LUFTEN"},
-    "actual_unknown": {"en": "Stream state not reported", "nb": "Strømmens tilstand er ikke meldt"},
-    "set_on_air": {"en": "I have started the stream", "nb": "Jeg har startet strømmen"},
-    "set_off_air": {"en": "I have stopped the stream", "nb": "Jeg har stoppet strømmen"},
-    "mismatch_should_be_on": {"en": "Mismatch: the plan says ON AIR, but the stream is off", "nb": "Avvik: planen sier PÅ LUFTEN, men strømmen er av"},
-    "mismatch_should_be_off": {"en": "Mismatch: the plan says OFF AIR, but the stream is on", "nb": "Avvik: planen sier AV LUFTEN, men strømmen er på"},
-    "break_slate": {"en": "Break slate for remote viewers", "nb": "Pauseskilt for digitale deltakere"},
-    "slate_back_at": {"en": "We are on a break. Back at {time}: {title}", "nb": "Vi har pause. Tilbake kl. {time}: {title}"},
-    "slate_done": {"en": "The stream is over for today. Thank you for watching!", "nb": "Strømmingen er over for i dag. Takk for at du så på!"},
-    "slate_not_needed": {"en": "Not needed now: the stream is on air.", "nb": "Ikke nødvendig nå: strømmen er på lufta."},
-    # Room screens
-    "here_now": {"en": "Here now", "nb": "Her nå"},
-    "scan_for_agenda": {"en": "Scan for the agenda", "nb": "Skann for programmet"},
-    "qr_alt": {"en": "QR code that opens the public agenda", "nb": "QR-kode som åpner programmet"},
-    "ends_at": {"en": "Ends at {time}", "nb": "Slutter kl. {time}"},
-    # Public agenda
-    "live_now": {"en": "Now", "nb": "Nå"},
-    "moved_from": {"en": "was {time}", "nb": "var {time}"},
-    "stream_on_request_badge": {"en": "Stream on request", "nb": "Strømmes ved behov"},
-    "more": {"en": "More", "nb": "Mer"},
-    "done": {"en": "Done", "nb": "Ferdig"},
-    "skipped": {"en": "Skipped", "nb": "Hoppet over"},
-    "fixed_time": {"en": "fixed time", "nb": "fast tid"},
-    # Production desk overview
-    "overview": {"en": "Production desk", "nb": "Produksjonsbord"},
-    # Run report
-    "run_report": {"en": "Run report", "nb": "Kjørerapport"},
-    "report_made_at": {"en": "made at", "nb": "laget kl."},
-    "download_csv": {"en": "Download CSV", "nb": "Last ned CSV"},
-    "report_blocks": {"en": "Blocks, planned and actual", "nb": "Bolker, planlagt og faktisk"},
-    "report_actual": {"en": "Actual", "nb": "Faktisk"},
-    "report_planned_minutes": {"en": "Planned min", "nb": "Planlagt min"},
-    "report_actual_minutes": {"en": "Actual min", "nb": "Faktisk min"},
-    "report_start_delay": {"en": "Started late by (min)", "nb": "Startet senere (min)"},
-    "report_overrun": {"en": "Overrun (min)", "nb": "Overskredet (min)"},
-    "report_overruns": {"en": "Blocks that ran over", "nb": "Bolker som gikk over tiden"},
-    "report_status_not_run": {"en": "not run", "nb": "ikke kjørt"},
-    "report_status_running": {"en": "running", "nb": "pågår"},
-    "report_status_removed": {"en": "removed from the agenda", "nb": "fjernet fra programmet"},
-    "report_stream_windows": {"en": "Stream windows", "nb": "Strømmevinduer"},
-    "report_source_actual": {"en": "as run", "nb": "slik de ble kjørt"},
-    "report_source_planned": {"en": "as planned, nothing was reported", "nb": "som planlagt, ingenting ble meldt"},
-    "report_from": {"en": "From", "nb": "Fra"},
-    "report_to": {"en": "To", "nb": "Til"},
-    "report_minutes": {"en": "Minutes", "nb": "Minutter"},
-    "report_still_on": {"en": "still on", "nb": "fortsatt på"},
-    "report_journal": {"en": "Journal of commands", "nb": "Logg over kommandoer"},
-    "report_time": {"en": "Time", "nb": "Tid"},
-    "report_actor": {"en": "Who", "nb": "Hvem"},
-    "report_command": {"en": "Command", "nb": "Kommando"},
-    "report_args": {"en": "Details", "nb": "Detaljer"},
-    "calendar_feed": {"en": "Calendar subscription", "nb": "Kalenderabonnement"},
-    # Editor
-    "editor": {"en": "Agenda editor", "nb": "Rediger programmet"},
-    "editor_help": {"en": "Every change is saved and shown on every screen at once. Drag a block, or use ↑ ↓, to reorder it. Later blocks that follow back to back move with it; fixed-time blocks stay.",
-                    "nb": "Hver endring lagres og vises på alle skjermer med en gang. Dra en bolk, eller bruk ↑ ↓, for å flytte den. Bolker som følger rett etter flyttes med; bolker med fast tid blir stående."},
-    "blocks": {"en": "Blocks", "nb": "Bolker"},
-    "undo": {"en": "Undo", "nb": "Angre"},
-    "undone": {"en": "The last change was undone.", "nb": "Den siste endringen er angret."},
-    "saved": {"en": "Saved and sent to every screen.", "nb": "Lagret og sendt til alle skjermer."},
-    "edit_refused": {"en": "Not changed ({field}): {message}", "nb": "Ikke endret ({field}): {message}"},
-    "add_block_first": {"en": "Add a block at the start", "nb": "Legg til en bolk først"},
-    "add_after": {"en": "Add after", "nb": "Legg til etter"},
-    "new_block": {"en": "New block", "nb": "Ny bolk"},
-    "delete": {"en": "Delete", "nb": "Slett"},
-    "confirm_delete": {"en": "Delete “{title}”?", "nb": "Slette «{title}»?"},
-    "move_up": {"en": "Move “{title}” up", "nb": "Flytt «{title}» opp"},
-    "move_down": {"en": "Move “{title}” down", "nb": "Flytt «{title}» ned"},
-    "start_time": {"en": "Start", "nb": "Start"},
-    "duration_min": {"en": "Minutes", "nb": "Minutter"},
-    "category": {"en": "Category", "nb": "Kategori"},
-    "start_rule": {"en": "Start", "nb": "Start"},
-    "advance": {"en": "At the end", "nb": "Ved slutt"},
-    "rooms": {"en": "Rooms", "nb": "Rom"},
-    "details_and_facts": {"en": "Details and inferred facts ({count})", "nb": "Detaljer og utledede fakta ({count})"},
-    "override_of": {"en": "Set by hand: {field} =", "nb": "Satt for hånd: {field} ="},
-    "fact_sets": {"en": "(sets {field}; change the field to override)", "nb": "(bestemmer {field}; endre feltet for å overstyre)"},
-    "fact_overridden": {"en": "(overridden: {field} was set by hand)", "nb": "(overstyrt: {field} er satt for hånd)"},
-    "field_breakout": {"en": "Breakouts (JSON)", "nb": "Grupperom (JSON)"},
-    "field_duties": {"en": "Duties (JSON)", "nb": "Oppgaver (JSON)"},
-    "field_speakers": {"en": "Speakers (JSON)", "nb": "Innledere (JSON)"},
-    "field_reminders": {"en": "Reminders (JSON)", "nb": "Påminnelser (JSON)"},
-    "field_working_groups": {"en": "Working groups (JSON)", "nb": "Arbeidsgrupper (JSON)"},
-    "field_contacts": {"en": "Contacts, crew only (JSON)", "nb": "Kontakter, kun for crew (JSON)"},
-    "value_talk": {"en": "Talk", "nb": "Innlegg"},
-    "value_discussion": {"en": "Discussion", "nb": "Diskusjon"},
-    "value_workshop": {"en": "Workshop", "nb": "Verksted"},
-    "value_break": {"en": "Break", "nb": "Pause"},
-    "value_meal": {"en": "Meal", "nb": "Måltid"},
-    "value_milestone": {"en": "Milestone", "nb": "Milepæl"},
-    "value_other": {"en": "Other", "nb": "Annet"},
-    "value_live": {"en": "Streamed", "nb": "Strømmes"},
-    "value_off": {"en": "Not streamed", "nb": "Strømmes ikke"},
-    "value_on_request": {"en": "On request", "nb": "Ved behov"},
-    "value_unspecified": {"en": "Not decided", "nb": "Ikke avklart"},
-    "value_soft": {"en": "Follows the previous", "nb": "Følger forrige"},
-    "value_hard": {"en": "Fixed time", "nb": "Fast tid"},
-    "value_manual": {"en": "Wait for the moderator", "nb": "Vent på ordstyrer"},
-    "value_auto": {"en": "Move on by itself", "nb": "Gå videre av seg selv"},
-    # Upload
-    "import_agenda": {"en": "Import an agenda", "nb": "Importer et program"},
-    "import_help": {"en": "Choose a file (session plan, C3VOC schedule JSON or XML, YAML, JSON, CSV, XLSX). You see what would change before anything is applied.",
-                    "nb": "Velg en fil (sesjonsplan, C3VOC JSON eller XML, YAML, JSON, CSV, XLSX). Du ser hva som vil endres før noe tas i bruk."},
-    "import_file": {"en": "Agenda file", "nb": "Programfil"},
-    "import_limit": {"en": "At most {size} KB.", "nb": "Høyst {size} KB."},
-    "preview": {"en": "Show what changes", "nb": "Vis hva som endres"},
-    "apply": {"en": "Apply", "nb": "Ta i bruk"},
-    "preview_summary": {"en": "{changed} blocks changed, {added} added, {removed} removed", "nb": "{changed} bolker endret, {added} lagt til, {removed} fjernet"},
-    "preview_changed": {"en": "Changed", "nb": "Endret"},
-    "preview_added": {"en": "Added", "nb": "Lagt til"},
-    "preview_removed": {"en": "Removed", "nb": "Fjernet"},
-    "preview_event": {"en": "Event fields changed", "nb": "Endrede felt for arrangementet"},
-    "preview_nothing": {"en": "Nothing would change.", "nb": "Ingenting vil endres."},
-    "import_failed": {"en": "Nothing was applied: {message}", "nb": "Ingenting ble tatt i bruk: {message}"},
-    "import_done": {"en": "The agenda was applied and sent to every screen.", "nb": "Programmet er tatt i bruk og sendt til alle skjermer."},
-    "crew_tools": {"en": "Crew tools", "nb": "Verktøy for crew"},
-    "days": {"en": "Days", "nb": "Dager"},
-    "today": {"en": "today", "nb": "i dag"},
-    "day_being_run": {"en": "Day", "nb": "Dag"},
-    "run_this_day": {"en": "Run this day", "nb": "Kjør denne dagen"},
-    "confirm_run_day": {"en": "Run {day}? The show moves to “{title}”, which starts at its planned time, or now if that has passed.", "nb": "Kjøre {day}? Programmet går til «{title}», som starter til planlagt tid, eller nå hvis den er passert."},
-    "nothing_this_day": {"en": "Nothing on this stage this day", "nb": "Ingenting på denne scenen denne dagen"},
-}
+from babel.messages.mofile import read_mo
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"
+# Browsers that ask for Norwegian in general, or for nynorsk, read bokmål best.
+ALIASES = {"no": "nb", "nn": "nb"}
 
 
-def translate(key: str, language: str) -> str:
-    """The text for `key` in `language`, falling back to English, then to the key itself."""
-    entry = CATALOGUE.get(key)
-    if entry is None:
-        return key
-    return entry.get(language) or entry.get(DEFAULT_LANGUAGE, key)
+def _shipped_languages() -> tuple[str, ...]:
+    """The source language, then every language with a compiled catalogue, by code."""
+    compiled = sorted(path.parent.parent.name for path in TRANSLATIONS_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return (SOURCE_LANGUAGE, *[code for code in compiled if code != SOURCE_LANGUAGE])
 
 
-def pick_language(requested: str | None, accept_header: str = "", default: str = DEFAULT_LANGUAGE) -> str:
-    """The language to use: an explicit choice, else the browser's preference, else the default."""
+LANGUAGES = _shipped_languages()
+
+
+def pick_language(requested: str | None, accept_header: str = "", default: str = SOURCE_LANGUAGE) -> str:
+    """The language to use: an explicit choice, else the browser's first shipped preference, else the default."""
     if requested in LANGUAGES:
         return requested  # type: ignore[return-value]
     for part in accept_header.split(","):
-        code = part.split(";")[0].strip().lower()
-        if code[:2] in ("nb", "no", "nn"):
-            return "nb"
-        if code[:2] == "en":
-            return "en"
-    return default if default in LANGUAGES else DEFAULT_LANGUAGE
+        code = part.split(";")[0].strip().lower()[:2]
+        code = ALIASES.get(code, code)
+        if code in LANGUAGES:
+            return code
+    return default if default in LANGUAGES else SOURCE_LANGUAGE
+
+
+@lru_cache(maxsize=None)
+def translations(language: str) -> NullTranslations:
+    """The compiled catalogue of `language` (the source language's is empty: its text is the msgid)."""
+    return Translations.load(str(TRANSLATIONS_DIR), [language], DOMAIN)
+
+
+def language_name(language: str) -> str:
+    """What a language calls itself ("Norsk" for nb), as its own catalogue says."""
+    # TRANSLATORS: the name of your language, in your language (shown on the switch to it).
+    return translations(language).pgettext("language name", "English")
+
+
+@lru_cache(maxsize=None)
+def browser_catalogue(language: str) -> dict[str, Any]:
+    """The catalogue the page hands to its scripts: the plural rule and msgid -> text (a list for plurals).
+
+    A message with a context is keyed "context\\x04msgid", as in a .mo file.
+    """
+    path = TRANSLATIONS_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if language == SOURCE_LANGUAGE or not path.is_file():
+        return {"plural": None, "messages": {}}
+    with path.open("rb") as handle:
+        catalogue = read_mo(handle)
+    gettext.c2py(catalogue.plural_expr)  # refuses anything but the C plural grammar the browser evaluates
+    messages: dict[str, str | list[str]] = {}
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        msgid = message.id[0] if message.pluralizable else message.id
+        key = f"{message.context}\x04{msgid}" if message.context else msgid
+        messages[key] = list(message.string) if message.pluralizable else message.string
+    return {"plural": catalogue.plural_expr, "messages": messages}

@@ -8,8 +8,10 @@ from typing import Any
 import segno
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_response, redirect, render_template, request,
                    url_for)
+from flask.blueprints import BlueprintSetupState
+from flask_babel import Babel, gettext
 
-from runofshow.i18n import CATALOGUE, LANGUAGES, pick_language, translate
+from runofshow.i18n import LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS_DIR, browser_catalogue, language_name, pick_language
 from runofshow.live.service import NoAgenda, ShowService
 from runofshow.web.auth import Identity, Role, current_identity
 
@@ -22,6 +24,13 @@ def _service() -> ShowService:
     from runofshow.web import service_of
 
     return service_of(current_app)
+
+
+@bp.record_once
+def install_translations(state: BlueprintSetupState) -> None:
+    """Flask-Babel with the shipped catalogues, in the language each request picked."""
+    Babel(state.app, locale_selector=lambda: g.get("lang", SOURCE_LANGUAGE),
+          default_translation_directories=str(TRANSLATIONS_DIR))
 
 
 @bp.before_app_request
@@ -45,13 +54,12 @@ def remember_language(response: Response) -> Response:
 
 @bp.app_context_processor
 def template_helpers() -> dict[str, Any]:
-    """`t(key)` for translated text, the current language and the other one."""
-    lang = getattr(g, "lang", "en")
+    """The page's language, the others to switch to (code, own name) and its catalogue for the scripts."""
+    lang = g.get("lang", SOURCE_LANGUAGE)
     return {
-        "t": lambda key: translate(key, lang),
         "lang": lang,
-        "other_lang": "nb" if lang == "en" else "en",
-        "strings": {key: translate(key, lang) for key in CATALOGUE},
+        "other_languages": [(code, language_name(code)) for code in LANGUAGES if code != lang],
+        "catalogue": browser_catalogue(lang),
     }
 
 
@@ -128,7 +136,7 @@ def agenda_qr() -> Response:
     target = url_for("pages.agenda", _external=True)
     buffer = io.BytesIO()
     segno.make(target, error="m").save(buffer, kind="svg", scale=8, border=2, dark="#000", light="#fff",
-                                        xmldecl=False, title=translate("qr_alt", g.lang))
+                                        xmldecl=False, title=gettext("QR code that opens the public agenda"))
     response = Response(buffer.getvalue(), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

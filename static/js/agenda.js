@@ -1,11 +1,12 @@
 // Public agenda, mobile first: the day with a live "now" marker, projected times when the show runs
 // late, stream badges. Only public data ever reaches this page.
-import { startLive, t, fmt, el, setText, formatTime, delayMinutes, serverNow } from './live.js';
+import { startLive, readAgenda, stageEntry, formatTime, delayMinutes, lateNotice, serverNow } from './live.js';
+import { $, el, setText } from './dom.js';
+import { _ } from './i18n.js';
 import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
 
 const stages = new Map(); // stage id -> { blocks, snap }
 const view = { zone: 'UTC', dayChange: '04:00', names: new Map(), today: null, picked: null };
-const $ = (id) => document.getElementById(id);
 
 function timeCell(row) {
   const cell = el('div', '', 'slot-time');
@@ -13,7 +14,7 @@ function timeCell(row) {
   if (moved) {
     cell.append(el('strong', formatTime(row.projected_start_ms, view.zone), 'late'));
     const was = el('s', formatTime(row.planned_start_ms, view.zone), 'was');
-    was.setAttribute('aria-label', fmt('moved_from', { time: formatTime(row.planned_start_ms, view.zone) }));
+    was.setAttribute('aria-label', _('was %(time)s', { time: formatTime(row.planned_start_ms, view.zone) }));
     cell.append(was);
   } else {
     cell.append(el('strong', formatTime(row.planned_start_ms, view.zone)));
@@ -28,19 +29,19 @@ function item(row, block) {
   li.append(timeCell(row));
   const what = el('div', '', 'slot-what');
   const title = el('h3', '', 'slot-title');
-  if (row.state === 'current') title.append(el('span', t('live_now'), 'now-badge'), document.createTextNode(' '));
+  if (row.state === 'current') title.append(el('span', _('Now'), 'now-badge'), document.createTextNode(' '));
   title.append(document.createTextNode(row.title));
   what.append(title);
   const badges = el('p', '', 'badges');
-  if (block && block.stream === 'live') badges.append(el('span', t('stream_live'), 'badge live'));
-  if (block && block.stream === 'on_request') badges.append(el('span', t('stream_on_request_badge'), 'badge on_request'));
-  if (row.state === 'done') badges.append(el('span', t('done'), 'badge off'));
-  if (row.state === 'skipped') badges.append(el('span', t('skipped'), 'badge off'));
+  if (block && block.stream === 'live') badges.append(el('span', _('Streamed'), 'badge live'));
+  if (block && block.stream === 'on_request') badges.append(el('span', _('Stream on request'), 'badge on_request'));
+  if (row.state === 'done') badges.append(el('span', _('Done'), 'badge off'));
+  if (row.state === 'skipped') badges.append(el('span', _('Skipped'), 'badge off'));
   if (badges.children.length) what.append(badges);
   if (block && block.speakers.length) what.append(el('p', block.speakers.join(', '), 'speakers'));
   if (block && block.description) {
     const details = el('details');
-    details.append(el('summary', t('more')));
+    details.append(el('summary', _('More')));
     for (const para of block.description.split(/\n\s*\n/)) details.append(el('p', para));
     what.append(details);
   }
@@ -71,13 +72,13 @@ function days() {
 
 function dayTabs(list, shown) {
   const nav = el('nav', '', 'day-tabs');
-  nav.setAttribute('aria-label', t('days'));
+  nav.setAttribute('aria-label', _('Days'));
   for (const day of list) {
     const button = el('button', dayLabel(day), 'day-tab');
     button.type = 'button';
     button.dataset.day = day;
     button.setAttribute('aria-pressed', day === shown ? 'true' : 'false');
-    if (day === view.today) button.append(el('span', ` · ${t('today')}`, 'muted'));
+    if (day === view.today) button.append(el('span', ` · ${_('today')}`, 'muted'));
     button.addEventListener('click', () => { view.picked = day; render(); });
     nav.append(button);
   }
@@ -108,7 +109,7 @@ function render() {
   }
   $('stages').replaceChildren(...sections);
   $('delay').hidden = late <= 0;
-  setText($('delay'), late > 0 ? fmt('late_notice', { minutes: late }) : '');
+  setText($('delay'), late > 0 ? lateNotice(late) : '');
 }
 
 /** Every frame: the "now" marker's progress through the current block. */
@@ -132,20 +133,11 @@ startLive({
   handlers: {
     frame,
     agenda: (payload) => {
-      view.zone = payload.event.timezone;
+      stageEntry(stages, payload.stage_id).blocks = readAgenda(view, payload);
       view.today = null;
-      view.dayChange = payload.event.day_change || view.dayChange;
       for (const s of payload.event.stages) view.names.set(s.id, s.name);
-      const entry = stages.get(payload.stage_id) || {};
-      entry.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
-      stages.set(payload.stage_id, entry);
       render();
     },
-    snapshot: (snap) => {
-      const entry = stages.get(snap.stage_id) || {};
-      entry.snap = snap;
-      stages.set(snap.stage_id, entry);
-      render();
-    },
+    snapshot: (snap) => { stageEntry(stages, snap.stage_id).snap = snap; render(); },
   },
 });

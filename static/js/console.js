@@ -1,9 +1,11 @@
 // Facilitator console: controls, keyboard shortcuts, the day's timeline with projections, private
 // notes and contacts, the duties panel with per-block checklists, the stream summary and messages.
 import {
-  startLive, command, t, fmt, el, setText, setClass, formatCountdown, formatOvertime, formatTime, formatClock,
-  delayMinutes, delayText, serverNow,
+  startLive, command, readAgenda, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes, delayText, serverNow,
 } from './live.js';
+import { $, el, setText, setClass } from './dom.js';
+import { _, ngettext } from './i18n.js';
+import { statusText, airText, transitionText, mismatchText } from './labels.js';
 import { currentTiming, elapsedAt } from './timing.js';
 import { checklist, dutyLabel } from './duties.js';
 import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
@@ -11,10 +13,8 @@ import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
 const body = document.body;
 const stage = body.dataset.stage;
 const view = { snap: null, blocks: new Map(), order: [], rooms: [], zone: 'UTC', dayChange: '04:00', tick: -1, pickedDay: null };
-const $ = (id) => document.getElementById(id);
-const AIR = { live: 'on_air', off: 'off_air', on_request: 'on_request', unspecified: 'unspecified' };
-const TRANSITION = { live: 'stream_starts', off: 'stream_stops', on_request: 'stream_request', unspecified: 'stream_change' };
 const UPCOMING_DUTY_BLOCKS = 3;
+const PRESENCE = { on_site: _('on site'), remote: _('remote') };
 
 // This console's own commands go one after the other, each against the revision the previous one
 // produced, so quick key presses all count; a command from another console in between is refused as stale.
@@ -46,7 +46,8 @@ function confirmDialog(text) {
 
 function minutesText(ms) {
   const minutes = Math.round(ms / 60000);
-  return `${minutes > 0 ? '+' : minutes < 0 ? '−' : ''}${Math.abs(minutes)} ${t('minutes_short')}`;
+  const sign = minutes > 0 ? '+' : minutes < 0 ? '−' : '';
+  return sign + ngettext('%(num)s min', '%(num)s min', Math.abs(minutes));
 }
 
 // ---- every frame -----------------------------------------------------------------------------
@@ -60,11 +61,11 @@ function frame(now) {
   if (timing) {
     level = timing.level;
     setText($('countdown'), level === 'overtime' ? formatOvertime(timing.overtime) : formatCountdown(timing.remaining));
-    setText($('countdown-label'), level === 'overtime' ? t('overtime') : t('time_left'));
+    setText($('countdown-label'), level === 'overtime' ? _('Overtime') : _('Time left'));
     setText($('elapsed'), formatCountdown(elapsedAt(snap.current, snap.now_ms, now)));
   } else if (snap.next && snap.next.projected_start_ms > now) {
     setText($('countdown'), formatCountdown(snap.next.projected_start_ms - now));
-    setText($('countdown-label'), t('starts_in'));
+    setText($('countdown-label'), _('Starts in'));
     setText($('elapsed'), '–');
   } else {
     setText($('countdown'), '--:--');
@@ -72,13 +73,7 @@ function frame(now) {
     setText($('elapsed'), '–');
   }
   setClass(body, `console show-link level-${level}`);
-  const transition = snap.next_stream_transition;
-  if (transition) {
-    const block = view.blocks.get(transition.block_id);
-    setText($('stream-next'), fmt(TRANSITION[transition.to] || 'stream_change', {
-      time: formatTime(transition.at_ms, view.zone), title: block ? block.title : '', left: formatCountdown(transition.at_ms - now),
-    }));
-  } else setText($('stream-next'), t('no_more_transitions'));
+  setText($('stream-next'), transitionText(snap.next_stream_transition, view.blocks, view.zone, now));
   const tick = Math.floor(now / 30000);
   if (tick !== view.tick) { view.tick = tick; renderDuties(now); }
 }
@@ -88,20 +83,20 @@ function frame(now) {
 function render() {
   const snap = view.snap;
   const current = snap.current;
-  setText($('status'), t(`status_${snap.status}`));
-  setText($('now-title'), current ? current.title : snap.next ? `${t('next')}: ${snap.next.title}` : t(`status_${snap.status}`));
+  setText($('status'), statusText(snap.status));
+  setText($('now-title'), current ? current.title : snap.next ? `${_('Next')}: ${snap.next.title}` : statusText(snap.status));
   setText($('planned-length'), current ? formatCountdown(current.planned_duration_ms) : '–');
   setText($('added'), current ? minutesText(current.added_ms) : '–');
   setText($('delay'), delayText(snap.delay_ms));
   setClass($('delay'), delayMinutes(snap.delay_ms) > 0 ? 'late' : '');
-  setText($('next'), current && snap.next ? `${t('next')}: ${formatTime(snap.next.projected_start_ms, view.zone)} ${snap.next.title}` : '');
+  setText($('next'), current && snap.next ? `${_('Next')}: ${formatTime(snap.next.projected_start_ms, view.zone)} ${snap.next.title}` : '');
   const pause = $('pause-button');
   pause.dataset.command = snap.status === 'paused' ? 'resume' : 'pause';
-  setText(pause, snap.status === 'paused' ? t('resume') : t('pause'));
+  setText(pause, snap.status === 'paused' ? _('Resume') : _('Pause'));
   const blackout = $('blackout-button');
-  setText(blackout, snap.blackout ? t('blackout_off') : t('blackout'));
+  setText(blackout, snap.blackout ? _('Screen back on') : _('Blackout'));
   blackout.setAttribute('aria-pressed', snap.blackout ? 'true' : 'false');
-  setText($('current-message'), snap.message || t('no_message'));
+  setText($('current-message'), snap.message || _('No message'));
   renderDetails(view.blocks.get(current ? current.block_id : snap.next?.block_id));
   renderStream();
   renderTimeline();
@@ -131,7 +126,7 @@ function renderDayPicker(days, shown) {
   if (picker.hidden) return;
   const select = $('day');
   const today = eventDay(serverNow(), view.zone, view.dayChange);
-  const wanted = days.map((day) => `${day}|${dayLabel(day)}${day === today ? ` · ${t('today')}` : ''}`).join('\n');
+  const wanted = days.map((day) => `${day}|${dayLabel(day)}${day === today ? ` · ${_('today')}` : ''}`).join('\n');
   if (select.dataset.options !== wanted) {
     select.replaceChildren(...wanted.split('\n').map((line) => {
       const [day, label] = line.split('|');
@@ -160,22 +155,23 @@ function renderTimeline() {
     tr.append(el('td', row.projected_start_ms === null ? '–' : formatTime(row.projected_start_ms, view.zone),
       `time${row.at_risk ? ' at-risk' : late && row.delay_ms > 0 ? ' late' : ''}`));
     const delay = el('td', row.delay_ms === null ? '' : late ? minutesText(row.delay_ms) : '', 'time');
-    if (row.at_risk) delay.append(el('span', ` ${t('at_risk')}`, 'at-risk'));
+    if (row.at_risk) delay.append(el('span', ` ${_('at risk')}`, 'at-risk'));
     tr.append(delay);
     const title = el('td', row.title);
-    if (row.start_rule === 'hard') title.append(el('span', ` · ${t('fixed_time')}`, 'muted'));
+    if (row.start_rule === 'hard') title.append(el('span', ` · ${_('fixed time')}`, 'muted'));
     tr.append(title);
     const block = view.blocks.get(row.block_id);
     const streamCell = el('td');
-    if (block && block.stream !== 'unspecified') streamCell.append(el('span', t(AIR[block.stream]), `badge ${block.stream}`));
+    if (block && block.stream !== 'unspecified') streamCell.append(el('span', airText(block.stream), `badge ${block.stream}`));
     tr.append(streamCell);
     const goCell = el('td');
     if (row.state !== 'current') {
-      const go = el('button', t('go_to'), 'small');
+      const go = el('button', _('Go to'), 'small');
       go.type = 'button';
-      go.setAttribute('aria-label', `${t('go_to_block')}: ${row.title}`);
+      go.setAttribute('aria-label', `${_('Go to this block')}: ${row.title}`);
       go.addEventListener('click', async () => {
-        if (await confirmDialog(fmt('confirm_goto', { title: row.title }))) send('goto', { block_id: row.block_id });
+        const confirmed = await confirmDialog(_('Start “%(title)s” now? The running block ends.', { title: row.title }));
+        if (confirmed) send('goto', { block_id: row.block_id });
       });
       goCell.append(go);
     }
@@ -186,7 +182,7 @@ function renderTimeline() {
 }
 
 function copyText(text, button) {
-  const done = () => { setText(button, `${text} · ${t('copied')}`); setTimeout(() => setText(button, text), 1500); };
+  const done = () => { setText(button, `${text} · ${_('Copied')}`); setTimeout(() => setText(button, text), 1500); };
   if (navigator.clipboard && window.isSecureContext) {
     navigator.clipboard.writeText(text).then(done, () => fallbackCopy(text, done));
   } else fallbackCopy(text, done);
@@ -216,15 +212,15 @@ function renderDetails(block) {
     row.append(dd);
     list.append(row);
   };
-  if (block.facilitators.length) add(t('facilitators'), [document.createTextNode(block.facilitators.join(', '))]);
+  if (block.facilitators.length) add(_('Facilitators'), [document.createTextNode(block.facilitators.join(', '))]);
   if (block.speakers.length) {
-    add(t('speakers'), [document.createTextNode(block.speakers.map((s) => {
-      const where = t(`presence_${s.presence}`);
+    add(_('Speakers'), [document.createTextNode(block.speakers.map((s) => {
+      const where = PRESENCE[s.presence] || '';
       return [s.name, s.affiliation, where].filter(Boolean).join(', ');
     }).join('; '))]);
   }
   if (block.contacts.length) {
-    add(t('contacts'), block.contacts.map((contact) => {
+    add(_('Contacts (click to copy)'), block.contacts.map((contact) => {
       const button = el('button', contact.value, 'copy small');
       button.type = 'button';
       button.addEventListener('click', () => copyText(contact.value, button));
@@ -232,11 +228,11 @@ function renderDetails(block) {
     }));
   }
   if (list.children.length) parts.push(list);
-  parts.push(el('h3', t('notes')));
+  parts.push(el('h3', _('Private notes')));
   const notes = el('div', '', 'notes');
   const paragraphs = block.notes ? block.notes.split(/\n\s*\n/) : [];
   for (const para of paragraphs) notes.append(el('p', para));
-  if (!paragraphs.length) notes.append(el('p', t('nothing_noted'), 'muted'));
+  if (!paragraphs.length) notes.append(el('p', _('Nothing noted.'), 'muted'));
   parts.push(notes);
   box.replaceChildren(...parts);
 }
@@ -247,11 +243,12 @@ function renderStream() {
   const plan = block ? block.stream : 'off';
   const badge = $('stream-plan');
   setClass(badge, `badge ${plan}`);
-  setText(badge, t(AIR[plan]));
-  setText($('stream-actual'), `${t('stream_actual')}: ${snap.stream_on === true ? t('on_air') : snap.stream_on === false ? t('off_air') : t('stream_not_reported')}`);
+  setText(badge, airText(plan));
+  const actual = snap.stream_on === true ? _('ON AIR') : snap.stream_on === false ? _('OFF AIR') : _('not reported');
+  setText($('stream-actual'), `${_('Actual stream')}: ${actual}`);
   const mismatch = $('stream-mismatch');
   mismatch.hidden = !snap.stream_mismatch;
-  setText(mismatch, snap.stream_mismatch ? t(snap.stream_on ? 'mismatch_should_be_off' : 'mismatch_should_be_on') : '');
+  setText(mismatch, mismatchText(snap));
 }
 
 // ---- duties ----------------------------------------------------------------------------------
@@ -260,7 +257,7 @@ function person() { return $('person').value.trim(); }
 
 function takeDuty(blockId, index) {
   const name = person();
-  if (!name) { setText($('feedback'), t('your_name')); $('person').focus(); return; }
+  if (!name) { setText($('feedback'), _('Your name')); $('person').focus(); return; }
   send('take_duty', { block_id: blockId, index, person: name });
 }
 
@@ -272,11 +269,11 @@ function dutyNode(block, duty, index) {
   const open = due ? due.open : !taker && duty.assignee === null && !duty.per_group;
   const li = el('li', '', open ? 'duty open' : 'duty');
   li.append(el('span', `${dutyLabel(duty.role)}: `));
-  if (open) li.append(el('strong', t('open_duty'), 'open-label'));
-  else if (duty.per_group && !assignee) li.append(el('span', t('per_group'), 'muted'));
-  else li.append(el('span', (due && due.taken) || taker ? fmt('taken_by', { person: assignee }) : assignee));
+  if (open) li.append(el('strong', _('open'), 'open-label'));
+  else if (duty.per_group && !assignee) li.append(el('span', _('each group chooses'), 'muted'));
+  else li.append(el('span', (due && due.taken) || taker ? _('taken by %(person)s', { person: assignee }) : assignee));
   if (open) {
-    const take = el('button', t('take_duty'), 'small take');
+    const take = el('button', _('I take it'), 'small take');
     take.type = 'button';
     take.dataset.block = block.id;
     take.dataset.index = String(index);
@@ -316,10 +313,11 @@ function renderDuties(now) {
     if (row.state === 'upcoming' && shown >= UPCOMING_DUTY_BLOCKS) break;
     if (row.state === 'upcoming') shown += 1;
     const section = el('section', '', `duty-block ${row.state}`);
-    const heading = el('h3', row.state === 'current' ? `${t('now')}: ${block.title}` : block.title);
+    const heading = el('h3', row.state === 'current' ? `${_('Now')}: ${block.title}` : block.title);
     if (row.state === 'upcoming' && row.projected_start_ms !== null) {
       const minutes = Math.max(0, Math.round((row.projected_start_ms - now) / 60000));
-      heading.append(el('span', ` · ${formatTime(row.projected_start_ms, view.zone)} (${fmt('in_minutes', { minutes })})`, 'muted'));
+      const when = ngettext('in %(num)s min', 'in %(num)s min', minutes);
+      heading.append(el('span', ` · ${formatTime(row.projected_start_ms, view.zone)} (${when})`, 'muted'));
     }
     section.append(heading);
     if (block.duties.length) {
@@ -329,13 +327,13 @@ function renderDuties(now) {
     }
     if (items.length) {
       const list = el('ul', '', 'checklist');
-      list.setAttribute('aria-label', t('checklist'));
+      list.setAttribute('aria-label', _('Checklist'));
       for (const item of items) list.append(checkItem(block, item));
       section.append(list);
     }
     sections.push(section);
   }
-  if (!sections.length) sections.push(el('p', t('no_open_duties'), 'muted'));
+  if (!sections.length) sections.push(el('p', _('No open duties.'), 'muted'));
   box.replaceChildren(...sections);
 }
 
@@ -344,7 +342,7 @@ function renderDuties(now) {
 document.querySelectorAll('[data-command]').forEach((button) => {
   button.addEventListener('click', async () => {
     const name = button.dataset.command;
-    if (name === 'end' && !(await confirmDialog(t('confirm_end')))) return;
+    if (name === 'end' && !(await confirmDialog(_('End the show now?')))) return;
     if (name === 'add_time') send(name, { minutes: Number(button.dataset.minutes) });
     else if (name === 'blackout') send(name, { on: !view.snap?.blackout });
     else send(name);
@@ -358,7 +356,9 @@ $('run-day').addEventListener('click', async () => {
   const day = $('day').value;
   const first = [...view.blocks.values()].find((block) => block.day === day);
   if (!first) return;
-  if (await confirmDialog(fmt('confirm_run_day', { day: dayLabel(day), title: first.title }))) {
+  const question = _('Run %(day)s? The show moves to “%(title)s”, which starts at its planned time, or now if that has passed.',
+    { day: dayLabel(day), title: first.title });
+  if (await confirmDialog(question)) {
     view.pickedDay = null;
     send('cue', { block_id: first.id });
   }
@@ -395,10 +395,8 @@ const socket = startLive({
   stage,
   handlers: {
     agenda: (payload) => {
-      view.zone = payload.event.timezone;
-      view.dayChange = payload.event.day_change || view.dayChange;
+      view.blocks = readAgenda(view, payload);
       view.rooms = payload.event.rooms;
-      view.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
       if (view.snap) render();
     },
     snapshot: (snap) => { view.snap = snap; render(); },

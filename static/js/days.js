@@ -34,7 +34,8 @@ export function shownDay(days, today, runningDay = null) {
 
 /** A day (YYYY-MM-DD) as the page's language writes it: "Tuesday 6 May" / "tirsdag 6. mai". */
 export function dayLabel(day) {
-  const lang = document.documentElement.lang === 'nb' ? 'nb-NO' : 'en-GB';
+  // English in the British order ("Tuesday 6 May"); any other language as Intl writes it.
+  const lang = document.documentElement.lang === 'en' ? 'en-GB' : document.documentElement.lang;
   const format = new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
   return format.format(new Date(`${day}T12:00:00Z`));
 }

@@ -1,16 +1,24 @@
 // Agenda editor: every change is one edit sent to the server (moderator only, against the agenda
 // version it was made on); the server validates, stores, journals and pushes it to every screen.
-import { startLive, t, fmt, el } from './live.js';
+import { startLive } from './live.js';
+import { $, el } from './dom.js';
+import { _, ngettext } from './i18n.js';
 
 const stageId = document.body.dataset.stage;
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
-const $ = (id) => document.getElementById(id);
 const view = { doc: null, busy: false, dragging: null };
-const CATEGORIES = ['talk', 'discussion', 'workshop', 'break', 'meal', 'milestone', 'other'];
-const STREAMS = ['live', 'off', 'on_request', 'unspecified'];
-const START_RULES = ['soft', 'hard'];
-const ADVANCES = ['manual', 'auto'];
-const JSON_FIELDS = ['breakout', 'duties', 'speakers', 'reminders', 'working_groups', 'contacts'];
+// Each field's choices (value -> words) and the fields edited as JSON (name -> label), in the order shown.
+const CATEGORIES = {
+  talk: _('Talk'), discussion: _('Discussion'), workshop: _('Workshop'), break: _('Break'), meal: _('Meal'),
+  milestone: _('Milestone'), other: _('Other'),
+};
+const STREAMS = { live: _('Streamed'), off: _('Not streamed'), on_request: _('On request'), unspecified: _('Not decided') };
+const START_RULES = { soft: _('Follows the previous'), hard: _('Fixed time') };
+const ADVANCES = { manual: _('Wait for the moderator'), auto: _('Move on by itself') };
+const JSON_FIELDS = {
+  breakout: _('Breakouts (JSON)'), duties: _('Duties (JSON)'), speakers: _('Speakers (JSON)'), reminders: _('Reminders (JSON)'),
+  working_groups: _('Working groups (JSON)'), contacts: _('Contacts, crew only (JSON)'),
+};
 
 function say(text, isError = false) {
   const box = $('feedback');
@@ -40,8 +48,8 @@ async function send(edit) {
   view.busy = true;
   const reply = await post(`/editor/${encodeURIComponent(stageId)}/edit`, { ...edit, expected_version: view.doc.version });
   view.busy = false;
-  if (reply.ok) { render(reply); say(t('saved')); return true; }
-  say(fmt('edit_refused', { field: reply.field || '?', message: reply.message || '' }), true);
+  if (reply.ok) { render(reply); say(_('Saved and sent to every screen.')); return true; }
+  say(_('Not changed (%(field)s): %(message)s', { field: reply.field || '?', message: reply.message || '' }), true);
   if (reply.error === 'stale') await load();
   else render(view.doc); // put the refused value back
   return false;
@@ -49,20 +57,20 @@ async function send(edit) {
 
 async function undo() {
   const reply = await post(`/editor/${encodeURIComponent(stageId)}/undo`, { expected_version: view.doc.version });
-  if (reply.ok) { if (reply.blocks) render(reply); else await load(); say(t('undone')); } else {
-    say(fmt('edit_refused', { field: reply.field || '?', message: reply.message || '' }), true);
+  if (reply.ok) { if (reply.blocks) render(reply); else await load(); say(_('The last change was undone.')); } else {
+    say(_('Not changed (%(field)s): %(message)s', { field: reply.field || '?', message: reply.message || '' }), true);
     if (reply.error === 'stale') await load();
   }
 }
 
 const hhmm = (iso) => iso.slice(11, 16);
 
-function select(name, values, current, label) {
+function select(name, choices, current, label) {
   const node = el('select');
   node.name = name;
   node.setAttribute('aria-label', label);
-  for (const value of values) {
-    const option = el('option', t(`value_${value}`));
+  for (const [value, words] of Object.entries(choices)) {
+    const option = el('option', words);
     option.value = value;
     option.selected = value === current;
     node.append(option);
@@ -88,7 +96,7 @@ function labelled(text, control) {
 /** The value a control holds, as the field expects it. */
 function valueOf(control) {
   if (control.name === 'duration_minutes') return control.value === '' ? null : Number(control.value);
-  if (JSON_FIELDS.includes(control.name)) {
+  if (Object.hasOwn(JSON_FIELDS, control.name)) {
     try { return JSON.parse(control.value || 'null'); } catch (error) { return { invalid_json: control.value }; }
   }
   return control.value;
@@ -101,11 +109,14 @@ function factList(block) {
     const item = el('li');
     if (fact.kind === 'override') {
       item.className = 'override';
-      item.append(el('strong', fmt('override_of', { field: fact.value })), ' ', el('code', fact.source), ' ', el('span', fact.rule, 'muted'));
+      item.append(el('strong', _('Set by hand: %(field)s =', { field: fact.value })), ' ', el('code', fact.source), ' ',
+        el('span', fact.rule, 'muted'));
     } else {
       const field = view.doc.fact_fields[fact.kind] || fact.kind;
       item.append(el('strong', `${fact.kind}: ${fact.value}`), ' ← ', el('q', fact.source, 'fact-source'));
-      item.append(' ', el('span', overridden.has(field) ? fmt('fact_overridden', { field }) : fmt('fact_sets', { field }), 'muted'));
+      const note = overridden.has(field) ? _('(overridden: %(field)s was set by hand)', { field })
+        : _('(sets %(field)s; change the field to override)', { field });
+      item.append(' ', el('span', note, 'muted'));
     }
     list.append(item);
   }
@@ -122,42 +133,42 @@ function blockRow(block, index, count) {
   handle.setAttribute('aria-hidden', 'true');
   const up = el('button', '↑');
   up.type = 'button'; up.dataset.move = 'up'; up.disabled = index === 0;
-  up.setAttribute('aria-label', fmt('move_up', { title: block.title }));
+  up.setAttribute('aria-label', _('Move “%(title)s” up', { title: block.title }));
   const down = el('button', '↓');
   down.type = 'button'; down.dataset.move = 'down'; down.disabled = index === count - 1;
-  down.setAttribute('aria-label', fmt('move_down', { title: block.title }));
+  down.setAttribute('aria-label', _('Move “%(title)s” down', { title: block.title }));
   head.append(handle, up, down,
-    labelled(t('title'), input('title', block.title, 'text', t('title'))),
-    labelled(t('start_time'), input('start', hhmm(block.start), 'time', t('start_time'))),
-    labelled(t('duration_min'), input('duration_minutes', String(block.duration_minutes), 'number', t('duration_min'))),
-    labelled(t('category'), select('category', CATEGORIES, block.category, t('category'))),
-    labelled(t('stream'), select('stream', STREAMS, block.stream, t('stream'))),
-    labelled(t('start_rule'), select('start_rule', START_RULES, block.start_rule, t('start_rule'))),
-    labelled(t('advance'), select('advance', ADVANCES, block.advance, t('advance'))));
+    labelled(_('Title'), input('title', block.title, 'text', _('Title'))),
+    labelled(_('Start'), input('start', hhmm(block.start), 'time', _('Start'))),
+    labelled(_('Minutes'), input('duration_minutes', String(block.duration_minutes), 'number', _('Minutes'))),
+    labelled(_('Category'), select('category', CATEGORIES, block.category, _('Category'))),
+    labelled(_('Stream'), select('stream', STREAMS, block.stream, _('Stream'))),
+    labelled(_('Start'), select('start_rule', START_RULES, block.start_rule, _('Start'))),
+    labelled(_('At the end'), select('advance', ADVANCES, block.advance, _('At the end'))));
   const rooms = el('fieldset', '', 'rooms');
-  rooms.append(el('legend', t('rooms')));
+  rooms.append(el('legend', _('Rooms')));
   for (const room of view.doc.rooms) {
     const box = input('room', room.id, 'checkbox', room.name);
     box.checked = block.rooms.includes(room.id);
     rooms.append(labelled(room.name, box));
   }
   head.append(rooms);
-  const add = el('button', t('add_after'));
+  const add = el('button', _('Add after'));
   add.type = 'button'; add.dataset.action = 'add';
-  const remove = el('button', t('delete'), 'danger-button');
+  const remove = el('button', _('Delete'), 'danger-button');
   remove.type = 'button'; remove.dataset.action = 'delete';
   remove.disabled = block.id === view.doc.running;
   head.append(add, remove);
   item.append(head);
   const details = el('details', '', 'editor-details');
-  details.append(el('summary', fmt('details_and_facts', { count: block.facts.length })));
-  for (const name of JSON_FIELDS) {
+  details.append(el('summary', ngettext('Details and inferred facts (%(num)s)', 'Details and inferred facts (%(num)s)', block.facts.length)));
+  for (const [name, label] of Object.entries(JSON_FIELDS)) {
     const area = el('textarea');
     area.name = name;
     area.rows = 3;
     area.value = JSON.stringify(block[name], null, 1);
-    area.setAttribute('aria-label', t(`field_${name}`));
-    details.append(labelled(t(`field_${name}`), area));
+    area.setAttribute('aria-label', label);
+    details.append(labelled(label, area));
   }
   details.append(factList(block));
   item.append(details);
@@ -209,9 +220,9 @@ $('blocks').addEventListener('click', (event) => {
       if (ok) $('blocks').querySelector(`li[data-block="${CSS.escape(blockId)}"] button[data-move="${button.dataset.move}"]`)?.focus();
     });
   } else if (button.dataset.action === 'add') {
-    send({ op: 'add', after: blockId, block: { title: t('new_block') } });
+    send({ op: 'add', after: blockId, block: { title: _('New block') } });
   } else if (button.dataset.action === 'delete') {
-    if (window.confirm(fmt('confirm_delete', { title: view.doc.blocks[index].title }))) send({ op: 'delete', block_id: blockId });
+    if (window.confirm(_('Delete “%(title)s”?', { title: view.doc.blocks[index].title }))) send({ op: 'delete', block_id: blockId });
   }
 });
 
@@ -234,7 +245,7 @@ $('blocks').addEventListener('drop', (event) => {
 });
 
 $('undo').addEventListener('click', undo);
-$('add-first').addEventListener('click', () => send({ op: 'add', block: { title: t('new_block') } }));
+$('add-first').addEventListener('click', () => send({ op: 'add', block: { title: _('New block') } }));
 
 // Another editor, an upload or an undo elsewhere: redraw from the stored agenda.
 startLive({ audience: 'console', stage: stageId, handlers: { agenda: () => { if (!view.busy) load(); } } });

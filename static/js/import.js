@@ -1,7 +1,7 @@
 // Agenda upload: preview what the file would change (nothing stored), then apply it with one click.
-import { t, fmt, el } from './live.js';
+import { $, el } from './dom.js';
+import { _, ngettext } from './i18n.js';
 
-const $ = (id) => document.getElementById(id);
 const form = $('upload-form');
 const limit = Number($('limit').dataset.maxBytes) || Infinity;
 
@@ -10,33 +10,48 @@ function say(text, isError) {
   $('feedback').classList.toggle('error', Boolean(isError));
 }
 
+function refused(message) {
+  say(_('Nothing was applied: %(message)s', { message }), true);
+}
+
 async function send(path) {
   const file = $('file').files[0];
   if (!file) return null;
-  if (file.size > limit) { say(fmt('import_failed', { message: `${file.name}: > ${Math.floor(limit / 1024)} KB` }), true); return null; }
+  if (file.size > limit) { refused(`${file.name}: > ${Math.floor(limit / 1024)} KB`); return null; }
   const response = await fetch(path, { method: 'POST', body: new FormData(form), credentials: 'same-origin' });
   try { return await response.json(); } catch (error) { return { ok: false, message: `HTTP ${response.status}` }; }
 }
 
-function list(titleKey, items, describe) {
+function list(title, items, describe) {
   const section = el('div', '', 'preview-list');
   if (!items.length) return section;
-  section.append(el('h3', `${t(titleKey)} (${items.length})`));
+  section.append(el('h3', `${title} (${items.length})`));
   const ul = el('ul');
   for (const item of items) ul.append(el('li', describe(item)));
   section.append(ul);
   return section;
 }
 
+/** "3 blocks changed, 1 added, 0 removed". */
+function summary(counts) {
+  return [
+    ngettext('%(num)s block changed', '%(num)s blocks changed', counts.changed),
+    // TRANSLATORS: blocks added to the agenda by an upload, after "3 blocks changed, ".
+    ngettext('%(num)s added', '%(num)s added', counts.added),
+    // TRANSLATORS: blocks removed from the agenda by an upload, after "1 added, ".
+    ngettext('%(num)s removed', '%(num)s removed', counts.removed),
+  ].join(', ');
+}
+
 function showPreview(reply) {
   const diff = reply.diff;
   $('preview').hidden = false;
-  $('preview-summary').textContent = diff.empty ? t('preview_nothing') : fmt('preview_summary', diff.counts);
+  $('preview-summary').textContent = diff.empty ? _('Nothing would change.') : summary(diff.counts);
   $('preview-lists').replaceChildren(
-    list('preview_changed', diff.changed, (item) => `${item.title} — ${item.fields.join(', ')}`),
-    list('preview_added', diff.added, (item) => item.title),
-    list('preview_removed', diff.removed, (item) => item.title),
-    list('preview_event', diff.event_fields, (name) => name));
+    list(_('Changed'), diff.changed, (item) => `${item.title} — ${item.fields.join(', ')}`),
+    list(_('Added'), diff.added, (item) => item.title),
+    list(_('Removed'), diff.removed, (item) => item.title),
+    list(_('Event fields changed'), diff.event_fields, (name) => name));
   $('expected-version').value = reply.version || '';
   $('apply-button').hidden = false;
 }
@@ -47,14 +62,16 @@ form.addEventListener('submit', async (event) => {
   $('preview').hidden = true;
   const reply = await send('/import/preview');
   if (!reply) return;
-  if (reply.ok) { say('', false); showPreview(reply); } else say(fmt('import_failed', { message: reply.message || '' }), true);
+  if (reply.ok) { say('', false); showPreview(reply); } else refused(reply.message || '');
 });
 
 $('apply-button').addEventListener('click', async () => {
   const reply = await send('/import/apply');
   if (!reply) return;
   $('apply-button').hidden = true;
-  if (reply.ok) { $('expected-version').value = reply.version; say(t('import_done'), false); } else say(fmt('import_failed', { message: reply.message || '' }), true);
+  if (!reply.ok) { refused(reply.message || ''); return; }
+  $('expected-version').value = reply.version;
+  say(_('The agenda was applied and sent to every screen.'), false);
 });
 
 $('file').addEventListener('change', () => { $('apply-button').hidden = true; $('preview').hidden = true; say('', false); });

@@ -2,15 +2,8 @@
 // server clock (NTP-style, several samples, rehearsal speed included) and shows the link's state.
 // Screens draw from timestamps every animation frame; the server never sends ticks.
 
-const strings = JSON.parse(document.getElementById('strings').textContent);
-
-/** The text for `key` in the page's language (the key itself when missing). */
-export const t = (key) => (Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : key);
-
-/** The text for `key` with `{name}` placeholders filled in (plain text, never HTML). */
-export function fmt(key, values) {
-  return t(key).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
-}
+import { $ } from './dom.js';
+import { _, ngettext } from './i18n.js';
 
 const clock = { baseServer: null, basePerf: 0, speed: 1, bestRtt: Infinity, samples: 0, seeded: false };
 
@@ -86,13 +79,13 @@ function syncClock(socket, count = 5) {
 }
 
 function showConnection(state) {
-  const box = document.getElementById('connection');
+  const box = $('connection');
   document.body.dataset.connection = state;
   if (!box) return;
   const ok = state === 'connected';
   box.hidden = ok && !document.body.classList.contains('show-link');
   box.className = 'connection' + (ok ? ' ok' : '');
-  box.textContent = ok ? t('connected') : t('reconnecting');
+  box.textContent = ok ? _('Connected') : _('Reconnecting…');
 }
 
 /**
@@ -154,11 +147,24 @@ export function startLive({ audience, stage, room, handlers }) {
   return socket;
 }
 
+/** Read an agenda payload: the event's time zone and day change into `view`; returns its blocks by id. */
+export function readAgenda(view, payload) {
+  view.zone = payload.event.timezone;
+  view.dayChange = payload.event.day_change || view.dayChange;
+  return new Map(payload.blocks.map((block) => [block.id, block]));
+}
+
+/** A stage's entry in the table of a screen that shows every stage (stage id -> { blocks, snap }). */
+export function stageEntry(stages, stageId) {
+  if (!stages.has(stageId)) stages.set(stageId, {});
+  return stages.get(stageId);
+}
+
 /** Send a control command and resolve with the acknowledgement. */
 export function command(socket, name, body) {
   return new Promise((resolve) => {
-    if (!socket.connected) { resolve({ ok: false, error: 'offline', message: t('offline') }); return; }
-    socket.timeout(5000).emit(name, body, (err, reply) => resolve(err ? { ok: false, error: 'timeout', message: t('offline') } : reply));
+    if (!socket.connected) { resolve({ ok: false, error: 'offline', message: _('Connection lost') }); return; }
+    socket.timeout(5000).emit(name, body, (err, reply) => resolve(err ? { ok: false, error: 'timeout', message: _('Connection lost') } : reply));
   });
 }
 
@@ -203,28 +209,14 @@ export function formatClock(ms, timeZone) {
 /** Whole minutes of a delay, rounded to the nearest minute. */
 export const delayMinutes = (ms) => Math.round((ms || 0) / 60000);
 
+/** "Running 7 min late". */
+export const lateNotice = (minutes) => ngettext('Running %(num)s min late', 'Running %(num)s min late', minutes);
+
 /** "Running 7 min late", "2 min ahead of schedule" or "On time". */
 export function delayText(ms) {
   const minutes = delayMinutes(ms);
-  if (minutes > 0) return fmt('late_notice', { minutes });
-  if (minutes < 0) return fmt('early_notice', { minutes: -minutes });
-  return t('on_time');
+  if (minutes > 0) return lateNotice(minutes);
+  if (minutes < 0) return ngettext('%(num)s min ahead of schedule', '%(num)s min ahead of schedule', -minutes);
+  return _('On time');
 }
 
-/** Set an element's text only when it changed (cheap on old screens). */
-export function setText(node, text) {
-  if (node && node.textContent !== text) node.textContent = text;
-}
-
-/** Set an element's class only when it changed. */
-export function setClass(node, className) {
-  if (node && node.className !== className) node.className = className;
-}
-
-/** Create an element with text content (never HTML). */
-export function el(tag, text = '', className = '') {
-  const node = document.createElement(tag);
-  if (text) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}

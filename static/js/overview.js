@@ -1,5 +1,8 @@
 // Production desk overview: every stage side by side with now, next and delay, drawn from pushed snapshots.
-import { startLive, t, setText, setClass, formatCountdown, formatOvertime, formatTime, formatClock, delayText, delayMinutes } from './live.js';
+import { startLive, formatCountdown, formatOvertime, formatTime, formatClock, delayText, delayMinutes } from './live.js';
+import { $, setText, setClass } from './dom.js';
+import { _ } from './i18n.js';
+import { statusText } from './labels.js';
 import { currentTiming } from './timing.js';
 
 const view = { zone: 'UTC' };
@@ -8,9 +11,9 @@ for (const node of document.querySelectorAll('[data-stage-id]')) cards.set(node.
 
 const field = (node, name) => node.querySelector(`[data-field="${name}"]`);
 
-function statusText(snap) {
-  if (snap.paused) return t('paused');
-  return t(snap.status);
+function cardStatus(snap) {
+  if (snap.paused) return _('Paused');
+  return statusText(snap.status);
 }
 
 function drawCard({ node, snap }, now) {
@@ -18,11 +21,11 @@ function drawCard({ node, snap }, now) {
   const timing = currentTiming(snap.current, now);
   const level = timing ? timing.level : 'idle';
   setClass(node, `overview-stage level-${level}`);
-  setText(field(node, 'status'), statusText(snap));
-  setText(field(node, 'now'), snap.current ? snap.current.title : (snap.status === 'gap' ? t('gap') : ''));
+  setText(field(node, 'status'), cardStatus(snap));
+  setText(field(node, 'now'), snap.current ? snap.current.title : (snap.status === 'gap' ? _('Break in the programme') : ''));
   setText(field(node, 'countdown'), !timing ? '' : level === 'overtime' ? formatOvertime(timing.overtime) : formatCountdown(timing.remaining));
   setText(field(node, 'next-time'), snap.next ? formatTime(snap.next.projected_start_ms, view.zone) : '');
-  setText(field(node, 'next'), snap.next ? snap.next.title : t('nothing_more'));
+  setText(field(node, 'next'), snap.next ? snap.next.title : _('Nothing more today'));
   const delay = field(node, 'delay');
   const finished = snap.status === 'finished';
   setText(delay, finished ? '' : delayText(snap.delay_ms));
@@ -30,7 +33,7 @@ function drawCard({ node, snap }, now) {
 }
 
 function frame(now) {
-  setText(document.getElementById('clock'), formatClock(now, view.zone));
+  setText($('clock'), formatClock(now, view.zone));
   for (const card of cards.values()) drawCard(card, now);
 }
 

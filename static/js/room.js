@@ -1,12 +1,13 @@
 // Room screen: what is on in this room now and next, "free until", a delay notice.
-import { startLive, t, fmt, setText, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes } from './live.js';
+import { startLive, readAgenda, stageEntry, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes, lateNotice } from './live.js';
+import { $, setText } from './dom.js';
+import { _ } from './i18n.js';
 import { currentTiming } from './timing.js';
 import { eventDay, daysWithBlocks, shownDay } from './days.js';
 
 const room = document.body.dataset.room;
 const stages = new Map(); // stage id -> { blocks, snap }
 const view = { zone: 'UTC', dayChange: '04:00', days: [] };
-const $ = (id) => document.getElementById(id);
 
 function inRoom(block) { return Boolean(block) && block.rooms.includes(room); }
 
@@ -41,21 +42,21 @@ function frame(now) {
   const { current, upcoming } = situation(now);
   if (current) {
     const timing = currentTiming(current.row, now);
-    setText($('now-label'), t('here_now'));
+    setText($('now-label'), _('Here now'));
     setText($('now-title'), current.row.title);
-    setText($('until'), fmt('ends_at', { time: formatTime(current.row.time_up_ms, view.zone) }));
+    setText($('until'), _('Ends at %(time)s', { time: formatTime(current.row.time_up_ms, view.zone) }));
     setText($('countdown'), timing.level === 'overtime' ? formatOvertime(timing.overtime) : formatCountdown(timing.remaining));
   } else {
-    setText($('now-label'), t('room'));
-    setText($('now-title'), upcoming ? `${t('free_until')} ${formatTime(upcoming.row.projected_start_ms, view.zone)}` : t('nothing_more'));
+    setText($('now-label'), _('Room'));
+    setText($('now-title'), upcoming ? `${_('Free until')} ${formatTime(upcoming.row.projected_start_ms, view.zone)}` : _('Nothing more today'));
     setText($('until'), '');
     setText($('countdown'), '');
   }
-  document.getElementById('next-label').parentElement.hidden = !upcoming;
+  $('next-label').parentElement.hidden = !upcoming;
   setText($('next-time'), upcoming ? formatTime(upcoming.row.projected_start_ms, view.zone) : '');
   setText($('next-title'), upcoming ? upcoming.row.title : '');
   const late = upcoming ? delayMinutes(upcoming.row.delay_ms) : current ? delayMinutes(current.snap.delay_ms) : 0;
-  setText($('delay'), late > 0 ? fmt('late_notice', { minutes: late }) : '');
+  setText($('delay'), late > 0 ? lateNotice(late) : '');
 }
 
 startLive({
@@ -63,20 +64,12 @@ startLive({
   room,
   handlers: {
     agenda: (payload) => {
-      view.zone = payload.event.timezone;
-      view.dayChange = payload.event.day_change || view.dayChange;
+      stageEntry(stages, payload.stage_id).blocks = readAgenda(view, payload);
       const found = payload.event.rooms.find((r) => r.id === room);
       if (found) setText($('room-name'), found.name);
-      const entry = stages.get(payload.stage_id) || {};
-      entry.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
-      stages.set(payload.stage_id, entry);
       view.days = daysWithBlocks([...stages.values()].flatMap((s) => (s.blocks ? [...s.blocks.values()] : [])));
     },
-    snapshot: (snap) => {
-      const entry = stages.get(snap.stage_id) || {};
-      entry.snap = snap;
-      stages.set(snap.stage_id, entry);
-    },
+    snapshot: (snap) => { stageEntry(stages, snap.stage_id).snap = snap; },
     frame,
   },
 });

@@ -1,10 +1,12 @@
 // Stage screen: huge countdown, now and next, wrap-up colours, the moderator's message, blackout.
-import { startLive, t, fmt, setText, setClass, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes } from './live.js';
+import { startLive, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes, lateNotice } from './live.js';
+import { $, setText, setClass } from './dom.js';
+import { _ } from './i18n.js';
+import { statusText } from './labels.js';
 import { currentTiming } from './timing.js';
 
 const body = document.body;
 const view = { snap: null, zone: 'UTC' };
-const $ = (id) => document.getElementById(id);
 
 function frame(now) {
   setText($('clock'), formatClock(now, view.zone));
@@ -26,16 +28,17 @@ function frame(now) {
 function render() {
   const snap = view.snap;
   const current = snap.current;
-  setText($('status'), current ? t('now') : t(`status_${snap.status}`));
+  setText($('status'), current ? _('Now') : statusText(snap.status));
   if (current) setText($('now-title'), current.title);
-  else if (snap.status === 'finished') setText($('now-title'), t('finished'));
-  else if (snap.status === 'gap') setText($('now-title'), t('gap'));
-  else setText($('now-title'), snap.next ? fmt('show_not_started', { time: formatTime(snap.next.projected_start_ms, view.zone) }) : t('not_started'));
+  else if (snap.status === 'finished') setText($('now-title'), _('Finished'));
+  else if (snap.status === 'gap') setText($('now-title'), _('Break in the programme'));
+  else if (snap.next) setText($('now-title'), _('The show starts at %(time)s', { time: formatTime(snap.next.projected_start_ms, view.zone) }));
+  else setText($('now-title'), _('Not started'));
   $('next').hidden = !snap.next;
   setText($('next-time'), snap.next ? formatTime(snap.next.projected_start_ms, view.zone) : '');
   setText($('next-title'), snap.next ? snap.next.title : '');
   const late = delayMinutes(snap.delay_ms);
-  setText($('delay'), late > 0 ? fmt('late_notice', { minutes: late }) : '');
+  setText($('delay'), late > 0 ? lateNotice(late) : '');
   $('paused').hidden = !(current && current.paused);
   $('message').hidden = !snap.message;
   setText($('message'), snap.message || '');

@@ -1,13 +1,13 @@
 // Stream operator view: on air or not, the next planned transition with a countdown, the day's stream
 // windows, the actual stream state with a mismatch warning, and the slate for remote viewers in breaks.
-import { startLive, command, t, fmt, el, setText, setClass, formatCountdown, formatTime, formatClock } from './live.js';
+import { startLive, command, readAgenda, formatCountdown, formatTime, formatClock } from './live.js';
+import { $, el, setText, setClass } from './dom.js';
+import { _ } from './i18n.js';
+import { statusText, airText, transitionText, mismatchText } from './labels.js';
 import { eventDay, daysWithBlocks, shownDay } from './days.js';
 
 const body = document.body;
 const view = { snap: null, blocks: new Map(), zone: 'UTC', dayChange: '04:00' };
-const $ = (id) => document.getElementById(id);
-const AIR = { live: 'on_air', off: 'off_air', on_request: 'on_request', unspecified: 'unspecified' };
-const TRANSITION = { live: 'stream_starts', off: 'stream_stops', on_request: 'stream_request', unspecified: 'stream_change' };
 
 function plan() {
   const snap = view.snap;
@@ -19,12 +19,7 @@ function frame(now) {
   setText($('clock'), formatClock(now, view.zone));
   const next = view.snap?.next_stream_transition;
   setText($('countdown'), next ? formatCountdown(next.at_ms - now) : '--:--');
-  if (next) {
-    const block = view.blocks.get(next.block_id);
-    setText($('transition'), fmt(TRANSITION[next.to] || 'stream_change', {
-      time: formatTime(next.at_ms, view.zone), title: block ? block.title : '', left: formatCountdown(next.at_ms - now),
-    }));
-  } else setText($('transition'), t('no_more_transitions'));
+  setText($('transition'), transitionText(next, view.blocks, view.zone, now));
 }
 
 /** The rows of the day being run (or today's): an operator plans one day of stream at a time. */
@@ -59,7 +54,7 @@ function windows(kind) {
 }
 
 function windowItems(list) {
-  if (!list.length) return [el('li', t('no_stream_windows'), 'muted')];
+  if (!list.length) return [el('li', _('No streamed blocks.'), 'muted')];
   return list.map((w) => {
     const li = el('li', '', w.done ? 'done' : '');
     li.append(el('strong', `${formatTime(w.start, view.zone)}–${formatTime(w.end, view.zone)}`, 'time'));
@@ -70,25 +65,27 @@ function windowItems(list) {
 
 function slateText() {
   const snap = view.snap;
-  if (plan() === 'live') return t('slate_not_needed');
+  if (plan() === 'live') return _('Not needed now: the stream is on air.');
   const nextLive = dayRows().find((row) => row.state === 'upcoming' && view.blocks.get(row.block_id)?.stream === 'live');
-  if (!nextLive) return t('slate_done');
-  return fmt('slate_back_at', { time: formatTime(nextLive.projected_start_ms, view.zone), title: nextLive.title });
+  if (!nextLive) return _('The stream is over for today. Thank you for watching!');
+  return _('We are on a break. Back at %(time)s: %(title)s', { time: formatTime(nextLive.projected_start_ms, view.zone), title: nextLive.title });
 }
 
 function render() {
   const snap = view.snap;
   const current = plan();
-  setText($('air'), t(AIR[current] || 'unspecified'));
+  setText($('air'), airText(current));
   setClass($('air'), `air ${current}`);
-  setText($('now-title'), snap.current ? snap.current.title : t(`status_${snap.status}`));
+  setText($('now-title'), snap.current ? snap.current.title : statusText(snap.status));
   const mismatch = $('mismatch');
   mismatch.hidden = !snap.stream_mismatch;
-  setText(mismatch, snap.stream_mismatch ? t(snap.stream_on ? 'mismatch_should_be_off' : 'mismatch_should_be_on') : '');
-  setText($('actual'), snap.stream_on === true ? t('actual_on') : snap.stream_on === false ? t('actual_off') : t('actual_unknown'));
+  setText(mismatch, mismatchText(snap));
+  const actual = snap.stream_on === true ? _('The stream is ON AIR') : snap.stream_on === false ? _('The stream is OFF AIR')
+    : _('Stream state not reported');
+  setText($('actual'), actual);
   setClass($('actual'), `actual-state ${snap.stream_on === true ? 'on' : snap.stream_on === false ? 'off' : 'unknown'}`);
   const toggle = $('toggle');
-  setText(toggle, snap.stream_on ? t('set_off_air') : t('set_on_air'));
+  setText(toggle, snap.stream_on ? _('I have stopped the stream') : _('I have started the stream'));
   toggle.setAttribute('aria-pressed', snap.stream_on ? 'true' : 'false');
   setText($('slate'), slateText());
   $('windows').replaceChildren(...windowItems(windows('live')));
@@ -100,7 +97,7 @@ function render() {
     tr.append(el('td', row.title));
     const block = view.blocks.get(row.block_id);
     const badgeCell = el('td');
-    if (block) badgeCell.append(el('span', t(AIR[block.stream]), `badge ${block.stream}`));
+    if (block) badgeCell.append(el('span', airText(block.stream), `badge ${block.stream}`));
     tr.append(badgeCell);
     return tr;
   });
@@ -122,12 +119,7 @@ const socket = startLive({
   audience: 'stream',
   stage: body.dataset.stage,
   handlers: {
-    agenda: (payload) => {
-      view.zone = payload.event.timezone;
-      view.dayChange = payload.event.day_change || view.dayChange;
-      view.blocks = new Map(payload.blocks.map((block) => [block.id, block]));
-      if (view.snap) render();
-    },
+    agenda: (payload) => { view.blocks = readAgenda(view, payload); if (view.snap) render(); },
     snapshot: (snap) => { view.snap = snap; render(); },
     frame,
   },
