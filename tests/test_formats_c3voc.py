@@ -12,9 +12,10 @@ from lxml import etree
 
 from runofshow.agenda.model import Category, Event, StartRule, StreamPlan
 from runofshow.agenda.document import event_to_dict
+from runofshow.agenda.text import parse_duration
 from runofshow.exporters.c3voc import to_schedule_dict, to_schedule_json, to_schedule_xml
 from runofshow.importers import ImportProblem, load_agenda
-from runofshow.importers.c3voc import parse_c3voc_json, parse_c3voc_xml, parse_duration
+from runofshow.importers.c3voc import parse_c3voc_json, parse_c3voc_xml
 from runofshow.agenda.reference import REFERENCE_AGENDA
 from tests.conftest import SHARED
 
@@ -282,6 +283,11 @@ def test_durations_in_every_spelling(raw: str, minutes: float) -> None:
     assert parse_duration(raw) == timedelta(minutes=minutes)
 
 
-@pytest.mark.parametrize("raw", ["0:75", "30", "half an hour", "1:30:99", ""])
+@pytest.mark.parametrize("raw", ["0:75", "30", "half an hour", "1:30:99"])
 def test_bad_durations(raw: str) -> None:
-    assert parse_duration(raw) is None
+    with pytest.raises(ValueError, match="is not a duration"):
+        parse_duration(raw)
+
+
+def test_an_empty_duration_is_none() -> None:
+    assert parse_duration("") is None
