@@ -545,6 +545,8 @@ def test_import_problem_pickles_with_its_fields():
     problem = ImportProblem("a.txt", 3, "bad", field="time")
     copy = pickle.loads(pickle.dumps(problem))
     assert (copy.path, copy.line, copy.problem, copy.field, str(copy)) == ("a.txt", 3, "bad", "time", "a.txt:3: bad")
+    placed = pickle.loads(pickle.dumps(ImportProblem("a.txt", 3, "bad", "start", stage_id="plenary", block_id="to")))
+    assert (placed.stage_id, placed.block_id, str(placed)) == ("plenary", "to", "a.txt:3: bad")
 
 
 # ---------------------------------------------------------------- bad input
@@ -680,6 +682,7 @@ def test_overlapping_times_in_the_overview(tmp_path):
     problem = problem_from(path)
     assert str(problem).startswith(f"{path}:5: stage 'plenary', block 'to'")
     assert "overlapping 'En' which ends at 10:00" in str(problem)
+    assert (problem.stage_id, problem.block_id, problem.field) == ("plenary", "to", "start")
 
 
 def test_unknown_header(tmp_path):
