@@ -291,3 +291,14 @@ def test_bad_durations(raw: str) -> None:
 
 def test_an_empty_duration_is_none() -> None:
     assert parse_duration("") is None
+
+
+@pytest.mark.parametrize("document, field", [
+    ({"schedule": {"version": "1"}}, "schedule.conference"),
+    ({"schedule": {"conference": {"days": [{"date": "2024-06-01"}]}}}, "schedule.conference.days[0].rooms"),
+])
+def test_a_missing_key_is_named_by_its_path(document: dict, field: str) -> None:
+    with pytest.raises(ImportProblem) as caught:
+        parse_c3voc_json(json.dumps(document), path="s.json")
+    assert caught.value.field == field
+    assert caught.value.problem == f"{field}: missing (not a C3VOC schedule?)"

@@ -3,7 +3,8 @@
 One row per block; the columns are found by their header name (case and spaces do not matter,
 order is free, unknown columns are ignored). The event's own fields sit in `event_*` columns,
 read from the first row that fills them. Lists and objects are JSON in a cell; the simple lists
-(`facilitators`, `working_groups`, `rooms`) and `speakers` also take plain names separated by `;`.
+(`facilitators`, `working_groups`, `rooms`) and `speakers` also take plain names separated by `;`
+(or `,`, `&`, `/`, line breaks, `og`, `and`: `agenda.text.split_names`).
 
 Cells are only ever text or numbers here: a formula (`=HYPERLINK(...)`) is kept as its text, and
 the `'` an export puts before a cell starting with `=`, `+`, `-`, `@`, tab or CR is removed.
