@@ -843,3 +843,16 @@ def test_category_label_from_a_category_column():
         ("Fika", "Break", ""),
     ]
     assert event.stages[0].name == "Plenary"
+
+
+@pytest.mark.parametrize("times, minutes", [("23:30 - 00:30", 60), ("09:00 - 10:15", 75)])
+def test_a_time_range_may_run_past_midnight(times, minutes):
+    event = parse_sessionplan(f"# Kveld 2024-05-06 - block details\n\n## Nattmøte\n{times}\n\nPrat.\n")
+    assert event.all_blocks()[0].planned_duration == timedelta(minutes=minutes)
+
+
+def test_a_time_range_that_ends_before_it_starts_is_refused():
+    with pytest.raises(ImportProblem) as caught:
+        parse_sessionplan("# Dag 2024-05-06 - block details\n\n## Møte\n10:00 - 09:00\n\nPrat.\n", path="a.txt")
+    assert str(caught.value) == "a.txt:4: time range '10:00 - 09:00' ends before it starts"
+    assert caught.value.field == "time"

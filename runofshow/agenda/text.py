@@ -101,7 +101,7 @@ def _worded_minutes(text: str) -> float | None:
 
 
 def _clock_minutes(text: str) -> float | None:
-    """Minutes in `1:30`, `0:30:00`, `1:00:15:00` (H:MM, H:MM:SS, D:HH:MM:SS), else None; minutes and seconds under 60."""
+    """Minutes in `1:30`, `0:30:00`, `1:00:15:00` (H:MM, H:MM:SS, D:HH:MM:SS), else None."""
     if not _CLOCK_DURATION.match(text):
         return None
     parts = [int(part) for part in text.split(":")]

@@ -225,7 +225,7 @@ def problem_from_agenda_error(error: AgendaError, path: str, data: Any, lines: A
 
 
 def located(error: AgendaError, data: Any) -> tuple[str | None, str]:
-    """The document path an AgendaError is about (a refused block's, a bad value's, none for the event) and what to say."""
+    """The document path an AgendaError is about (a refused block, a bad value; none for the event) and what to say."""
     if error.block_id is not None:
         return block_path(data, error.stage_id, error.block_id), str(error)
     if error.where == EVENT:

@@ -663,7 +663,8 @@ def read_time_line(detail: _Detail, number: int, text: str, path: str) -> None:
     length = length_at(match.groupdict().get("length") or "", path=path, line=number)
     if length is None and match["end"]:
         start = datetime.combine(date.min, detail.clock)
-        length = past_midnight(datetime.combine(date.min, parse_clock(match["end"], path=path, line=number)), start) - start
+        end = datetime.combine(date.min, parse_clock(match["end"], path=path, line=number))
+        length = past_midnight(end, start) - start
         if length < timedelta(0):
             raise ImportProblem(path, number, f"time range {text!r} ends before it starts", field="time")
     detail.length = length

@@ -368,7 +368,7 @@ def parse_end(text: str, row: Row, sheet: Sheet, start: datetime) -> datetime:
 
 
 def minutes_cell(row: Row, column: str, sheet: Sheet, *, required: bool) -> int | float | None:
-    """A number of minutes: a number, or text like `45`, `1:30`, `0:30:00` or `1h 30m` (`agenda.text.parse_duration`)."""
+    """A number of minutes: a number, or text like `45`, `1:30`, `0:30:00` or `1h 30m` (`parse_duration`)."""
     value = row.cells.get(column)
     if isinstance(value, bool):
         raise sheet.problem(row, column, "expected a number of minutes, got true/false")
