@@ -12,9 +12,10 @@ from lxml import etree
 
 from runofshow.agenda.model import Category, Event, StartRule, StreamPlan
 from runofshow.agenda.document import event_to_dict
+from runofshow.agenda.text import parse_duration
 from runofshow.exporters.c3voc import to_schedule_dict, to_schedule_json, to_schedule_xml
 from runofshow.importers import ImportProblem, load_agenda
-from runofshow.importers.c3voc import parse_c3voc_json, parse_c3voc_xml, parse_duration
+from runofshow.importers.c3voc import parse_c3voc_json, parse_c3voc_xml
 from tests.conftest import SHARED
 
 C3VOC = SHARED / "formats" / "c3voc-schedule"
@@ -275,6 +276,22 @@ def test_durations_in_every_spelling(raw: str, minutes: float) -> None:
     assert parse_duration(raw) == timedelta(minutes=minutes)
 
 
-@pytest.mark.parametrize("raw", ["0:75", "30", "half an hour", "1:30:99", ""])
+@pytest.mark.parametrize("raw", ["0:75", "30", "half an hour", "1:30:99"])
 def test_bad_durations(raw: str) -> None:
-    assert parse_duration(raw) is None
+    with pytest.raises(ValueError, match="is not a duration"):
+        parse_duration(raw)
+
+
+def test_an_empty_duration_is_none() -> None:
+    assert parse_duration("") is None
+
+
+@pytest.mark.parametrize("document, field", [
+    ({"schedule": {"version": "1"}}, "schedule.conference"),
+    ({"schedule": {"conference": {"days": [{"date": "2024-06-01"}]}}}, "schedule.conference.days[0].rooms"),
+])
+def test_a_missing_key_is_named_by_its_path(document: dict, field: str) -> None:
+    with pytest.raises(ImportProblem) as caught:
+        parse_c3voc_json(json.dumps(document), path="s.json")
+    assert caught.value.field == field
+    assert caught.value.problem == f"{field}: missing (not a C3VOC schedule?)"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from runofshow.agenda.model import (
     AdvanceRule,
+    AgendaError,
     Breakout,
     Category,
     Contact,
@@ -23,8 +24,9 @@ from runofshow.agenda.model import (
     Speaker,
     StartRule,
     StreamPlan,
+    validate,
 )
-from runofshow.agenda.document import event_to_dict
+from runofshow.agenda.document import event_from_dict, event_to_dict
 from runofshow.exporters.native import to_json, to_yaml
 from runofshow.importers import ImportProblem, detect_format, load_agenda
 from runofshow.importers.native import parse_native_json, parse_native_yaml
@@ -155,6 +157,29 @@ def test_overlap_names_the_block(tmp_path: Path) -> None:
         load_agenda(write(tmp_path, "overlap.yaml", YAML_HEAD + blocks))
     assert caught.value.field == "stages[0].blocks[1]" and caught.value.line == 8
     assert "overlapping 'A'" in caught.value.problem
+    assert (caught.value.stage_id, caught.value.block_id) == ("main", "b")
+
+
+def test_the_model_says_where_in_fields_not_only_in_words(reference: Event) -> None:
+    stage = reference.stages[0]
+    first, second = stage.blocks[:2]
+    late = replace(first, planned_start=second.planned_start + timedelta(minutes=5))
+    with pytest.raises(AgendaError) as caught:
+        validate(replace(reference, stages=(replace(stage, blocks=(late, second, *stage.blocks[2:])),)))
+    error = caught.value
+    assert (error.stage_id, error.block_id, error.field) == ("plenary", second.id, "start")
+    assert str(error) == f"{error.where}: {error.problem}"
+    assert error.where == f"stage 'plenary', block {second.id!r} ({second.title!r})"
+    with pytest.raises(AgendaError) as caught:
+        validate(replace(reference, timezone="Mars/Olympus"))
+    assert (caught.value.field, caught.value.block_id, str(caught.value)) == (
+        "timezone", None, "event: unknown time zone 'Mars/Olympus'")
+    document = event_to_dict(reference)
+    document["stages"][0]["blocks"][2]["start"] = "soon"
+    with pytest.raises(AgendaError) as caught:
+        event_from_dict(document)
+    assert caught.value.field == "stages[0].blocks[2].start"
+    assert str(caught.value) == "agenda.stages[0].blocks[2].start: 'soon' is not an ISO 8601 date and time"
 
 
 def test_json_faults_name_the_field(tmp_path: Path, reference: Event) -> None:

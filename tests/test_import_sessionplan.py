@@ -13,15 +13,13 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import runofshow
 from runofshow.agenda.model import AdvanceRule, Category, Presence, RoomKind, StartRule, StreamPlan
 from runofshow.agenda.document import event_from_dict, event_to_dict
+from runofshow.agenda.text import MAX_BYTES, parse_duration, slugify
 from runofshow.importers import ImportProblem, detect_format, load_agenda
 from runofshow.importers.sessionplan import (
-    MAX_BYTES,
     load_sessionplan,
     looks_like_sessionplan,
     parse_clock,
-    parse_duration,
     parse_sessionplan,
-    slugify,
 )
 
 REFERENCE = Path(runofshow.__file__).parent / "data" / "nettverkssamling-2024-05-06.txt"
@@ -503,8 +501,10 @@ def test_bad_clock_times(raw):
 
 
 def test_absurd_lengths_are_refused():
-    with pytest.raises(ImportProblem, match="longer than 7 days"):
-        parse_duration("99999999999h")
+    text = "# Dag 2024-05-06\n\nKL.\tLENGDE\tTITTEL\tBESKRIVELSE\n09:00\t99999999999h\tEn\t\n"
+    with pytest.raises(ImportProblem, match="longer than 7 days") as caught:
+        parse_sessionplan(text, path="a.txt")
+    assert (caught.value.line, caught.value.field) == (4, "duration")
 
 
 @pytest.mark.parametrize(
@@ -539,6 +539,8 @@ def test_import_problem_pickles_with_its_fields():
     problem = ImportProblem("a.txt", 3, "bad", field="time")
     copy = pickle.loads(pickle.dumps(problem))
     assert (copy.path, copy.line, copy.problem, copy.field, str(copy)) == ("a.txt", 3, "bad", "time", "a.txt:3: bad")
+    placed = pickle.loads(pickle.dumps(ImportProblem("a.txt", 3, "bad", "start", stage_id="plenary", block_id="to")))
+    assert (placed.stage_id, placed.block_id, str(placed)) == ("plenary", "to", "a.txt:3: bad")
 
 
 # ---------------------------------------------------------------- bad input
@@ -674,6 +676,7 @@ def test_overlapping_times_in_the_overview(tmp_path):
     problem = problem_from(path)
     assert str(problem).startswith(f"{path}:5: stage 'plenary', block 'to'")
     assert "overlapping 'En' which ends at 10:00" in str(problem)
+    assert (problem.stage_id, problem.block_id, problem.field) == ("plenary", "to", "start")
 
 
 def test_unknown_header(tmp_path):
@@ -834,3 +837,16 @@ def test_category_label_from_a_category_column():
         ("Fika", "Break", ""),
     ]
     assert event.stages[0].name == "Plenary"
+
+
+@pytest.mark.parametrize("times, minutes", [("23:30 - 00:30", 60), ("09:00 - 10:15", 75)])
+def test_a_time_range_may_run_past_midnight(times, minutes):
+    event = parse_sessionplan(f"# Kveld 2024-05-06 - block details\n\n## Nattmøte\n{times}\n\nPrat.\n")
+    assert event.all_blocks()[0].planned_duration == timedelta(minutes=minutes)
+
+
+def test_a_time_range_that_ends_before_it_starts_is_refused():
+    with pytest.raises(ImportProblem) as caught:
+        parse_sessionplan("# Dag 2024-05-06 - block details\n\n## Møte\n10:00 - 09:00\n\nPrat.\n", path="a.txt")
+    assert str(caught.value) == "a.txt:4: time range '10:00 - 09:00' ends before it starts"
+    assert caught.value.field == "time"

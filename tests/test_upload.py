@@ -93,7 +93,7 @@ def test_the_message_names_the_line_and_field(app: Any, moderator: Any) -> None:
 
 
 def test_size_limit_and_missing_file(app: Any, moderator: Any) -> None:
-    from runofshow.importers.common import MAX_BYTES
+    from runofshow.agenda.text import MAX_BYTES
 
     huge = b"x" * (MAX_BYTES + 128 * 1024)
     assert _upload(moderator, "/import/preview", huge, "huge.txt").status_code == 413

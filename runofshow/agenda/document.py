@@ -27,6 +27,13 @@ from runofshow.agenda.model import (
 )
 
 FORMAT_VERSION = 1
+ROOT = "agenda"
+
+
+def field_error(path: str, problem: str) -> AgendaError:
+    """An AgendaError about the value at a document path; its field is the path below the root (`stages[0].title`)."""
+    field = path.removeprefix(ROOT).removeprefix(".") if path.startswith(ROOT) else path
+    return AgendaError(problem, where=path, field=field or None)
 
 
 def _minutes(value: timedelta | None) -> float | int | None:
@@ -104,7 +111,7 @@ class _Reader:
 
     def __init__(self, data: Any, path: str) -> None:
         if not isinstance(data, dict):
-            raise AgendaError(f"{path}: expected an object, got {type(data).__name__}")
+            raise field_error(path, f"expected an object, got {type(data).__name__}")
         self.data = data
         self.path = path
 
@@ -112,13 +119,13 @@ class _Reader:
         """The value at key, checked against kind; default when missing (required if none)."""
         if key not in self.data or self.data[key] is None:
             if default is ...:
-                raise AgendaError(f"{self.path}.{key}: missing")
+                raise field_error(f"{self.path}.{key}", "missing")
             return default
         value = self.data[key]
         if isinstance(value, bool) and kind in (int, float, (int, float)):
-            raise AgendaError(f"{self.path}.{key}: expected a number, got a boolean")
+            raise field_error(f"{self.path}.{key}", "expected a number, got a boolean")
         if not isinstance(value, kind):
-            raise AgendaError(f"{self.path}.{key}: expected {_kind_name(kind)}, got {type(value).__name__}")
+            raise field_error(f"{self.path}.{key}", f"expected {_kind_name(kind)}, got {type(value).__name__}")
         return value
 
     def enum(self, key: str, enum_type: type, default: Any) -> Any:
@@ -128,14 +135,14 @@ class _Reader:
             return enum_type(raw)
         except ValueError:
             allowed = ", ".join(member.value for member in enum_type)
-            raise AgendaError(f"{self.path}.{key}: {raw!r} is not one of {allowed}") from None
+            raise field_error(f"{self.path}.{key}", f"{raw!r} is not one of {allowed}") from None
 
     def strings(self, key: str) -> tuple[str, ...]:
         """A list of strings."""
         values = self.get(key, list, [])
         for index, value in enumerate(values):
             if not isinstance(value, str):
-                raise AgendaError(f"{self.path}.{key}[{index}]: expected a string")
+                raise field_error(f"{self.path}.{key}[{index}]", "expected a string")
         return tuple(values)
 
     def objects(self, key: str) -> list[_Reader]:
@@ -162,20 +169,20 @@ def _datetime(reader: _Reader, key: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise AgendaError(f"{reader.path}.{key}: {raw!r} is not an ISO 8601 date and time") from None
+        raise field_error(f"{reader.path}.{key}", f"{raw!r} is not an ISO 8601 date and time") from None
     if value.tzinfo is None:
-        raise AgendaError(f"{reader.path}.{key}: {raw!r} has no UTC offset")
+        raise field_error(f"{reader.path}.{key}", f"{raw!r} has no UTC offset")
     return value
 
 
 def _date(raw: Any, path: str) -> date:
     """An ISO 8601 date."""
     if not isinstance(raw, str):
-        raise AgendaError(f"{path}: expected a date string")
+        raise field_error(path, "expected a date string")
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise AgendaError(f"{path}: {raw!r} is not an ISO 8601 date") from None
+        raise field_error(path, f"{raw!r} is not an ISO 8601 date") from None
 
 
 def block_from_dict(data: Any, path: str) -> Block:
@@ -243,11 +250,11 @@ def block_from_dict(data: Any, path: str) -> Block:
 
 def event_from_dict(data: Any) -> Event:
     """An event from the native JSON document, validated; AgendaError names the bad field."""
-    r = _Reader(data, "agenda")
+    r = _Reader(data, ROOT)
     days_raw = r.get("days", list, None)
     if days_raw is None:
         days_raw = [r.get("date", str)]
-    days = tuple(_date(raw, f"agenda.days[{index}]") for index, raw in enumerate(days_raw))
+    days = tuple(_date(raw, f"{ROOT}.days[{index}]") for index, raw in enumerate(days_raw))
     stages = tuple(
         Stage(
             id=s.get("id", str),

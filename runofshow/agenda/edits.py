@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from runofshow.agenda.model import AgendaError, Block, Event, Fact, Stage, StartRule, validate
 from runofshow.agenda.document import block_from_dict, block_to_dict
+from runofshow.agenda.text import slugify, unique_id
 
 OVERRIDE = "override"
 OVERRIDE_RULE = "editor"
@@ -28,17 +29,17 @@ FACT_FIELDS = {"stream": "stream", "speaker": "speakers", "affiliation": "speake
                "contact": "contacts", "working_group": "working_groups", "duty": "duties", "breakout": "breakout",
                "group_rule": "breakout", "reminder": "reminders"}
 DEFAULT_NEW_MINUTES = 15
-MAX_ID_LENGTH = 80
 CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 class EditError(ValueError):
-    """An edit that cannot be made; `field` names what is wrong."""
+    """An edit that cannot be made; `field` names what is wrong, `block_id` the block the agenda refused, if any."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, block_id: str | None = None) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.block_id = block_id
 
 
 def apply_edit(event: Event, stage_id: str, edit: Mapping[str, Any], *, actor: str, at: datetime,
@@ -62,7 +63,7 @@ def apply_edit(event: Event, stage_id: str, edit: Mapping[str, Any], *, actor: s
     try:
         return validate(new_event)
     except AgendaError as error:
-        raise EditError("agenda", str(error)) from None
+        raise EditError("agenda", str(error), block_id=error.block_id) from None
 
 
 def edit_summary(edit: Mapping[str, Any]) -> str:
@@ -218,13 +219,8 @@ def _ripple(old: tuple[Block, ...], blocks: list[Block], start: int, field: str)
 
 
 def _new_id(event: Event, title: str) -> str:
-    """A block id from the title, unique in the event."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:MAX_ID_LENGTH - 4] or "block"
-    taken = {block.id for block in event.all_blocks()}
-    candidate, number = slug, 2
-    while candidate in taken:
-        candidate, number = f"{slug}-{number}", number + 1
-    return candidate
+    """A block id from the title as the importers make it (`agenda.text.slugify`), unique in the event."""
+    return unique_id(slugify(title), {block.id for block in event.all_blocks()})
 
 
 __all__ = ["EDITABLE_FIELDS", "EditError", "FACT_FIELDS", "OVERRIDE", "apply_edit", "edit_summary"]

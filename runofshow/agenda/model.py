@@ -9,8 +9,27 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
+EVENT = "event"
+
+
 class AgendaError(ValueError):
-    """An agenda that cannot be run: overlapping blocks, negative durations, bad references."""
+    """An agenda that cannot be run: overlapping blocks, negative durations, bad references.
+
+    It says where as well as what: `where` begins the message (`event`, `stage 'a', block 'b' ('B')` or
+    a document path); `stage_id` and `block_id` name the block at fault; `field` is the field at fault,
+    a key of that block when a block is named (`start`), else a key or path of the native document
+    (`timezone`, `stages[0].blocks[2].start`); `line` is the source line when known.
+    """
+
+    def __init__(self, problem: str, *, where: str = "", stage_id: str | None = None, block_id: str | None = None,
+                 field: str | None = None, line: int | None = None) -> None:
+        super().__init__(f"{where}: {problem}" if where else problem)
+        self.problem = problem
+        self.where = where
+        self.stage_id = stage_id
+        self.block_id = block_id
+        self.field = field
+        self.line = line
 
 
 class Category(StrEnum):
@@ -241,51 +260,57 @@ class Event:
 def validate(event: Event) -> Event:
     """Return the event unchanged, or raise AgendaError saying what is wrong and where."""
     if not event.title.strip():
-        raise AgendaError("event: the title is empty")
+        raise AgendaError("the title is empty", where=EVENT, field="title")
     if not event.days:
-        raise AgendaError("event: no days")
+        raise AgendaError("no days", where=EVENT, field="days")
     if not event.stages:
-        raise AgendaError("event: no stages")
+        raise AgendaError("no stages", where=EVENT, field="stages")
     try:
         ZoneInfo(event.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise AgendaError(f"event: unknown time zone {event.timezone!r}") from None
+        raise AgendaError(f"unknown time zone {event.timezone!r}", where=EVENT, field="timezone") from None
     stage_ids = [stage.id for stage in event.stages]
     if len(set(stage_ids)) != len(stage_ids):
-        raise AgendaError(f"event: duplicate stage id among {stage_ids}")
+        raise AgendaError(f"duplicate stage id among {stage_ids}", where=EVENT, field="stages")
     room_ids = {room.id for room in event.rooms}
     if len(room_ids) != len(event.rooms):
-        raise AgendaError("event: duplicate room id")
+        raise AgendaError("duplicate room id", where=EVENT, field="rooms")
     seen_block_ids: set[str] = set()
     for stage in event.stages:
         previous: Block | None = None
         for block in stage.blocks:
-            where = f"stage {stage.id!r}, block {block.id!r} ({block.title!r})"
-            if block.id in seen_block_ids:
-                raise AgendaError(f"{where}: duplicate block id")
+            _validate_block(stage, block, previous, seen_block_ids, room_ids)
             seen_block_ids.add(block.id)
-            if not block.title.strip():
-                raise AgendaError(f"{where}: the title is empty")
-            if block.planned_start.tzinfo is None or block.planned_start.utcoffset() is None:
-                raise AgendaError(f"{where}: the start time has no time zone")
-            if block.planned_duration < timedelta(0):
-                raise AgendaError(f"{where}: negative duration {block.planned_duration}")
-            for name, value in (("warning_before", block.warning_before), ("danger_before", block.danger_before)):
-                if value is not None and value < timedelta(0):
-                    raise AgendaError(f"{where}: {name} is negative")
-            unknown_rooms = [room for room in block.rooms if room not in room_ids]
-            if unknown_rooms:
-                raise AgendaError(f"{where}: unknown room {unknown_rooms[0]!r}")
-            if previous is not None:
-                if block.planned_start < previous.planned_start:
-                    raise AgendaError(
-                        f"{where}: starts at {block.planned_start:%H:%M}, before the previous block "
-                        f"{previous.title!r} at {previous.planned_start:%H:%M}"
-                    )
-                if block.planned_start < previous.planned_end:
-                    raise AgendaError(
-                        f"{where}: starts at {block.planned_start:%H:%M}, overlapping "
-                        f"{previous.title!r} which ends at {previous.planned_end:%H:%M}"
-                    )
             previous = block
     return event
+
+
+def _validate_block(stage: Stage, block: Block, previous: Block | None, seen_block_ids: set[str],
+                    room_ids: set[str]) -> None:
+    """Raise AgendaError naming the stage, block and field when one block of a stage cannot be run."""
+
+    def fault(field: str, problem: str) -> AgendaError:
+        where = f"stage {stage.id!r}, block {block.id!r} ({block.title!r})"
+        return AgendaError(problem, where=where, stage_id=stage.id, block_id=block.id, field=field)
+
+    if block.id in seen_block_ids:
+        raise fault("id", "duplicate block id")
+    if not block.title.strip():
+        raise fault("title", "the title is empty")
+    if block.planned_start.tzinfo is None or block.planned_start.utcoffset() is None:
+        raise fault("start", "the start time has no time zone")
+    if block.planned_duration < timedelta(0):
+        raise fault("duration_minutes", f"negative duration {block.planned_duration}")
+    for name, field, value in (("warning_before", "warning_minutes", block.warning_before),
+                               ("danger_before", "danger_minutes", block.danger_before)):
+        if value is not None and value < timedelta(0):
+            raise fault(field, f"{name} is negative")
+    unknown_rooms = [room for room in block.rooms if room not in room_ids]
+    if unknown_rooms:
+        raise fault("rooms", f"unknown room {unknown_rooms[0]!r}")
+    if previous is not None and block.planned_start < previous.planned_start:
+        raise fault("start", f"starts at {block.planned_start:%H:%M}, before the previous block "
+                             f"{previous.title!r} at {previous.planned_start:%H:%M}")
+    if previous is not None and block.planned_start < previous.planned_end:
+        raise fault("start", f"starts at {block.planned_start:%H:%M}, overlapping "
+                             f"{previous.title!r} which ends at {previous.planned_end:%H:%M}")

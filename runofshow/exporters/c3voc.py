@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from runofshow.agenda.model import Block, Event, RoomKind, Stage, StreamPlan
 from runofshow.agenda.days import DAY_CHANGE, day_of
 from runofshow.importers.c3voc import guid_for
-from runofshow.importers.sessionplan import ascii_fold
+from runofshow.agenda.text import ascii_fold
 
 SCHEMA_VERSION = "1.0"
 GENERATOR = {"name": "runofshow", "version": "0.1"}

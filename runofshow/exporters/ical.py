@@ -16,7 +16,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from runofshow.agenda.model import Block, Event, Stage
-from runofshow.importers.sessionplan import ascii_fold
+from runofshow.agenda.text import ascii_fold
 
 PRODID = "-//runofshow//run of show//EN"
 UID_DOMAIN = "runofshow.invalid"

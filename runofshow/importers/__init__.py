@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from runofshow.agenda.model import Event
+from runofshow.agenda.text import MAX_BYTES
 from runofshow.importers.c3voc import (
     JSON_FORMAT as C3VOC_JSON,
     XML_FORMAT as C3VOC_XML,
@@ -27,7 +28,6 @@ from runofshow.importers.native import (
 )
 from runofshow.importers.sessionplan import (
     FORMAT_NAME as SESSIONPLAN,
-    MAX_BYTES,
     decoded,
     load_sessionplan,
     looks_like_sessionplan,

@@ -51,9 +51,8 @@ from runofshow.agenda.model import (
     validate,
 )
 from runofshow.agenda.days import calendar_day
+from runofshow.agenda.text import parse_duration, slugify, strip_html, unique_id
 from runofshow.importers.errors import ImportProblem
-from runofshow.importers.common import unique_id
-from runofshow.importers.sessionplan import slugify, strip_html
 
 JSON_FORMAT = "c3voc-json"
 XML_FORMAT = "c3voc-xml"
@@ -136,7 +135,6 @@ _CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
 )
 _ROOM_KINDS = {"lecturehall": RoomKind.PLENARY, "stage": RoomKind.PLENARY, "workshop": RoomKind.BREAKOUT,
                "online": RoomKind.REMOTE, "bbb": RoomKind.REMOTE}
-_DURATION = re.compile(r"^\s*(?:\d+:)?\d{1,3}:\d{1,2}(?::\d{1,2})?\s*$")
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _TRUE = {"true", "yes", "1", "y", "ja", "on"}
 _FALSE = {"false", "no", "0", "n", "nei", "nein", "off"}
@@ -187,8 +185,8 @@ def check_types(data: Any, path: str) -> None:
         return
     field = json_path(error.absolute_path)
     if error.validator == "required":
-        missing = re.search(r"'([^']+)' is a required property", error.message)
-        name = missing[1] if missing else "a required key"
+        present = error.instance if isinstance(error.instance, dict) else {}
+        name = next((key for key in error.validator_value if key not in present), "a required key")
         full = f"{field}.{name}" if field else name
         raise ImportProblem(path, None, f"{full}: missing (not a C3VOC schedule?)", field=full)
     expected = " or ".join(_type_list(error.validator_value))
@@ -316,7 +314,7 @@ def schedule_to_event(schedule: dict[str, Any], path: str, timezone: str, namer:
     try:
         return validate(event)
     except AgendaError as error:
-        raise ImportProblem(path, None, str(error)) from None
+        raise ImportProblem.from_agenda_error(error, path, None) from None
 
 
 def read_talk(event: dict[str, Any], room: str, day: dict[str, Any], d: int, e: int, path: str, namer: Namer) -> _Talk:
@@ -370,7 +368,10 @@ def event_length(event: dict[str, Any], start: datetime, fail: Callable[[str, st
     """The length from `duration` (`0:30`, `00:30`, `0:30:00`, `1:00:30:00`), else from `end`."""
     raw = event.get("duration")
     if raw not in (None, ""):
-        length = parse_duration(str(raw))
+        try:
+            length = parse_duration(str(raw))
+        except ValueError:
+            length = None
         if length is None:
             raise fail("duration", f"{raw!r} is not a duration like '00:30' or '0:30:00'")
         return length
@@ -378,20 +379,6 @@ def event_length(event: dict[str, Any], start: datetime, fail: Callable[[str, st
     if end is not None and end.tzinfo is not None and end >= start:
         return end - start
     raise fail("duration", "missing (and no `end` after the start)")
-
-
-def parse_duration(raw: str) -> timedelta | None:
-    """`H:MM`, `HH:MM`, `H:MM:SS` or `D:HH:MM:SS` as a timedelta, or None."""
-    if not _DURATION.match(raw):
-        return None
-    parts = [int(part) for part in raw.strip().split(":")]
-    if len(parts) > 2 and parts[-1] >= 60:
-        return None
-    days = parts[0] if len(parts) == 4 else 0
-    hours, minutes, *seconds = parts[-3:] if len(parts) == 4 else parts
-    if minutes >= 60:
-        return None
-    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds[0] if seconds else 0)
 
 
 def iso_datetime(raw: str) -> datetime | None:
@@ -595,5 +582,4 @@ __all__ = [
     "looks_like_c3voc_xml",
     "parse_c3voc_json",
     "parse_c3voc_xml",
-    "parse_duration",
 ]

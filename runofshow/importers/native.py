@@ -22,17 +22,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from runofshow.agenda.model import AgendaError, Event
-from runofshow.agenda.document import event_from_dict
+from runofshow.agenda.model import EVENT, AgendaError, Event
+from runofshow.agenda.document import ROOT, event_from_dict, field_error
 from runofshow.importers.errors import ImportProblem
 
 YAML_FORMAT = "yaml"
 JSON_FORMAT = "json"
 MAX_ALIASES = 1000
 
-_PATH = re.compile(r"^agenda((?:\.[A-Za-z_]\w*|\[\d+\])*)(?::\s*(.*))?$", re.DOTALL)
 _PATH_PART = re.compile(r"\.([A-Za-z_]\w*)|\[(\d+)\]")
-_VALIDATE_WHERE = re.compile(r"^stage '([^']*)', block '([^']*)'")
 _YAML_HINT = re.compile(r"^(?:format:\s*['\"]?runofshow\b|stages:\s*$)", re.MULTILINE)
 
 
@@ -144,7 +142,7 @@ def completed(data: dict[str, Any], timezone: str) -> dict[str, Any]:
         return document  # event_from_dict names the bad zone
     stages = document.get("stages")
     if isinstance(stages, list):
-        document["stages"] = [completed_stage(stage, zone, f"agenda.stages[{i}]") for i, stage in enumerate(stages)]
+        document["stages"] = [completed_stage(stage, zone, f"{ROOT}.stages[{i}]") for i, stage in enumerate(stages)]
     if document.get("days") is None and document.get("date") is None:
         document["days"] = block_days(document["stages"] if isinstance(stages, list) else [])
     return document
@@ -173,7 +171,7 @@ def completed_block(block: Any, zone: ZoneInfo, path: str) -> Any:
     if duration is None:
         result["duration_minutes"] = minutes_value(span)
     elif isinstance(duration, (int, float)) and not isinstance(duration, bool) and abs(duration - span) > 1e-6:
-        raise AgendaError(f"{path}.end: {result['end']} is {minutes_value(span)} minutes after the start, "
+        raise field_error(f"{path}.end", f"{result['end']} is {minutes_value(span)} minutes after the start, "
                           f"but duration_minutes is {duration}; change both, or remove one")
     return result
 
@@ -220,28 +218,22 @@ def block_days(stages: list[Any]) -> list[str]:
 
 def problem_from_agenda_error(error: AgendaError, path: str, data: Any, lines: Any = None) -> ImportProblem:
     """The model's complaint as an ImportProblem naming the field path (and line, when known)."""
-    message = str(error)
-    field, problem = field_of(message, data)
+    field, problem = located(error, data)
     line = lines(field) if lines and field else None
-    return ImportProblem(path, line, f"{field}: {problem}" if field else problem, field=field)
+    return ImportProblem(path, line, f"{field}: {problem}" if field else problem, field=field,
+                         stage_id=error.stage_id, block_id=error.block_id)
 
 
-def field_of(message: str, data: Any) -> tuple[str | None, str]:
-    """The field path an AgendaError message names (`stages[0].blocks[2].start`) and the rest of it."""
-    found = _PATH.match(message)
-    if found and found[1]:
-        return found[1].lstrip("."), found[2] or message
-    where = _VALIDATE_WHERE.match(message)
-    if where:
-        located = block_path(data, where[1], where[2])
-        if located:
-            return located, message
-    if message.startswith("event: "):
-        return None, message.removeprefix("event: ")
-    return None, message
+def located(error: AgendaError, data: Any) -> tuple[str | None, str]:
+    """The document path an AgendaError is about (a refused block, a bad value; none for the event) and what to say."""
+    if error.block_id is not None:
+        return block_path(data, error.stage_id, error.block_id), str(error)
+    if error.where == EVENT:
+        return None, error.problem
+    return error.field, error.problem if error.field else str(error)
 
 
-def block_path(data: Any, stage_id: str, block_id: str) -> str | None:
+def block_path(data: Any, stage_id: str | None, block_id: str) -> str | None:
     """`stages[i].blocks[j]` of the block with these ids in the raw document, or None."""
     stages = data.get("stages") if isinstance(data, dict) else None
     for i, stage in enumerate(stages if isinstance(stages, list) else []):
@@ -259,5 +251,6 @@ __all__ = [
     "looks_like_native",
     "parse_native_json",
     "parse_native_yaml",
+    "located",
     "problem_from_agenda_error",
 ]

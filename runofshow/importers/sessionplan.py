@@ -27,9 +27,10 @@ Decisions the export leaves open:
   blank-line paragraph breaks again when the overview's description is the one used.
 * A "gap" is a gap line or a hole between the previous block's end and the next start; the block
   after one keeps its clock time (`start_rule=hard`), as do the first block of each day and meals.
-* Times are local wall-clock times in `timezone`. A time earlier than the previous block's
-  continues into the next day (a block after midnight) when that puts it less than 12 hours after
-  the previous start; otherwise it stays on its day and validation reports it as out of order.
+* Times are local wall-clock times in `timezone`, past midnight by the shared rule
+  (`agenda.text.past_midnight`): a time earlier than the previous block's (or a range's end earlier
+  than its start) continues into the next day when that puts it less than 12 hours after it;
+  otherwise it stays on its day and validation reports it as out of order.
 * Each `# ` heading with a date starts a day; blocks under it belong to that day. The `day`
   argument replaces the first date found and moves any later ones by the same number of days.
 * Rooms: every block is in "plenary". A block uses Teams, and is in the "teams" room
@@ -46,9 +47,7 @@ Decisions the export leaves open:
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -69,32 +68,31 @@ from runofshow.agenda.model import (
     StartRule,
     validate,
 )
+from runofshow.agenda.text import (
+    MAX_BYTES,
+    ascii_fold,
+    parse_duration,
+    past_midnight,
+    slugify,
+    split_names,
+    strip_html,
+    unique_id,
+)
 from runofshow.annotate import Annotations, annotate, classify_category
-from runofshow.importers.common import MAX_BYTES, read_limited, unique_id
+from runofshow.importers.common import read_limited
 from runofshow.importers.errors import ImportProblem
 
 FORMAT_NAME = "sessionplan"
 
-NEXT_DAY_WINDOW = timedelta(hours=12)
-MAX_DURATION = timedelta(days=7)
 BLOCK_ROOMS: dict[bool, tuple[str, ...]] = {False: ("plenary",), True: ("plenary", "teams")}
 
 _HEADING = re.compile(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$")
 _SEPARATOR = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _BOLD = re.compile(r"\*\*|__")
 _HEADER_WORD = re.compile(r"[A-ZÆØÅÄÖÜ][A-ZÆØÅÄÖÜ./: -]*")
 _HEADER_WORD_ANY_CASE = re.compile(r"[^\W\d_][^\W\d_./: -]*(?:[./: -]+[^\W\d_]*)*\.?")
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?:\s*(?P<half>[AaPp])\.?\s*[Mm]\.?)?$")
-_DURATION = re.compile(
-    r"""^(?=\s*\d)
-    \s*(?:(?P<hours>\d+(?:[.,]\d+)?)\s*(?:hours?|hrs?|timer?|time|std|h|t)\.?)?
-    \s*(?:(?P<minutes>\d+)\s*(?:minutes?|minutt(?:er)?|mins?|m)\.?)?
-    \s*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
 _AM_PM = r"(?:\s*[AaPp]\.?\s*[Mm]\.?)?"
-_CLOCK_DURATION = re.compile(r"^(?P<hours>\d{1,3}):(?P<minutes>[0-5]\d)$")
 _TIME_BAR_LINE = re.compile(
     rf"^(?P<start>\d[^\s|–-]*{_AM_PM})\s*(?:[-–]\s*(?P<end>\d[^\s|]*{_AM_PM})\s*)?\|\s*(?P<length>.*?)\s*$"
 )
@@ -120,7 +118,6 @@ _ASSIGNED_COLON = re.compile(
     r"^(?:assigned to|tildelt(?: til)?|ansvarlig|facilitators?|fasilitatorer?)\s*:\s*(?P<names>.*)$", re.IGNORECASE
 )
 _CATEGORY_LINE = re.compile(r"^(?:CATEGORY|KATEGORI|TYPE)(?=\s|:)\s*:?\s*(?P<label>\S.*)$")
-_NAME_SEPARATOR = re.compile(r"\s*(?:,|;|&|/|\bog\b|\band\b)\s*")
 _MENTIONS_TEAMS = re.compile(r"\bTeams\b|\bTEAMS\b")  # capitalised: "work in teams" is not the Teams room
 _MENTIONS_REMOTE = re.compile(
     r"\b(?:deltar digitalt|digitale deltakere|den digitale gruppen|digital gruppe|"
@@ -170,10 +167,6 @@ _DATE_MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\.?
 _DATE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DATE_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 
-_ASCII_FOLD = str.maketrans({
-    "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "å": "a", "Å": "A", "ß": "ss",
-    "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ł": "l", "Ł": "L", "œ": "oe", "Œ": "OE",
-})
 _NORWEGIAN_WORDS = re.compile(r"\b(?:og|er|på|for å|til|med|vi|det|som|ikke)\b", re.IGNORECASE)
 _ENGLISH_WORDS = re.compile(r"\b(?:the|and|is|to|with|we|of|for|not|this)\b", re.IGNORECASE)
 
@@ -181,30 +174,9 @@ _ENGLISH_WORDS = re.compile(r"\b(?:the|and|is|to|with|we|of|for|not|this)\b", re
 # ---------------------------------------------------------------- text helpers
 
 
-def ascii_fold(text: str) -> str:
-    """Text with Norwegian and other accented letters folded to plain ASCII (å->a, æ->ae, ø->o)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII_FOLD))
-    return decomposed.encode("ascii", "ignore").decode("ascii")
-
-
-def slugify(title: str, max_length: int = 64) -> str:
-    """A lowercase, hyphenated ASCII id for a title, cut at a word boundary when long."""
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(title).lower()).strip("-")
-    if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0]
-    return slug or "block"
-
-
 def normalised_title(title: str) -> str:
     """A title reduced to lowercase ASCII words, for matching details to overview rows."""
     return " ".join(re.findall(r"[a-z0-9]+", ascii_fold(clean_title(title)).lower()))
-
-
-def strip_html(text: str) -> str:
-    """Text without HTML tags (line and paragraph tags become newlines), entities unescaped."""
-    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.IGNORECASE)
-    text = re.sub(r"</p\s*>", "\n\n", text, flags=re.IGNORECASE)
-    return html.unescape(_TAG.sub("", text))
 
 
 def clean_title(raw: str) -> str:
@@ -219,30 +191,20 @@ def clean_cell_text(raw: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def split_names(text: str) -> list[str]:
-    """Names from an ASSIGNED TO line: comma, semicolon, 'og' or 'and' separated."""
-    names = (clean_title(part).strip(" .") for part in _NAME_SEPARATOR.split(text))
-    return [name for name in names if name]
+def names_in(text: str) -> list[str]:
+    """Names from an ASSIGNED TO line, markup removed."""
+    return split_names(clean_title(text))
 
 
 # ---------------------------------------------------------------- values
 
 
-def parse_duration(raw: str, *, path: str = "<text>", line: int | None = None) -> timedelta | None:
-    """`2h 00m`, `2t 30m`, `45m`, `1h`, `1 t 30 min`, `1:30` as a timedelta; None for an empty cell."""
-    text = raw.strip()
-    if not text:
-        return None
-    match = _DURATION.match(text) or _CLOCK_DURATION.match(text)
-    if match is None or (match["hours"] is None and match["minutes"] is None):
-        raise ImportProblem(
-            path, line, f"duration {text!r} is not a duration (expected e.g. 2h 00m, 45m)", field="duration"
-        )
-    hours = float(match["hours"].replace(",", ".")) if match["hours"] else 0.0
-    minutes = int(match["minutes"]) if match["minutes"] else 0
-    if hours * 60 + minutes > MAX_DURATION / timedelta(minutes=1):
-        raise ImportProblem(path, line, f"duration {text!r} is longer than {MAX_DURATION.days} days", field="duration")
-    return timedelta(hours=hours, minutes=minutes)
+def length_at(raw: str, *, path: str, line: int) -> timedelta | None:
+    """A length (`agenda.text.parse_duration`), None for an empty cell; ImportProblem at its line when it is none."""
+    try:
+        return parse_duration(raw)
+    except ValueError as error:
+        raise ImportProblem(path, line, str(error), field="duration") from None
 
 
 def parse_clock(raw: str, *, path: str = "<text>", line: int | None = None) -> time:
@@ -491,7 +453,7 @@ def scan(lines: list[str], path: str) -> _Document:
             continue
         gap = gap_length(line)
         if gap is not None:
-            parse_duration(gap, path=path, line=number)
+            length_at(gap, path=path, line=number)
             last_row, gap_pending = None, True
             continue
         if line[:1].isspace():
@@ -558,7 +520,7 @@ def read_row(doc: _Document, number: int, line: str, gap_before: bool, path: str
         if role != "ignored":
             values[role] = cell_at(cells, position, last=position == len(columns) - 1)
     parse_clock(values.get("time", ""), path=path, line=number)
-    parse_duration(values.get("length", ""), path=path, line=number)
+    length_at(values.get("length", ""), path=path, line=number)
     if not clean_title(values.get("title", "")):
         raise ImportProblem(path, number, "overview row has no title", field="title")
     row = _Row(number, values, len(doc.headings) - 1, gap_before)
@@ -587,7 +549,7 @@ def add_details_line(doc: _Document, number: int, line: str, heading: re.Match[s
     """Start a new chunk at a block heading; note a gap line; otherwise add the line to the current chunk."""
     gap = None if heading else gap_length(line)
     if gap is not None:
-        parse_duration(gap, path=path, line=number)
+        length_at(gap, path=path, line=number)
         doc.gap_pending = True
     elif heading and is_block_heading_text(heading[2]):
         level, title = len(heading[1]), clean_title(heading[2])
@@ -676,11 +638,11 @@ def read_detail(chunk: _Chunk, path: str) -> _Detail:
         assigned = _ASSIGNED_UPPER.match(clean_title(label)) or _ASSIGNED_COLON.match(text)
         if assigned:
             flush()
-            detail.facilitators.extend(split_names(assigned["names"]))
+            detail.facilitators.extend(names_in(assigned["names"]))
             names_follow = not assigned["names"].strip()
             continue
         if names_follow:
-            detail.facilitators.extend(split_names(text))
+            detail.facilitators.extend(names_in(text))
             names_follow = False
             continue
         category = _CATEGORY_LINE.match(text)
@@ -698,10 +660,13 @@ def read_time_line(detail: _Detail, number: int, text: str, path: str) -> None:
     assert match is not None
     detail.clock = parse_clock(match["start"], path=path, line=number)
     detail.clock_line = number
-    length = parse_duration(match.groupdict().get("length") or "", path=path, line=number)
+    length = length_at(match.groupdict().get("length") or "", path=path, line=number)
     if length is None and match["end"]:
-        end = parse_clock(match["end"], path=path, line=number)
-        length = (datetime.combine(date.min, end) - datetime.combine(date.min, detail.clock)) % timedelta(days=1)
+        start = datetime.combine(date.min, detail.clock)
+        end = datetime.combine(date.min, parse_clock(match["end"], path=path, line=number))
+        length = past_midnight(end, start) - start
+        if length < timedelta(0):
+            raise ImportProblem(path, number, f"time range {text!r} ends before it starts", field="time")
     detail.length = length
 
 
@@ -734,12 +699,7 @@ def day_of(heading: int, days: list[date], fallback: date) -> date:
 
 def placed(clock: time, day: date, previous: datetime | None) -> datetime:
     """Wall-clock time on day, moved past midnight when it goes backwards just after a late block."""
-    start = datetime.combine(day, clock)
-    if previous is not None and start < previous:
-        next_day = start + timedelta(days=1)
-        if next_day - previous < NEXT_DAY_WINDOW:
-            return next_day
-    return start
+    return past_midnight(datetime.combine(day, clock), previous)
 
 
 # ---------------------------------------------------------------- merging rows and details
@@ -759,7 +719,7 @@ def items_from_rows(rows: list[_Row], days: list[date], first_day: date, path: s
             line=row.line,
             title=clean_title(row.cells["title"]),
             start=start,
-            length=parse_duration(row.cells.get("length", ""), path=path, line=row.line) or timedelta(0),
+            length=length_at(row.cells.get("length", ""), path=path, line=row.line) or timedelta(0),
             day=day,
             description=clean_cell_text(row.cells.get("description", "")),
             label=clean_title(row.cells.get("category", "")),
@@ -973,9 +933,8 @@ def validated(event: Event, lines_by_id: dict[str, int], path: str) -> Event:
     try:
         return validate(event)
     except AgendaError as error:
-        found = re.search(r"block '([^']+)'", str(error))
-        line = lines_by_id.get(found[1]) if found else None
-        raise ImportProblem(path, line, str(error)) from None
+        line = lines_by_id.get(error.block_id) if error.block_id else None
+        raise ImportProblem.from_agenda_error(error, path, line) from None
 
 
 def split_lines(text: str) -> list[str]:
@@ -1099,7 +1058,6 @@ def looks_like_sessionplan(text: str) -> bool:
 
 __all__ = [
     "FORMAT_NAME",
-    "MAX_BYTES",
     "load_sessionplan",
     "looks_like_sessionplan",
     "parse_sessionplan",

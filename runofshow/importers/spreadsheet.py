@@ -3,7 +3,8 @@
 One row per block; the columns are found by their header name (case and spaces do not matter,
 order is free, unknown columns are ignored). The event's own fields sit in `event_*` columns,
 read from the first row that fills them. Lists and objects are JSON in a cell; the simple lists
-(`facilitators`, `working_groups`, `rooms`) and `speakers` also take plain names separated by `;`.
+(`facilitators`, `working_groups`, `rooms`) and `speakers` also take plain names separated by `;`
+(or `,`, `&`, `/`, line breaks, `og`, `and`: `agenda.text.split_names`).
 
 Cells are only ever text or numbers here: a formula (`=HYPERLINK(...)`) is kept as its text, and
 the `'` an export puts before a cell starting with `=`, `+`, `-`, `@`, tab or CR is removed.
@@ -26,9 +27,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from runofshow.agenda.model import AgendaError, Event
 from runofshow.agenda.document import event_from_dict
 from runofshow.importers.errors import ImportProblem
-from runofshow.importers.native import field_of
-from runofshow.importers.common import unique_id
-from runofshow.importers.sessionplan import slugify
+from runofshow.agenda.text import parse_duration, past_midnight, slugify, split_names, unique_id
+from runofshow.importers.native import located
 
 CSV_FORMAT = "csv"
 XLSX_FORMAT = "xlsx"
@@ -54,7 +54,6 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_STAGE = "main"
 
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")
-_HOURS_MINUTES = re.compile(r"^(\d{1,3}):(\d{2})(?::(\d{2}))?$")
 
 
 @dataclass(frozen=True)
@@ -331,12 +330,11 @@ def start_of(row: Row, sheet: Sheet, zone: ZoneInfo, default_day: date | None, p
 
 def on_day(clock: time, row: Row, sheet: Sheet, zone: ZoneInfo, default_day: date | None,
            previous: datetime | None) -> datetime:
-    """A clock time on the previous block's day (the next day when earlier than it), else the first day."""
+    """A clock time on the previous block's day (past midnight by `past_midnight`), else the first day."""
     if default_day is None:
         raise sheet.problem(row, "start", "a clock time without a date: give a full date and time, "
                             "an event_days column or --date")
-    value = datetime.combine(default_day, clock, tzinfo=zone)
-    return value + timedelta(days=1) if previous is not None and value < previous else value
+    return past_midnight(datetime.combine(default_day, clock, tzinfo=zone), previous)
 
 
 def duration_of(row: Row, sheet: Sheet, start: datetime, zone: ZoneInfo) -> int | float:
@@ -358,19 +356,19 @@ def duration_of(row: Row, sheet: Sheet, start: datetime, zone: ZoneInfo) -> int 
 
 
 def parse_end(text: str, row: Row, sheet: Sheet, start: datetime) -> datetime:
-    """An end as an ISO date and time, or a clock time after the start."""
+    """An end as an ISO date and time, or a clock time after the start (past midnight by `past_midnight`)."""
     try:
         return datetime.fromisoformat(text)
     except ValueError:
         clock = _CLOCK.match(text)
         if not clock:
             raise sheet.problem(row, "end", f"{text!r} is not a date and time or a clock time") from None
-        end = datetime.combine(start.date(), time(int(clock[1]), int(clock[2])), tzinfo=start.tzinfo)
-        return end + timedelta(days=1) if end < start else end
+        return past_midnight(datetime.combine(start.date(), time(int(clock[1]), int(clock[2])), tzinfo=start.tzinfo),
+                             start)
 
 
 def minutes_cell(row: Row, column: str, sheet: Sheet, *, required: bool) -> int | float | None:
-    """A number of minutes: a number, or text like `45`, `1:30` or `0:30:00`."""
+    """A number of minutes: a number, or text like `45`, `1:30`, `0:30:00` or `1h 30m` (`parse_duration`)."""
     value = row.cells.get(column)
     if isinstance(value, bool):
         raise sheet.problem(row, column, "expected a number of minutes, got true/false")
@@ -378,18 +376,16 @@ def minutes_cell(row: Row, column: str, sheet: Sheet, *, required: bool) -> int 
         return whole(float(value))
     if isinstance(value, time):
         return whole(value.hour * 60 + value.minute + value.second / 60)
-    text = cell_text(row, column).strip().replace(",", ".")
-    if not text:
+    text = cell_text(row, column).strip()
+    try:
+        length = parse_duration(text, bare_minutes=True)
+    except ValueError:
+        raise sheet.problem(row, column, f"{text.replace(',', '.')!r} is not a number of minutes") from None
+    if length is None:
         if required:
             raise sheet.problem(row, column, "empty")
         return None
-    clock = _HOURS_MINUTES.match(text)
-    if clock:
-        return whole(int(clock[1]) * 60 + int(clock[2]) + int(clock[3] or 0) / 60)
-    try:
-        return whole(float(text))
-    except ValueError:
-        raise sheet.problem(row, column, f"{text!r} is not a number of minutes") from None
+    return whole(length / timedelta(minutes=1))
 
 
 def whole(minutes: float) -> int | float:
@@ -410,13 +406,8 @@ def json_cell(row: Row, column: str, sheet: Sheet, kind: type) -> Any:
     return value
 
 
-def split_names(text: str) -> list[str]:
-    """Names separated by `;` (or line breaks), trimmed."""
-    return [name.strip() for name in re.split(r"[;\n]", text) if name.strip()]
-
-
 def name_list(row: Row, column: str, sheet: Sheet) -> list[Any]:
-    """A list of names: JSON, or separated by `;`."""
+    """A list of names: JSON, or separated by `;` (`agenda.text.split_names`)."""
     text = cell_text(row, column).strip()
     if text.startswith("["):
         return json_cell(row, column, sheet, list)
@@ -433,12 +424,14 @@ def speakers_of(row: Row, sheet: Sheet) -> list[Any]:
 
 def table_problem(error: AgendaError, document: dict[str, Any], positions: dict[str, Row], sheet: Sheet) -> ImportProblem:
     """The model's complaint at the row and column it is about."""
-    field, problem = field_of(str(error), document)
-    found = re.match(r"^(stages\[\d+\]\.blocks\[\d+\])(?:\.(\w+))?", field or "")
-    if found and found[1] in positions:
-        column = found[2] if found[2] in COLUMNS else None
-        rest = (field or "")[len(found[0]):]
-        return sheet.problem(positions[found[1]], column, f"{found[2]}{rest}: {problem}" if rest else problem)
+    field, problem = located(error, document)
+    for block, row in positions.items():
+        if field is not None and (field == block or field.startswith(f"{block}.")):
+            inner = field[len(block) + 1:]
+            column = inner.split(".")[0].split("[")[0]
+            rest = inner[len(column):]
+            return sheet.problem(row, column if column in COLUMNS else None,
+                                 f"{column}{rest}: {problem}" if rest else problem)
     if field and field.startswith("rooms"):
         row = next((row for row in positions.values() if row.cells.get("event_rooms") not in (None, "")), None)
         return sheet.problem(row, "event_rooms" if row else None, f"{field}: {problem}")

@@ -12,8 +12,8 @@ from runofshow.agenda.model import AgendaError, Event
 from runofshow.agenda.document import block_to_dict
 from runofshow.agenda.diff import diff_events, diff_to_dict
 from runofshow.agenda.edits import FACT_FIELDS, EditError, apply_edit, edit_summary
+from runofshow.agenda.text import MAX_BYTES
 from runofshow.importers import ImportProblem, parse_agenda
-from runofshow.importers.sessionplan import MAX_BYTES
 from runofshow.live.service import NoAgenda, NothingToUndo, ShowInProgress, ShowService, StaleAgenda, UnknownStage
 from runofshow.live.store import StoreUnavailable
 from runofshow.web.auth import Identity, Role, current_identity
