@@ -45,6 +45,19 @@ class Argument:
         """The name in REST and Socket.IO bodies, the OpenAPI document and the CLI."""
         return self.wire or self.key
 
+    def describe(self) -> str:
+        """The type and limits in words, as the protocol document and the CLI help give them."""
+        if self.kind is Kind.TEXT:
+            if self.non_empty:
+                return f"text of 1 to {self.max_length} characters, not blank"
+            return f"text of at most {self.max_length} characters"
+        if self.kind is Kind.INTEGER:
+            return f"integer from {self.low} to {self.high}"
+        if self.kind is Kind.MINUTES:
+            most = self.limit // timedelta(minutes=1)
+            return f"number of minutes from -{most} to {most}, not 0"
+        return "true, false or null" if self.nullable else "true or false"
+
     def check(self, command: str, value: Any, label: str = "") -> Any:
         """The engine value if its type and limits hold, else CommandError naming `label` (default: the key)."""
         name = label or self.key

@@ -10,18 +10,12 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_res
                    url_for)
 
 from runofshow.i18n import CATALOGUE, LANGUAGES, pick_language, translate
-from runofshow.live.service import NoAgenda, ShowService
+from runofshow.live.service import NoAgenda
+from runofshow.web.adapter import current_service
 from runofshow.web.auth import Identity, Role, current_identity
 
 bp = Blueprint("pages", __name__)
 LANGUAGE_COOKIE = "lang"
-
-
-def _service() -> ShowService:
-    """The show service of the running app."""
-    from runofshow.web import service_of
-
-    return service_of(current_app)
 
 
 @bp.before_app_request
@@ -57,7 +51,7 @@ def template_helpers() -> dict[str, Any]:
 
 def _identity() -> Identity:
     """Who is looking at the page."""
-    return current_identity(_service().store)
+    return current_identity(current_service().store)
 
 
 def _screen(template: str, audience: str, **context: Any) -> Any:
@@ -66,7 +60,7 @@ def _screen(template: str, audience: str, **context: Any) -> Any:
     if not identity.may_watch(audience):
         return redirect(f"/signin?next={request.path}")
     try:
-        event = _service().event()
+        event = current_service().event()
     except NoAgenda:
         return render_template("error.html", code=503, reason="no_agenda"), 503
     return render_template(template, audience=audience, event=event, identity=identity, **context)
@@ -77,7 +71,7 @@ def index() -> Any:
     """The list of screens."""
     identity = _identity()
     try:
-        event = _service().event()
+        event = current_service().event()
     except NoAgenda:
         return render_template("error.html", code=503, reason="no_agenda"), 503
     return render_template("index.html", event=event, identity=identity, crew=identity.role is not Role.PUBLIC)
@@ -86,7 +80,7 @@ def index() -> Any:
 def _stage_or_404(stage_id: str) -> str:
     """The stage id if the event has it."""
     try:
-        _service().stage(stage_id)
+        current_service().stage(stage_id)
     except LookupError:
         abort(404)
     return stage_id
@@ -114,7 +108,7 @@ def stream(stage_id: str) -> Any:
 def room(room_id: str) -> Any:
     """A room screen."""
     try:
-        rooms = {room.id: room.name for room in _service().event().rooms}
+        rooms = {room.id: room.name for room in current_service().event().rooms}
     except NoAgenda:
         rooms = {}
     if room_id not in rooms:
