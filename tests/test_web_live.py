@@ -231,3 +231,39 @@ def test_a_duty_taken_for_a_later_block_reaches_consoles_only(socket_client) -> 
     pushed = received(public, "snapshot")
     assert pushed and all("duty_takers" not in snap for snap in pushed)
     assert "Ingrid" not in json.dumps(pushed)
+
+
+def test_stream_state_may_be_reported_unknown_over_both_adapters(app, client, socket_client,  # type: ignore[no-untyped-def]
+                                                                 token_for) -> None:
+    service = service_of(app)
+    stream = socket_client("stream")
+    assert stream.emit("set_stream_state", {"expected_rev": service.state("plenary").rev, "on": True},
+                       callback=True)["snapshot"]["stream_on"] is True
+    ack = stream.emit("set_stream_state", {"expected_rev": service.state("plenary").rev, "on": None}, callback=True)
+    assert ack["ok"] is True and ack["snapshot"]["stream_on"] is None
+    headers = {"Authorization": f"Bearer {token_for('stream')}"}
+    for on in (False, None):
+        posted = client.post("/api/stages/plenary/set_stream_state", headers=headers,
+                             json={"expected_rev": service.state("plenary").rev, "on": on})
+        assert posted.status_code == 200 and posted.get_json()["snapshot"]["stream_on"] is on
+    assert service.state("plenary").stream_on is None
+
+
+def test_a_message_is_at_most_500_characters_everywhere(app, client, socket_client, token_for) -> None:  # type: ignore[no-untyped-def]
+    service = service_of(app)
+    moderator = socket_client("moderator")
+    assert moderator.emit("message", {"expected_rev": service.state("plenary").rev, "text": "x" * 500},
+                          callback=True)["ok"] is True
+    headers = {"Authorization": f"Bearer {token_for('moderator')}"}
+    refused = client.post("/api/stages/plenary/message", headers=headers,
+                          json={"expected_rev": service.state("plenary").rev, "text": "x" * 501})
+    assert refused.status_code == 400 and "at most 500" in refused.get_json()["message"]
+    assert service.state("plenary").message == "x" * 500
+
+
+def test_an_unknown_stage_is_not_found_over_both_adapters(client, socket_client, token_for) -> None:  # type: ignore[no-untyped-def]
+    ack = socket_client("moderator").emit("next", {"expected_rev": 0, "stage": "nope"}, callback=True)
+    assert ack["ok"] is False and ack["error"] == "not_found" and "nope" in ack["message"]
+    headers = {"Authorization": f"Bearer {token_for('moderator')}"}
+    posted = client.post("/api/stages/nope/next", json={"expected_rev": 0}, headers=headers)
+    assert posted.status_code == 404 and posted.get_json() == {**ack, "message": posted.get_json()["message"]}
