@@ -100,10 +100,10 @@ def command_reply(identity: Identity, name: str, body: Any, stage_id: str | None
     show = current_service()
     target: str | None = None
     try:
-        request = read_request(name, body)
+        checked = read_request(name, body)
         event = show.event()
-        target = stage_or_first(event, stage_id or request.stage_id)
-        state = show.command(target, name, request.expected_rev, request.args, actor=actor_of(identity))
+        target = stage_or_first(event, stage_id or checked.stage_id)
+        state = show.command(target, name, checked.expected_rev, checked.args, actor=actor_of(identity))
     except FAILURES as error:
         failure = failure_of(error)
         if isinstance(error, StaleRevision) and target is not None:
