@@ -110,3 +110,16 @@ def test_rehearse_shows_the_day_move(tmp_path: Path) -> None:
     assert positions == sorted(positions)
     assert any(line.startswith("19:00") and "Middag" in line for line in lines)
     assert lines[-1] == "Rehearsal over."
+
+
+def test_every_command_of_the_table_is_a_subcommand(database: str) -> None:
+    assert run(database, "import", str(REFERENCE_AGENDA)).exit_code == 0
+    assert run(database, "set-stream-state", "on").exit_code == 0
+    assert run(database, "set-stream-state", "unknown").exit_code == 0
+    assert json.loads(run(database, "status", "--json").output)["stream_on"] is None
+    too_long = CliRunner().invoke(main, ["message", "x" * 501], env={"RUNOFSHOW_DATABASE_URL": database})
+    assert too_long.exit_code == 2 and too_long.output.startswith("error: bad_request:") and "at most 500" in too_long.output
+    unknown = CliRunner().invoke(main, ["status", "--stage", "nope"], env={"RUNOFSHOW_DATABASE_URL": database})
+    assert unknown.exit_code == 2 and unknown.output.startswith("error: not_found:")
+    journal = [(entry.command, entry.args) for entry in Store(database).journal(stage_id="plenary")]
+    assert journal[-2:] == [("set_stream_state", {"on": True}), ("set_stream_state", {"on": None})]

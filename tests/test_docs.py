@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from runofshow.settings import SETTINGS, from_environment
-from runofshow.web.protocol import EVENTS
+from runofshow.web.protocol import command_rows, event_rows, events
 from runofshow.web.sockets import JOIN_AUDIENCES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,17 +21,40 @@ def test_every_setting_is_documented() -> None:
     assert documented_names(ROOT / "docs" / "settings.md") == {setting.env_var for setting in SETTINGS}
 
 
+def table_rows(path: Path, heading: str) -> list[str]:
+    """The body rows of the first table under a `## heading` of a document."""
+    section = path.read_text(encoding="utf-8").split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    return rows[1:]  # the header row; the |---| line does not start with "| "
+
+
 def test_every_socket_event_is_documented() -> None:
     names = documented_names(ROOT / "docs" / "protocol.md")
-    assert {event.name for event in EVENTS} <= names
+    assert {event.name for event in events()} <= names
     assert set(JOIN_AUDIENCES) <= names
+
+
+def test_protocol_rows_are_the_ones_rendered_from_the_tables() -> None:
+    """The doc's event and command rows are exactly what the event list and the command table render."""
+    document = ROOT / "docs" / "protocol.md"
+    assert table_rows(document, "Events") == event_rows(), "\n".join(event_rows())
+    assert table_rows(document, "Commands") == command_rows(), "\n".join(command_rows())
+
+
+def test_the_row_check_fails_when_the_table_drifts(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from runofshow.engine.commands import COMMANDS
+
+    monkeypatch.setitem(COMMANDS, "message", replace(COMMANDS["message"], summary="Say something."))
+    assert table_rows(ROOT / "docs" / "protocol.md", "Commands") != command_rows()
 
 
 def test_every_registered_handler_is_declared(app) -> None:  # type: ignore[no-untyped-def]
     from runofshow.web import socketio
 
     handlers = set(socketio.server.handlers["/"])
-    declared = {event.name for event in EVENTS if event.direction == "client->server"}
+    declared = {event.name for event in events() if event.direction == "client->server"}
     assert handlers == declared
 
 

@@ -232,7 +232,8 @@ def test_control_without_the_right_credentials_changes_nothing(servers) -> None:
     finally:
         anonymous.disconnect()
     assert ack["ok"] is False and ack["error"] == "forbidden"
-    assert anonymous_ack["ok"] is False and anonymous_ack["error"] == "forbidden"
+    # One vocabulary for both adapters: no credentials is `unauthenticated`, as over REST.
+    assert anonymous_ack["ok"] is False and anonymous_ack["error"] == "unauthenticated"
     after = snapshot_of(server)
     # The stored facts are the same; remaining and elapsed time move on by themselves.
     # Before the day starts there is no current block: then both must have none.

@@ -35,7 +35,7 @@ def test_join_refuses_bad_audience_and_unknown_stage(socket_client) -> None:  # 
     screen = socket_client()
     assert screen.emit("join", {"audience": "backstage"}, callback=True)["error"] == "bad_request"
     reply = screen.emit("join", {"audience": "stage", "stage": "nope"}, callback=True)
-    assert reply["ok"] is False and "nope" in reply["message"]
+    assert reply["ok"] is False and reply["error"] == "not_found" and "nope" in reply["message"]
     assert screen.emit("join", "stage", callback=True)["error"] == "bad_request"
 
 
@@ -79,7 +79,8 @@ def test_control_without_the_right_role_changes_nothing(app, socket_client) -> N
     for role in (None, "screen", "stream", "facilitator"):
         client = socket_client(role)
         reply = client.emit("next", {"expected_rev": before.rev}, callback=True)
-        assert reply == {"ok": False, "error": "forbidden", "message": reply["message"]}
+        code = "unauthenticated" if role is None else "forbidden"
+        assert reply == {"ok": False, "error": code, "message": reply["message"]}
     stream = socket_client("stream")
     assert stream.emit("set_stream_state", {"expected_rev": before.rev, "on": True}, callback=True)["ok"] is True
     assert service.state("plenary").current is None
@@ -147,11 +148,11 @@ def test_rest_unknowns_are_404_json(client, token_for) -> None:  # type: ignore[
     headers = {"Authorization": f"Bearer {token_for('moderator')}"}
     assert client.post("/api/stages/plenary/explode", json={"expected_rev": 0}, headers=headers).status_code == 404
     missing = client.get("/api/stages/nope/snapshot")
-    assert missing.status_code == 404 and missing.get_json()["error"] == "unknown_stage"
+    assert missing.status_code == 404 and missing.get_json()["error"] == "not_found"
 
 
 def test_openapi_matches_the_routes(app, client) -> None:  # type: ignore[no-untyped-def]
-    from runofshow.web.commands import COMMANDS
+    from runofshow.engine import COMMANDS
 
     document = client.get("/api/openapi.json").get_json()
     adapter = app.url_map.bind("localhost")
@@ -159,8 +160,8 @@ def test_openapi_matches_the_routes(app, client) -> None:  # type: ignore[no-unt
         for method in operations:
             endpoint, _ = adapter.match(path.replace("{stage_id}", "plenary"), method=method.upper())
             assert endpoint.startswith("api."), path
-    for spec in COMMANDS:
-        assert f"/api/stages/{{stage_id}}/{spec.name}" in document["paths"]
+    for name in COMMANDS:
+        assert f"/api/stages/{{stage_id}}/{name}" in document["paths"]
     api_rules = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
     assert len(api_rules) == 5
 
@@ -230,3 +231,39 @@ def test_a_duty_taken_for_a_later_block_reaches_consoles_only(socket_client) -> 
     pushed = received(public, "snapshot")
     assert pushed and all("duty_takers" not in snap for snap in pushed)
     assert "Ingrid" not in json.dumps(pushed)
+
+
+def test_stream_state_may_be_reported_unknown_over_both_adapters(app, client, socket_client,  # type: ignore[no-untyped-def]
+                                                                 token_for) -> None:
+    service = service_of(app)
+    stream = socket_client("stream")
+    assert stream.emit("set_stream_state", {"expected_rev": service.state("plenary").rev, "on": True},
+                       callback=True)["snapshot"]["stream_on"] is True
+    ack = stream.emit("set_stream_state", {"expected_rev": service.state("plenary").rev, "on": None}, callback=True)
+    assert ack["ok"] is True and ack["snapshot"]["stream_on"] is None
+    headers = {"Authorization": f"Bearer {token_for('stream')}"}
+    for on in (False, None):
+        posted = client.post("/api/stages/plenary/set_stream_state", headers=headers,
+                             json={"expected_rev": service.state("plenary").rev, "on": on})
+        assert posted.status_code == 200 and posted.get_json()["snapshot"]["stream_on"] is on
+    assert service.state("plenary").stream_on is None
+
+
+def test_a_message_is_at_most_500_characters_everywhere(app, client, socket_client, token_for) -> None:  # type: ignore[no-untyped-def]
+    service = service_of(app)
+    moderator = socket_client("moderator")
+    assert moderator.emit("message", {"expected_rev": service.state("plenary").rev, "text": "x" * 500},
+                          callback=True)["ok"] is True
+    headers = {"Authorization": f"Bearer {token_for('moderator')}"}
+    refused = client.post("/api/stages/plenary/message", headers=headers,
+                          json={"expected_rev": service.state("plenary").rev, "text": "x" * 501})
+    assert refused.status_code == 400 and "at most 500" in refused.get_json()["message"]
+    assert service.state("plenary").message == "x" * 500
+
+
+def test_an_unknown_stage_is_not_found_over_both_adapters(client, socket_client, token_for) -> None:  # type: ignore[no-untyped-def]
+    ack = socket_client("moderator").emit("next", {"expected_rev": 0, "stage": "nope"}, callback=True)
+    assert ack["ok"] is False and ack["error"] == "not_found" and "nope" in ack["message"]
+    headers = {"Authorization": f"Bearer {token_for('moderator')}"}
+    posted = client.post("/api/stages/nope/next", json={"expected_rev": 0}, headers=headers)
+    assert posted.status_code == 404 and posted.get_json() == {**ack, "message": posted.get_json()["message"]}

@@ -1,29 +1,36 @@
 """The pure show engine: stage state, commands, automatic transitions, projections and snapshots."""
 
+from runofshow.engine.arguments import Argument, CommandError, Kind
 from runofshow.engine.auto import advance_due, next_due
-from runofshow.engine.commands import COMMAND_NAMES, Command, CommandError, StaleRevision, apply
+from runofshow.engine.commands import COMMANDS, Command, CommandSpec, StaleRevision, apply
 from runofshow.engine.crew import DutyDue, ReminderDue, remap_duty_takers
 from runofshow.engine.projections import ProjectionRow, RowState
+from runofshow.engine.roles import Role
 from runofshow.engine.serialize import snapshot_to_dict
 from runofshow.engine.snapshot import CurrentBlock, NextBlock, Snapshot, snapshot
 from runofshow.engine.state import BlockRun, StageState, Status, initial_state
 from runofshow.engine.stream import StreamTransition
+from runofshow.engine.targets import stage_or_first
 from runofshow.engine.timing import DEFAULT_DANGER_BEFORE, DEFAULT_WARNING_BEFORE, Level
 
 __all__ = [
     "remap_duty_takers",
-    "COMMAND_NAMES",
+    "COMMANDS",
     "DEFAULT_DANGER_BEFORE",
     "DEFAULT_WARNING_BEFORE",
+    "Argument",
     "BlockRun",
     "Command",
     "CommandError",
+    "CommandSpec",
     "CurrentBlock",
     "DutyDue",
+    "Kind",
     "Level",
     "NextBlock",
     "ProjectionRow",
     "ReminderDue",
+    "Role",
     "RowState",
     "Snapshot",
     "StageState",
@@ -36,4 +43,5 @@ __all__ = [
     "next_due",
     "snapshot",
     "snapshot_to_dict",
+    "stage_or_first",
 ]

@@ -1,4 +1,5 @@
-"""Commands from the moderator and crew, checked against the revision they were issued for."""
+"""The command table and its handlers: commands from the moderator and crew, checked against the revision they were
+issued for. The table is the one declaration every adapter (REST, Socket.IO, CLI, OpenAPI, docs) reads."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from runofshow.agenda.model import Stage
+from runofshow.engine.arguments import Argument, CommandError, boolean, integer, minutes, text
 from runofshow.engine.moves import finish, keeps_planned_start, move_on, start_block, wait_for
+from runofshow.engine.roles import Role
 from runofshow.engine.state import StageState, Status
 from runofshow.engine.timing import time_up_at
 
 MAX_ADD_TIME = timedelta(hours=12)
-MAX_MESSAGE_LENGTH = 1000
-
-
-class CommandError(ValueError):
-    """A command that cannot be applied: unknown, bad arguments, or not allowed now."""
+# One limit for every adapter: a stage screen must stay readable.
+MAX_MESSAGE_LENGTH = 500
+MAX_ID_LENGTH = 200
+MAX_PERSON_LENGTH = 100
+MAX_DUTY_INDEX = 1000
 
 
 class StaleRevision(CommandError):
@@ -39,6 +42,34 @@ class Command:
 
 Handler = Callable[[Stage, StageState, Mapping[str, Any], datetime], StageState]
 
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One command of the table: its name, one-line summary, who may send it, its arguments and its handler."""
+
+    name: str
+    summary: str
+    roles: frozenset[Role]
+    handler: Handler
+    arguments: tuple[Argument, ...] = ()
+
+    def check(self, args: Mapping[str, Any]) -> None:
+        """CommandError unless `args` are exactly this command's arguments, each of the right type and in its limits."""
+        keys = [argument.key for argument in self.arguments]
+        unknown = sorted(set(args) - set(keys))
+        if unknown:
+            takes = ", ".join(keys) if keys else "no arguments"
+            raise CommandError(f"{self.name}: unexpected argument {unknown[0]!r} (takes {takes})")
+        for argument in self.arguments:
+            if argument.key not in args:
+                raise CommandError(f"{self.name}: missing argument {argument.key!r}")
+            argument.check(self.name, args[argument.key])
+
+    def read(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """The engine's arguments from a request body or CLI values (keyed by wire name); CommandError when one is wrong."""
+        return {argument.key: argument.from_wire(self.name, raw) for argument in self.arguments}
+
+
 ACTIVE = (Status.RUNNING, Status.PAUSED)
 
 
@@ -53,17 +84,13 @@ def apply(stage: Stage, state: StageState, command: Command, now: datetime) -> S
             f"revision {state.rev}; reload and try again",
             current_rev=state.rev,
         )
-    entry = COMMANDS.get(command.name)
-    if entry is None:
-        raise CommandError(f"unknown command {command.name!r}; known: {', '.join(COMMAND_NAMES)}")
-    allowed_args, handler = entry
+    spec = COMMANDS.get(command.name)
+    if spec is None:
+        raise CommandError(f"unknown command {command.name!r}; known: {', '.join(COMMANDS)}")
     if not isinstance(command.args, Mapping):
         raise CommandError(f"{command.name}: args must be a mapping")
-    unknown = sorted(set(command.args) - set(allowed_args))
-    if unknown:
-        takes = ", ".join(allowed_args) if allowed_args else "no arguments"
-        raise CommandError(f"{command.name}: unexpected argument {unknown[0]!r} (takes {takes})")
-    new_state = handler(stage, state, command.args, now)
+    spec.check(command.args)
+    new_state = spec.handler(stage, state, command.args, now)
     return replace(new_state, rev=state.rev + 1)
 
 
@@ -89,21 +116,9 @@ def _require_status(name: str, state: StageState, allowed: tuple[Status, ...]) -
         raise CommandError(f"{name}: not allowed while the stage is {state.status.value} (only when {names})")
 
 
-def _arg(name: str, args: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
-    """A required argument of the given type, or CommandError."""
-    if key not in args:
-        raise CommandError(f"{name}: missing argument {key!r}")
-    value = args[key]
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
-        wanted = " or ".join("None" if k is type(None) else k.__name__ for k in kinds)
-        raise CommandError(f"{name}: {key} must be {wanted}, not {value!r}")
-    return value
-
-
-def _block_arg(name: str, stage: Stage, args: Mapping[str, Any]) -> tuple[int, str]:
+def _block_arg(stage: Stage, args: Mapping[str, Any]) -> tuple[int, str]:
     """The `block_id` argument as (index, id), or CommandError."""
-    block_id = _arg(name, args, "block_id", str)
+    block_id = args["block_id"]
     return _index(stage, block_id), block_id
 
 
@@ -146,13 +161,13 @@ def _previous(stage: Stage, state: StageState, args: Mapping[str, Any], now: dat
 
 def _goto(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
     """The given block starts now with its full duration."""
-    _, block_id = _block_arg("goto", stage, args)
+    _, block_id = _block_arg(stage, args)
     return start_block(state, block_id, now)
 
 
 def _cue(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
     """Move to the block: it waits for its planned start when that is ahead and kept, else starts now."""
-    index, block_id = _block_arg("cue", stage, args)
+    index, block_id = _block_arg(stage, args)
     if keeps_planned_start(stage, index) and stage.blocks[index].planned_start > now:
         return wait_for(state, block_id, now)
     return start_block(state, block_id, now)
@@ -161,11 +176,7 @@ def _cue(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime
 def _add_time(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
     """The current block gets `delta` more (or less) time; cutting ends it now at the earliest."""
     _require_status("add_time", state, ACTIVE)
-    delta = _arg("add_time", args, "delta", timedelta)
-    if delta == timedelta(0):
-        raise CommandError("add_time: delta is zero")
-    if abs(delta) > MAX_ADD_TIME:
-        raise CommandError(f"add_time: delta {delta} is more than {MAX_ADD_TIME} either way")
+    delta = args["delta"]
     block = stage.blocks[_index(stage, _current(state))]
     time_up = time_up_at(block, state, now)
     new_time_up = time_up + delta
@@ -197,26 +208,23 @@ def _end(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime
 
 def _message(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
     """The moderator's message to the stage screen; empty text clears it."""
-    text = _arg("message", args, "text", str)
-    if len(text) > MAX_MESSAGE_LENGTH:
-        raise CommandError(f"message: text is {len(text)} characters, at most {MAX_MESSAGE_LENGTH}")
-    return replace(state, message=text)
+    return replace(state, message=args["text"])
 
 
 def _blackout(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
     """The stage screen goes black, or comes back."""
-    return replace(state, blackout=_arg("blackout", args, "on", bool))
+    return replace(state, blackout=args["on"])
 
 
 def _set_stream_state(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
     """What the stream operator reports the real stream is doing (None: not reported)."""
-    return replace(state, stream_on=_arg("set_stream_state", args, "on", (bool, type(None))))
+    return replace(state, stream_on=args["on"])
 
 
 def _duty_args(name: str, stage: Stage, args: Mapping[str, Any]) -> tuple[str, int]:
     """The (block_id, index) of an existing duty, or CommandError."""
-    block_index, block_id = _block_arg(name, stage, args)
-    index = _arg(name, args, "index", int)
+    block_index, block_id = _block_arg(stage, args)
+    index = args["index"]
     duties = stage.blocks[block_index].duties
     if not 0 <= index < len(duties):
         raise CommandError(f"{name}: block {block_id!r} has {len(duties)} duties, no index {index}")
@@ -226,9 +234,7 @@ def _duty_args(name: str, stage: Stage, args: Mapping[str, Any]) -> tuple[str, i
 def _take_duty(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
     """Someone takes a duty (over whoever had it)."""
     block_id, index = _duty_args("take_duty", stage, args)
-    person = _arg("take_duty", args, "person", str).strip()
-    if not person:
-        raise CommandError("take_duty: person is empty")
+    person = args["person"].strip()
     others = tuple(taker for taker in state.duty_takers if taker[:2] != (block_id, index))
     return replace(state, duty_takers=tuple(sorted(others + ((block_id, index, person),))))
 
@@ -249,21 +255,37 @@ def _current(state: StageState) -> str:
     return state.current
 
 
-COMMANDS: dict[str, tuple[tuple[str, ...], Handler]] = {
-    "start": ((), _start),
-    "next": ((), _next),
-    "previous": ((), _previous),
-    "goto": (("block_id",), _goto),
-    "cue": (("block_id",), _cue),
-    "add_time": (("delta",), _add_time),
-    "pause": ((), _pause),
-    "resume": ((), _resume),
-    "end": ((), _end),
-    "message": (("text",), _message),
-    "blackout": (("on",), _blackout),
-    "set_stream_state": (("on",), _set_stream_state),
-    "take_duty": (("block_id", "index", "person"), _take_duty),
-    "release_duty": (("block_id", "index"), _release_duty),
-}
+SHOW_CONTROL = frozenset({Role.MODERATOR})
+STREAM_REPORTERS = frozenset({Role.MODERATOR, Role.STREAM})
+DUTY_TAKERS = frozenset({Role.MODERATOR, Role.FACILITATOR})
+BLOCK_ID = text("block_id", MAX_ID_LENGTH)
+DUTY_INDEX = integer("index", 0, MAX_DUTY_INDEX)
 
-COMMAND_NAMES: tuple[str, ...] = tuple(COMMANDS)
+
+def _table(*specs: CommandSpec) -> dict[str, CommandSpec]:
+    """The table keyed by command name, in the order declared."""
+    return {spec.name: spec for spec in specs}
+
+
+COMMANDS: dict[str, CommandSpec] = _table(
+    CommandSpec("start", "Start the show with the first block.", SHOW_CONTROL, _start),
+    CommandSpec("next", "Move on to the next block now.", SHOW_CONTROL, _next),
+    CommandSpec("previous", "Go back to the previous block and restart it.", SHOW_CONTROL, _previous),
+    CommandSpec("goto", "Jump to a block and start it now.", SHOW_CONTROL, _goto, (BLOCK_ID,)),
+    CommandSpec("cue", "Move to a block (a day's first, say): it waits for its planned start when that is still "
+                "ahead, else starts now.", SHOW_CONTROL, _cue, (BLOCK_ID,)),
+    CommandSpec("add_time", "Add minutes to the current block (negative removes).", SHOW_CONTROL, _add_time,
+                (minutes("delta", "minutes", MAX_ADD_TIME),)),
+    CommandSpec("pause", "Pause the current block's countdown.", SHOW_CONTROL, _pause),
+    CommandSpec("resume", "Resume a paused countdown.", SHOW_CONTROL, _resume),
+    CommandSpec("end", "End the show.", SHOW_CONTROL, _end),
+    CommandSpec("message", "Show a message on the stage screen; empty text clears it.", SHOW_CONTROL, _message,
+                (text("text", MAX_MESSAGE_LENGTH, non_empty=False),)),
+    CommandSpec("blackout", "Blank the stage screen or bring it back.", SHOW_CONTROL, _blackout, (boolean("on"),)),
+    CommandSpec("set_stream_state", "Report whether the stream is actually on air (null: not reported, unknown).",
+                STREAM_REPORTERS, _set_stream_state, (boolean("on", nullable=True),)),
+    CommandSpec("take_duty", "Take a duty of a block.", DUTY_TAKERS, _take_duty,
+                (BLOCK_ID, DUTY_INDEX, text("person", MAX_PERSON_LENGTH))),
+    CommandSpec("release_duty", "Give a taken duty back.", DUTY_TAKERS, _release_duty, (BLOCK_ID, DUTY_INDEX)),
+)
+"""Every command, declared once; adapters read it when they are built, so a command added here reaches them all."""

@@ -6,7 +6,6 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,7 +16,7 @@ from runofshow.terminal import summary
 from runofshow.agenda.model import AgendaError
 from runofshow.agenda.document import event_to_dict
 from runofshow.live.clocks import SystemClock
-from runofshow.engine import CommandError, StaleRevision, snapshot_to_dict
+from runofshow.engine import COMMANDS, CommandError, CommandSpec, Kind, StaleRevision, snapshot_to_dict, stage_or_first
 from runofshow.exporters import BINARY_FORMATS, EXPORT_FORMATS, export_event
 from runofshow.importers import FORMATS, ImportProblem, load_agenda
 from runofshow.live.service import NoAgenda, ShowInProgress, ShowService, UnknownStage
@@ -34,6 +33,14 @@ def _fail(message: str) -> None:
     sys.exit(USAGE_ERROR)
 
 
+def in_vocabulary(error: Exception) -> str:
+    """A service or engine error as `code: message`, with the code REST and Socket.IO give it."""
+    from runofshow.web.adapter import failure_of  # only when there is one to report: the web layer loads Flask
+
+    failure = failure_of(error)
+    return f"{failure.code}: {failure.message}"
+
+
 def friendly_errors(func: F) -> F:
     """Turn the errors a person can cause into a one-line message and exit code 2."""
 
@@ -41,7 +48,9 @@ def friendly_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (ImportProblem, AgendaError, CommandError, NoAgenda, UnknownStage, ShowInProgress, StoreUnavailable) as error:
+        except (CommandError, NoAgenda, UnknownStage, StoreUnavailable) as error:
+            _fail(in_vocabulary(error))
+        except (ImportProblem, AgendaError, ShowInProgress) as error:
             _fail(str(error))
 
     return wrapper  # type: ignore[return-value]
@@ -57,9 +66,74 @@ database_option = click.option(
     help="SQLAlchemy URL of the store (default: SQLite file in the instance folder).",
 )
 stage_option = click.option("--stage", "stage_id", default=None, help="Stage id (default: the first stage).")
+rev_option = click.option("--rev", "expected_rev", type=int, default=None,
+                          help="Revision you saw; refused if the show has moved on (default: the current one).")
 
 
-@click.group()
+class Switch(click.ParamType):
+    """On or off (true/false, yes/no, 1/0); null (or unknown) too where the argument allows it."""
+
+    name = "switch"
+
+    def __init__(self, nullable: bool) -> None:
+        self.nullable = nullable
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The boolean (or None) a word stands for."""
+        if self.nullable and isinstance(value, str) and value.lower() in ("null", "unknown"):
+            return None
+        return click.BOOL.convert(value, param, ctx)
+
+
+CLI_TYPES: dict[Kind, click.ParamType] = {Kind.TEXT: click.STRING, Kind.INTEGER: click.INT, Kind.MINUTES: click.FLOAT}
+
+
+def cli_name(command: str) -> str:
+    """A command's name on the command line: `add_time` is `add-time`."""
+    return command.replace("_", "-")
+
+
+def control_command(spec: CommandSpec) -> click.Command:
+    """The subcommand that applies `spec` to a stage: one positional argument per argument of the table."""
+
+    def apply_command(stage_id: str | None, expected_rev: int | None, database: str | None, **values: Any) -> None:
+        args = spec.read(values)
+        service = open_service(database)
+        stage_id = stage_or_first(service.event(), stage_id)
+        rev = expected_rev if expected_rev is not None else service.state(stage_id).rev
+        try:
+            service.command(stage_id, spec.name, rev, args, actor="cli")
+        except StaleRevision as error:
+            _fail(f"{in_vocabulary(error)} (the show is at revision {service.state(stage_id).rev}; "
+                  "check `runofshow status`)")
+        click.echo(summary.snapshot_summary(service.event(), service.snapshot(stage_id)))
+
+    callback: Callable[..., None] = friendly_errors(apply_command)
+    for argument in reversed(spec.arguments):
+        kind = Switch(argument.nullable) if argument.kind is Kind.BOOLEAN else CLI_TYPES[argument.kind]
+        callback = click.argument(argument.wire_name, type=kind)(callback)
+    callback = stage_option(rev_option(database_option(callback)))
+    described = "\n\n".join(f"{argument.wire_name.upper()}: {argument.describe()}." for argument in spec.arguments)
+    return click.command(cli_name(spec.name), help=f"{spec.summary}\n\n{described}".strip())(callback)
+
+
+class ShowCommands(click.Group):
+    """The fixed subcommands and one per command of the engine's table, read from the table when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every subcommand name, the table's included."""
+        return sorted(set(super().list_commands(ctx)) | {cli_name(name) for name in COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """A fixed subcommand, or the one built for a command of the table."""
+        fixed = super().get_command(ctx, cmd_name)
+        if fixed is not None:
+            return fixed
+        spec = next((spec for spec in COMMANDS.values() if cli_name(spec.name) == cmd_name), None)
+        return control_command(spec) if spec is not None else None
+
+
+@click.group(cls=ShowCommands)
 @click.version_option(package_name="runofshow")
 def main() -> None:
     """Live run-of-show dashboard for hybrid events."""
@@ -147,98 +221,12 @@ def _safe_url(url: str) -> str:
 def status(stage_id: str | None, as_json: bool, database: str | None) -> None:
     """Show where the show is now."""
     service = open_service(database)
-    stage_id = stage_id or service.event().stages[0].id
+    stage_id = stage_or_first(service.event(), stage_id)
     snap = service.snapshot(stage_id)
     if as_json:
         click.echo(json.dumps(snapshot_to_dict(snap), ensure_ascii=False, indent=2))
     else:
         click.echo(summary.snapshot_summary(service.event(), snap))
-
-
-def _control(name: str, args_from: Callable[..., dict[str, Any]] | None = None, **params: Any) -> Callable[[F], F]:
-    """Declare a show-control subcommand that applies command `name` to a stage."""
-
-    def decorate(func: F) -> F:
-        @stage_option
-        @click.option("--rev", "expected_rev", type=int, default=None,
-                      help="Revision you saw; refused if the show has moved on (default: the current one).")
-        @database_option
-        @friendly_errors
-        @wraps(func)
-        def command(stage_id: str | None, expected_rev: int | None, database: str | None, **kwargs: Any) -> None:
-            service = open_service(database)
-            stage_id = stage_id or service.event().stages[0].id
-            rev = expected_rev if expected_rev is not None else service.state(stage_id).rev
-            args = func(**kwargs) or {}
-            try:
-                service.command(stage_id, name, rev, args, actor="cli")
-            except StaleRevision as error:
-                _fail(f"{error} (the show is at revision {service.state(stage_id).rev}; check `runofshow status`)")
-            click.echo(summary.snapshot_summary(service.event(), service.snapshot(stage_id)))
-
-        return command  # type: ignore[return-value]
-
-    return decorate
-
-
-@main.command("start")
-@_control("start")
-def start_command() -> None:
-    """Start the show with the first block."""
-
-
-@main.command("next")
-@_control("next")
-def next_command() -> None:
-    """Move on to the next block."""
-
-
-@main.command("previous")
-@_control("previous")
-def previous_command() -> None:
-    """Go back to the previous block and restart it."""
-
-
-@main.command("goto")
-@click.argument("block_id")
-@_control("goto")
-def goto_command(block_id: str) -> dict[str, Any]:
-    """Jump to BLOCK_ID and start it now."""
-    return {"block_id": block_id}
-
-
-@main.command("cue")
-@click.argument("block_id")
-@_control("cue")
-def cue_command(block_id: str) -> dict[str, Any]:
-    """Move to BLOCK_ID: it waits for its planned start when that is ahead, else starts now."""
-    return {"block_id": block_id}
-
-
-@main.command("add-time")
-@click.argument("minutes", type=float)
-@_control("add_time")
-def add_time_command(minutes: float) -> dict[str, Any]:
-    """Add MINUTES to the current block (negative to remove time)."""
-    return {"delta": timedelta(minutes=minutes)}
-
-
-@main.command("pause")
-@_control("pause")
-def pause_command() -> None:
-    """Pause the current block's countdown."""
-
-
-@main.command("resume")
-@_control("resume")
-def resume_command() -> None:
-    """Resume a paused countdown."""
-
-
-@main.command("end")
-@_control("end")
-def end_command() -> None:
-    """End the show."""
 
 
 @main.command()

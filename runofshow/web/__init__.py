@@ -66,8 +66,6 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
 
     from runofshow.web import api, auth, editor, fanout, overview, pages, publisher, reports, sockets
 
-    # Handlers must be declared before the first init_app so every app's server gets them.
-    sockets.register(socketio)
     csrf.init_app(app)
     # With a message queue, an emit on any node (or the scheduler process) reaches every node's screens.
     queue = publisher.QueueManager(values["MESSAGE_QUEUE"]) if values["MESSAGE_QUEUE"] else None
@@ -84,6 +82,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
         manage_session=False,
         path=SOCKETIO_PATH,
     )
+    # init_app built a fresh server: it gets the handlers of the command table as it is now.
+    sockets.register(socketio)
     app.extensions[FANOUT_KEY] = fanout.install(socketio.server)
     # Flask-SocketIO pushes a request context for every socket event, and that context matches the
     # Socket.IO path against the routes. A rule for the path keeps each match from raising a NotFound,

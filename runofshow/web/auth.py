@@ -7,7 +7,6 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
@@ -19,37 +18,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, SelectField
 from wtforms.validators import DataRequired, Length
 
+from runofshow.engine import COMMANDS, Role
 from runofshow.live.store import Store
-
-
-class Role(StrEnum):
-    """Who someone is on the day; each role may do what its commands allow."""
-
-    MODERATOR = "moderator"
-    STREAM = "stream"
-    FACILITATOR = "facilitator"
-    SCREEN = "screen"
-    PUBLIC = "public"
-
+from runofshow.web.adapter import current_service
 
 CREW_ROLES = (Role.MODERATOR, Role.STREAM, Role.FACILITATOR, Role.SCREEN)
-SHOW_CONTROL = frozenset({Role.MODERATOR})
-COMMAND_ROLES: dict[str, frozenset[Role]] = {
-    "start": SHOW_CONTROL,
-    "next": SHOW_CONTROL,
-    "previous": SHOW_CONTROL,
-    "goto": SHOW_CONTROL,
-    "cue": SHOW_CONTROL,
-    "add_time": SHOW_CONTROL,
-    "pause": SHOW_CONTROL,
-    "resume": SHOW_CONTROL,
-    "end": SHOW_CONTROL,
-    "message": SHOW_CONTROL,
-    "blackout": SHOW_CONTROL,
-    "set_stream_state": frozenset({Role.MODERATOR, Role.STREAM}),
-    "take_duty": frozenset({Role.MODERATOR, Role.FACILITATOR}),
-    "release_duty": frozenset({Role.MODERATOR, Role.FACILITATOR}),
-}
 AUDIENCE_ROLES: dict[str, frozenset[Role]] = {
     "console": frozenset({Role.MODERATOR, Role.STREAM, Role.FACILITATOR, Role.SCREEN}),
     "stream": frozenset({Role.MODERATOR, Role.STREAM, Role.SCREEN}),
@@ -70,8 +43,9 @@ class Identity:
     name: str = ""
 
     def may(self, command: str) -> bool:
-        """True when this role may issue `command`."""
-        return self.role in COMMAND_ROLES.get(command, frozenset())
+        """True when the command table lets this role issue `command`."""
+        spec = COMMANDS.get(command)
+        return spec is not None and self.role in spec.roles
 
     def may_watch(self, audience: str) -> bool:
         """True when this role may join `audience`."""
@@ -174,9 +148,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def _store() -> Store:
     """The store of the running app."""
-    from runofshow.web import service_of
-
-    return service_of(current_app).store
+    return current_service().store
 
 
 @bp.route("/signin", methods=["GET", "POST"])

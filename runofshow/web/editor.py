@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
@@ -16,6 +16,9 @@ from runofshow.agenda.text import MAX_BYTES
 from runofshow.importers import ImportProblem, parse_agenda
 from runofshow.live.service import NoAgenda, NothingToUndo, ShowInProgress, ShowService, StaleAgenda, UnknownStage
 from runofshow.live.store import StoreUnavailable
+from runofshow.web.adapter import actor_of as _actor
+from runofshow.web.adapter import current_service
+from runofshow.web.adapter import problem as _problem
 from runofshow.web.auth import Identity, Role, current_identity
 
 bp = Blueprint("editor", __name__)
@@ -28,26 +31,9 @@ class UploadForm(FlaskForm):
     file = FileField("file", validators=[FileRequired()])
 
 
-def _service() -> ShowService:
-    """The show service of the running app."""
-    from runofshow.web import service_of
-
-    return service_of(current_app)
-
-
-def _problem(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
-    """A JSON error answer."""
-    return jsonify({"ok": False, "error": code, "message": message, **extra}), status
-
-
 def _identity() -> Identity:
     """Who is asking."""
-    return current_identity(_service().store)
-
-
-def _actor(identity: Identity) -> str:
-    """The journal's name for who made a change."""
-    return f"{identity.role.value}:{identity.name}" if identity.name else identity.role.value
+    return current_identity(current_service().store)
 
 
 def _refuse_json(identity: Identity) -> tuple[Response, int] | None:
@@ -97,7 +83,7 @@ def editor_page(stage_id: str) -> Any:
     if refused is not None:
         return refused
     try:
-        event = _service().event()
+        event = current_service().event()
         event.stage(stage_id)
     except NoAgenda:
         return render_template("error.html", code=503, reason="no_agenda"), 503
@@ -113,7 +99,7 @@ def editor_document(stage_id: str) -> Any:
     if refused is not None:
         return refused
     try:
-        return jsonify(stage_document(_service(), stage_id))
+        return jsonify(stage_document(current_service(), stage_id))
     except (NoAgenda, UnknownStage, KeyError):
         return _problem(404, "unknown_stage", f"unknown stage {stage_id!r}")
 
@@ -136,7 +122,7 @@ def editor_edit(stage_id: str) -> Any:
     identity, body, refused = _moderator_body()
     if refused is not None:
         return refused
-    service = _service()
+    service = current_service()
     try:
         event = service.event()
         running = service.running_block(stage_id)
@@ -160,7 +146,7 @@ def editor_undo(stage_id: str) -> Any:
     identity, body, refused = _moderator_body()
     if refused is not None:
         return refused
-    service = _service()
+    service = current_service()
     try:
         service.stage(stage_id)
         service.undo_edit(actor=_actor(identity), expected_version=body.get("expected_version"))
@@ -188,11 +174,11 @@ def import_page() -> Any:
     if refused is not None:
         return refused
     try:
-        event: Event | None = _service().event()
+        event: Event | None = current_service().event()
     except NoAgenda:
         event = None
     return render_template("import.html", form=UploadForm(), event=event, max_bytes=MAX_BYTES,
-                           version=_service().agenda_version() or "")
+                           version=current_service().agenda_version() or "")
 
 
 def _uploaded() -> tuple[Event | None, tuple[Response, int] | None]:
@@ -227,7 +213,7 @@ def import_preview() -> Any:
     if problem is not None:
         return problem
     assert event is not None
-    service = _service()
+    service = current_service()
     try:
         current: Event | None = service.event()
     except NoAgenda:
@@ -247,7 +233,7 @@ def import_apply() -> Any:
     if problem is not None:
         return problem
     assert event is not None
-    service = _service()
+    service = current_service()
     try:
         version = service.edit_event(event, actor=_actor(identity), expected_version=request.form.get("expected_version"),
                                      note="upload")

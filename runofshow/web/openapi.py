@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from runofshow.web.commands import COMMANDS
-
-ARGUMENT_SCHEMAS: dict[str, dict[str, Any]] = {
-    "goto": {"block_id": {"type": "string", "minLength": 1, "maxLength": 200}},
-    "cue": {"block_id": {"type": "string", "minLength": 1, "maxLength": 200}},
-    "add_time": {"minutes": {"type": "number", "minimum": -720, "maximum": 720, "description": "not 0"}},
-    "message": {"text": {"type": "string", "maxLength": 500}},
-    "blackout": {"on": {"type": "boolean"}},
-    "set_stream_state": {"on": {"type": "boolean"}},
-    "take_duty": {"block_id": {"type": "string", "minLength": 1, "maxLength": 200},
-                  "index": {"type": "integer", "minimum": 0, "maximum": 1000},
-                  "person": {"type": "string", "minLength": 1, "maxLength": 100}},
-    "release_duty": {"block_id": {"type": "string", "minLength": 1, "maxLength": 200},
-                     "index": {"type": "integer", "minimum": 0, "maximum": 1000}},
-}
+from runofshow.engine import COMMANDS, Argument, Kind
+from runofshow.web.commands import MAX_REV
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -29,6 +17,25 @@ def _responses(extra: dict[str, str]) -> dict[str, Any]:
     for status, text in {"404": "Unknown stage or no agenda", "503": "Store unavailable", **extra}.items():
         responses[status] = {"description": text, "content": {"application/json": {"schema": ERROR}}}
     return responses
+
+
+def argument_schema(argument: Argument) -> dict[str, Any]:
+    """The JSON schema of one argument, with the limits the command table declares."""
+    schema: dict[str, Any]
+    if argument.kind is Kind.TEXT:
+        schema = {"type": "string", "maxLength": argument.max_length}
+        if argument.non_empty:
+            schema.update(minLength=1, description="not blank")
+    elif argument.kind is Kind.INTEGER:
+        schema = {"type": "integer", "minimum": argument.low, "maximum": argument.high}
+    elif argument.kind is Kind.MINUTES:
+        most = argument.limit // timedelta(minutes=1)
+        schema = {"type": "number", "minimum": -most, "maximum": most, "description": "minutes, not 0"}
+    else:
+        schema = {"type": "boolean"}
+    if argument.nullable:
+        schema["nullable"] = True
+    return schema
 
 
 def _stage_parameter() -> dict[str, Any]:
@@ -48,8 +55,9 @@ def openapi_document() -> dict[str, Any]:
             "summary": "A stage's blocks, redacted for the caller's role.", "operationId": "agenda",
             "parameters": [_stage_parameter()], "responses": _responses({})}},
     }
-    for spec in COMMANDS:
-        properties = {"expected_rev": {"type": "integer", "minimum": 0}, **ARGUMENT_SCHEMAS.get(spec.name, {})}
+    for spec in COMMANDS.values():
+        properties = {"expected_rev": {"type": "integer", "minimum": 0, "maximum": MAX_REV},
+                      **{argument.wire_name: argument_schema(argument) for argument in spec.arguments}}
         paths[f"/api/stages/{{stage_id}}/{spec.name}"] = {"post": {
             "summary": spec.summary,
             "operationId": f"command_{spec.name}",

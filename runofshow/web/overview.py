@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, redirect, render_template, request
 
-from runofshow.live.service import NoAgenda, ShowService
+from runofshow.live.service import NoAgenda
+from runofshow.web.adapter import current_service
 from runofshow.web.auth import current_identity
 
 bp = Blueprint("overview", __name__)
@@ -15,17 +16,10 @@ CREW_AUDIENCE = "console"
 LIVE_AUDIENCE = "agenda"
 
 
-def _service() -> ShowService:
-    """The show service of the running app."""
-    from runofshow.web import service_of
-
-    return service_of(current_app)
-
-
 @bp.get("/overview")
 def overview() -> Any:
     """All stages at once for the production desk (crew roles only)."""
-    service = _service()
+    service = current_service()
     identity = current_identity(service.store)
     if not identity.may_watch(CREW_AUDIENCE):
         return redirect(f"/signin?next={request.path}")

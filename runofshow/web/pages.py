@@ -12,18 +12,12 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import Babel, gettext
 
 from runofshow.i18n import LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS_DIR, browser_catalogue, language_name, pick_language
-from runofshow.live.service import NoAgenda, ShowService
+from runofshow.live.service import NoAgenda
+from runofshow.web.adapter import current_service
 from runofshow.web.auth import Identity, Role, current_identity
 
 bp = Blueprint("pages", __name__)
 LANGUAGE_COOKIE = "lang"
-
-
-def _service() -> ShowService:
-    """The show service of the running app."""
-    from runofshow.web import service_of
-
-    return service_of(current_app)
 
 
 @bp.record_once
@@ -65,7 +59,7 @@ def template_helpers() -> dict[str, Any]:
 
 def _identity() -> Identity:
     """Who is looking at the page."""
-    return current_identity(_service().store)
+    return current_identity(current_service().store)
 
 
 def _screen(template: str, audience: str, **context: Any) -> Any:
@@ -74,7 +68,7 @@ def _screen(template: str, audience: str, **context: Any) -> Any:
     if not identity.may_watch(audience):
         return redirect(f"/signin?next={request.path}")
     try:
-        event = _service().event()
+        event = current_service().event()
     except NoAgenda:
         return render_template("error.html", code=503, reason="no_agenda"), 503
     return render_template(template, audience=audience, event=event, identity=identity, **context)
@@ -85,7 +79,7 @@ def index() -> Any:
     """The list of screens."""
     identity = _identity()
     try:
-        event = _service().event()
+        event = current_service().event()
     except NoAgenda:
         return render_template("error.html", code=503, reason="no_agenda"), 503
     return render_template("index.html", event=event, identity=identity, crew=identity.role is not Role.PUBLIC)
@@ -94,7 +88,7 @@ def index() -> Any:
 def _stage_or_404(stage_id: str) -> str:
     """The stage id if the event has it."""
     try:
-        _service().stage(stage_id)
+        current_service().stage(stage_id)
     except LookupError:
         abort(404)
     return stage_id
@@ -122,7 +116,7 @@ def stream(stage_id: str) -> Any:
 def room(room_id: str) -> Any:
     """A room screen."""
     try:
-        rooms = {room.id: room.name for room in _service().event().rooms}
+        rooms = {room.id: room.name for room in current_service().event().rooms}
     except NoAgenda:
         rooms = {}
     if room_id not in rooms:

@@ -1,10 +1,11 @@
-"""Every Socket.IO event, declared once: name, direction, who sends it, what it carries."""
+"""Every Socket.IO event, declared once: name, direction, who sends it, what it carries; the commands come from the
+engine's command table, read when asked, and render the command rows of docs/protocol.md."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runofshow.web.commands import COMMANDS
+from runofshow.engine import COMMANDS, CommandSpec, Role
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,31 @@ BASE_EVENTS: tuple[SocketEvent, ...] = (
     SocketEvent("agenda", "server->client", "server",
                 "The event frame and a stage's blocks, redacted for the audience; sent when the agenda changes."),
 )
-COMMAND_EVENTS: tuple[SocketEvent, ...] = tuple(
-    SocketEvent(spec.name, "client->server", "crew", f"{spec.summary} Body {{expected_rev, stage?, ...}}; "
-                "ack {ok, snapshot} or {ok: false, error, message, snapshot?}.")
-    for spec in COMMANDS
-)
-EVENTS: tuple[SocketEvent, ...] = BASE_EVENTS + COMMAND_EVENTS
+
+
+def events() -> tuple[SocketEvent, ...]:
+    """The base events and one client->server event per command of the table as it is now."""
+    return BASE_EVENTS + tuple(
+        SocketEvent(spec.name, "client->server", senders(spec), f"{spec.summary} Body {{expected_rev, stage?, ...}}; "
+                    "ack {ok, snapshot} or {ok: false, error, message, snapshot?}.")
+        for spec in COMMANDS.values()
+    )
+
+
+def senders(spec: CommandSpec) -> str:
+    """The roles that may send a command, in the roles' order."""
+    return ", ".join(role.value for role in Role if role in spec.roles)
+
+
+def event_rows() -> list[str]:
+    """The rows of the document's events table."""
+    return [f"| `{event.name}` | {event.direction} | {event.sender} | {event.summary} |" for event in BASE_EVENTS]
+
+
+def command_rows() -> list[str]:
+    """The rows of the document's commands table, rendered from the command table."""
+    rows = []
+    for spec in COMMANDS.values():
+        arguments = "; ".join(f"`{argument.wire_name}`: {argument.describe()}" for argument in spec.arguments)
+        rows.append(f"| `{spec.name}` | {senders(spec)} | {arguments or 'none'} | {spec.summary} |")
+    return rows

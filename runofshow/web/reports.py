@@ -8,12 +8,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from runofshow.agenda.model import Event
 from runofshow.exporters.ical import to_ics
 from runofshow.live.report import build_report, minutes, report_csv
 from runofshow.live.service import NoAgenda, ShowService
+from runofshow.web.adapter import current_service
 from runofshow.web.auth import Role, current_identity
 from runofshow.web.payloads import scrub
 
@@ -22,24 +23,17 @@ JOURNAL_LIMIT = 100_000
 CALENDAR_MAX_AGE = 60
 
 
-def _service() -> ShowService:
-    """The show service of the running app."""
-    from runofshow.web import service_of
-
-    return service_of(current_app)
-
-
 def _event_or_503() -> Event:
     """The stored event, or a 503 page when none is imported."""
     try:
-        return _service().event()
+        return current_service().event()
     except NoAgenda:
         abort(503)
 
 
 def _report(stage_id: str) -> Any:
     """The run report of a stage, or a 404 for an unknown one."""
-    service = _service()
+    service = current_service()
     event = _event_or_503()
     if not any(stage.id == stage_id for stage in event.stages):
         abort(404)
@@ -50,7 +44,7 @@ def _report(stage_id: str) -> Any:
 
 def _crew_only() -> Any:
     """A redirect to sign-in for anyone who is not crew, else None."""
-    if current_identity(_service().store).role is Role.PUBLIC:
+    if current_identity(current_service().store).role is Role.PUBLIC:
         return redirect(f"/signin?next={request.path}")
     return None
 
@@ -104,7 +98,7 @@ def projected_times(service: ShowService, event: Event, stage_ids: list[str]) ->
 
 def _calendar(event: Event, projected: Mapping[str, tuple[datetime, datetime]], **pick: str) -> Response:
     """An iCalendar response that calendar apps re-read often."""
-    body = to_ics(public_event(event), stamp=_service().clock.now(), projected=projected, **pick)
+    body = to_ics(public_event(event), stamp=current_service().clock.now(), projected=projected, **pick)
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = f"public, max-age={CALENDAR_MAX_AGE}"
     return response
@@ -116,7 +110,7 @@ def stage_calendar(stage_id: str) -> Response:
     event = _event_or_503()
     if not any(stage.id == stage_id for stage in event.stages):
         abort(404)
-    return _calendar(event, projected_times(_service(), event, [stage_id]), stage_id=stage_id)
+    return _calendar(event, projected_times(current_service(), event, [stage_id]), stage_id=stage_id)
 
 
 @bp.get("/calendar/room/<room_id>.ics")
@@ -125,4 +119,4 @@ def room_calendar(room_id: str) -> Response:
     event = _event_or_503()
     if not any(room.id == room_id for room in event.rooms):
         abort(404)
-    return _calendar(event, projected_times(_service(), event, [stage.id for stage in event.stages]), room_id=room_id)
+    return _calendar(event, projected_times(current_service(), event, [stage.id for stage in event.stages]), room_id=room_id)

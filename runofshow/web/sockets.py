@@ -9,11 +9,11 @@ from typing import Any
 from flask import current_app, request
 from flask_socketio import SocketIO, join_room
 
-from runofshow.engine import CommandError, StaleRevision
-from runofshow.live.service import NoAgenda, ShowService, UnknownStage
-from runofshow.live.store import StoreUnavailable
+from runofshow.engine import COMMANDS, stage_or_first
+from runofshow.live.service import ShowService, UnknownStage
+from runofshow.web.adapter import FAILURES, Failure, command_reply, current_service, failure_of
 from runofshow.web.auth import PUBLIC, Identity, current_identity
-from runofshow.web.commands import COMMANDS, BadRequest, read_request
+from runofshow.web.commands import BadRequest
 from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload
 
 JOIN_AUDIENCES = ("stage", "console", "stream", "room", "agenda")
@@ -23,22 +23,10 @@ _join_snapshots: dict[tuple[str, str], tuple[float, int, Any, dict[str, Any]]] =
 _join_locks: dict[tuple[str, str], threading.Lock] = {}
 
 
-def _service() -> ShowService:
-    """The show service of the running app."""
-    from runofshow.web import service_of
-
-    return service_of(current_app)
-
-
-def _error(code: str, message: str, **extra: Any) -> dict[str, Any]:
-    """An error acknowledgement."""
-    return {"ok": False, "error": code, "message": message, **extra}
-
-
 def on_connect(auth: Any = None) -> bool:
     """Any screen connects; crew prove who they are with a token in `auth` or their signed session."""
     token = auth.get("token", "") if isinstance(auth, dict) and isinstance(auth.get("token", ""), str) else ""
-    identities[request.sid] = current_identity(_service().store, token)
+    identities[request.sid] = current_identity(current_service().store, token)
     return True
 
 
@@ -50,32 +38,30 @@ def on_disconnect(*_: Any) -> None:
 def on_join(data: Any) -> dict[str, Any]:
     """A screen joins an audience of a stage (or a room); answered with the agenda and a full snapshot."""
     if not isinstance(data, dict):
-        return _error("bad_request", "join: expected an object with audience and stage")
+        return Failure("bad_request", "join: expected an object with audience and stage").ack()
     audience = data.get("audience")
     if audience not in JOIN_AUDIENCES:
-        return _error("bad_request", f"audience: expected one of {', '.join(JOIN_AUDIENCES)}")
+        return Failure("bad_request", f"audience: expected one of {', '.join(JOIN_AUDIENCES)}").ack()
     identity = identities.get(request.sid, PUBLIC)
     if not identity.may_watch(audience):
-        return _error("forbidden", f"the {identity.role.value} role may not watch the {audience} screen")
-    service = _service()
+        return Failure("forbidden", f"the {identity.role.value} role may not watch the {audience} screen").ack()
+    show = current_service()
     try:
-        event = service.event()
+        event = show.event()
         stage_ids = _stages_for(event, data, audience)
         result = []
         for stage_id in stage_ids:
             join_room(room_name(audience, stage_id))
             result.append({
                 "agenda": agenda_payload(event, stage_id, audience),
-                "snapshot": _join_snapshot(service, event, stage_id, audience),
+                "snapshot": _join_snapshot(show, event, stage_id, audience),
             })
-    except (BadRequest, UnknownStage, NoAgenda) as error:
-        return _error("bad_request", str(error))
-    except StoreUnavailable as error:
-        return _error("unavailable", str(error))
+    except FAILURES as error:
+        return failure_of(error).ack()
     return {"ok": True, "role": identity.role.value, "stages": result}
 
 
-def _join_snapshot(service: ShowService, event: Any, stage_id: str, audience: str) -> dict[str, Any]:
+def _join_snapshot(show: ShowService, event: Any, stage_id: str, audience: str) -> dict[str, Any]:
     """The snapshot for a joining screen, shared by screens joining within half a second (a storm of
     reconnects after a network blip), never older than what this node has already pushed."""
     key = (stage_id, audience)
@@ -87,8 +73,8 @@ def _join_snapshot(service: ShowService, event: Any, stage_id: str, audience: st
         cached = _shared_join_snapshot(key, event)
         if cached is not None:
             return cached
-        state = service.state(stage_id)
-        payload = snapshot_payload(event, stage_id, state, service.clock.now(), audience)
+        state = show.state(stage_id)
+        payload = snapshot_payload(event, stage_id, state, show.clock.now(), audience)
         _join_snapshots[key] = (time.monotonic(), state.rev, event, payload)
         return payload
 
@@ -111,7 +97,7 @@ def _stages_for(event: Any, data: dict[str, Any], audience: str) -> list[str]:
     if stage_id is None:
         if audience in ("agenda", "room"):
             return [stage.id for stage in event.stages]
-        return [event.stages[0].id]
+        return [stage_or_first(event, None)]
     if not isinstance(stage_id, str):
         raise BadRequest("stage: expected a stage id")
     if not any(s.id == stage_id for s in event.stages):
@@ -122,59 +108,28 @@ def _stages_for(event: Any, data: dict[str, Any], audience: str) -> list[str]:
 def on_clock(data: Any) -> dict[str, Any]:
     """A screen asks for the server time to estimate its clock offset (NTP-style)."""
     client_sent = data.get("t0") if isinstance(data, dict) else None
-    clock = _service().clock
+    clock = current_service().clock
     now = clock.now()
     return {"t0": client_sent if isinstance(client_sent, (int, float)) else None,
             "server_ms": int(now.timestamp() * 1000), "speed": getattr(clock, "speed", 1.0)}
 
 
 def control_handler(name: str) -> Any:
-    """The handler of one control event: checks the role, applies it, acknowledges with the state or an error."""
+    """The handler of one command of the table: acknowledged with the new console snapshot or a failure."""
 
     def handle(data: Any = None) -> dict[str, Any]:
-        identity = identities.get(request.sid, PUBLIC)
-        if not identity.may(name):
-            return _error("forbidden", f"the {identity.role.value} role may not {name}")
-        service = _service()
-        try:
-            req = read_request(name, data if data is not None else {})
-            event = service.event()
-            stage_id = req.stage_id or event.stages[0].id
-            state = service.command(stage_id, req.name, req.expected_rev, req.args,
-                                    actor=f"{identity.role.value}:{identity.name}" if identity.name else identity.role.value)
-            return {"ok": True, "snapshot": snapshot_payload(event, stage_id, state, service.clock.now(), "console")}
-        except StaleRevision as error:
-            current = _current_snapshot(service, data)
-            return _error("stale", str(error), snapshot=current)
-        except (BadRequest, CommandError, UnknownStage, NoAgenda) as error:
-            return _error("bad_request", str(error))
-        except StoreUnavailable as error:
-            return _error("unavailable", f"{name} was not applied: {error}")
+        return command_reply(identities.get(request.sid, PUBLIC), name, data)
 
     handle.__name__ = f"on_{name}"
     handle.__doc__ = f"Crew send {name}: acknowledged with the new console snapshot or an error."
     return handle
 
 
-def _current_snapshot(service: ShowService, data: Any) -> dict[str, Any] | None:
-    """The console snapshot of the stage a refused command was meant for."""
-    try:
-        event = service.event()
-        stage_id = data.get("stage") if isinstance(data, dict) and isinstance(data.get("stage"), str) else None
-        stage_id = stage_id or event.stages[0].id
-        return snapshot_payload(event, stage_id, service.state(stage_id), service.clock.now(), "console")
-    except (UnknownStage, NoAgenda, StoreUnavailable):
-        return None
-
-
 def register(socketio: SocketIO) -> None:
-    """Bind every handler to the Socket.IO server (once per process)."""
-    if getattr(socketio, "_runofshow_registered", False):
-        return
+    """Bind every handler, one per command of the table as it is now, to the server `init_app` has just built."""
     socketio.on_event("connect", on_connect)
     socketio.on_event("disconnect", on_disconnect)
     socketio.on_event("join", on_join)
     socketio.on_event("clock", on_clock)
-    for spec in COMMANDS:
-        socketio.on_event(spec.name, control_handler(spec.name))
-    socketio._runofshow_registered = True  # type: ignore[attr-defined]
+    for name in COMMANDS:
+        socketio.on_event(name, control_handler(name))

@@ -1,0 +1,117 @@
+"""A command's arguments: name on the wire, type and limits, checked the same way by the engine and every adapter."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+
+class CommandError(ValueError):
+    """A command that cannot be applied: unknown, bad arguments, or not allowed now."""
+
+
+class Kind(StrEnum):
+    """What an argument holds."""
+
+    TEXT = "text"
+    INTEGER = "integer"
+    MINUTES = "minutes"
+    BOOLEAN = "boolean"
+
+
+ENGINE_TYPES: dict[Kind, type] = {Kind.TEXT: str, Kind.INTEGER: int, Kind.MINUTES: timedelta, Kind.BOOLEAN: bool}
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument: the engine's key, the wire's name, its kind and its limits."""
+
+    key: str
+    kind: Kind
+    wire: str = ""
+    max_length: int | None = None
+    non_empty: bool = False
+    low: int = 0
+    high: int = 0
+    limit: timedelta = timedelta(0)
+    nullable: bool = False
+
+    @property
+    def wire_name(self) -> str:
+        """The name in REST and Socket.IO bodies, the OpenAPI document and the CLI."""
+        return self.wire or self.key
+
+    def describe(self) -> str:
+        """The type and limits in words, as the protocol document and the CLI help give them."""
+        if self.kind is Kind.TEXT:
+            if self.non_empty:
+                return f"text of 1 to {self.max_length} characters, not blank"
+            return f"text of at most {self.max_length} characters"
+        if self.kind is Kind.INTEGER:
+            return f"integer from {self.low} to {self.high}"
+        if self.kind is Kind.MINUTES:
+            most = self.limit // timedelta(minutes=1)
+            return f"number of minutes from -{most} to {most}, not 0"
+        return "true, false or null" if self.nullable else "true or false"
+
+    def check(self, command: str, value: Any, label: str = "") -> Any:
+        """The engine value if its type and limits hold, else CommandError naming `label` (default: the key)."""
+        name = label or self.key
+        kinds = (ENGINE_TYPES[self.kind],) + ((type(None),) if self.nullable else ())
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            wanted = " or ".join("None" if kind is type(None) else kind.__name__ for kind in kinds)
+            raise CommandError(f"{command}: {name} must be {wanted}, not {value!r}")
+        if value is None:
+            return None
+        if self.kind is Kind.TEXT:
+            if self.max_length is not None and len(value) > self.max_length:
+                raise CommandError(f"{command}: {name} is {len(value)} characters, at most {self.max_length}")
+            if self.non_empty and not value.strip():
+                raise CommandError(f"{command}: {name} is empty")
+        elif self.kind is Kind.INTEGER and not self.low <= value <= self.high:
+            raise CommandError(f"{command}: {name} must be between {self.low} and {self.high}, not {value}")
+        elif self.kind is Kind.MINUTES:
+            if value == timedelta(0):
+                raise CommandError(f"{command}: {name} is zero")
+            if abs(value) > self.limit:
+                raise CommandError(f"{command}: {name} is more than {self.limit} either way")
+        return value
+
+    def from_wire(self, command: str, raw: Mapping[str, Any]) -> Any:
+        """The engine value of this argument in a request body (minutes become a timedelta), else CommandError."""
+        name = self.wire_name
+        if name not in raw:
+            raise CommandError(f"{command}: missing argument {name!r}")
+        value = raw[name]
+        if self.kind is Kind.MINUTES and not (value is None and self.nullable):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise CommandError(f"{command}: {name} must be a number of minutes, not {value!r}")
+            try:
+                value = timedelta(minutes=value)
+            except OverflowError:
+                raise CommandError(f"{command}: {name} is more than {self.limit} either way") from None
+        return self.check(command, value, name)
+
+
+def text(key: str, max_length: int, *, non_empty: bool = True) -> Argument:
+    """A string of at most `max_length` characters; blank refused unless `non_empty` is False."""
+    return Argument(key, Kind.TEXT, max_length=max_length, non_empty=non_empty)
+
+
+def integer(key: str, low: int, high: int) -> Argument:
+    """A whole number from `low` to `high`."""
+    return Argument(key, Kind.INTEGER, low=low, high=high)
+
+
+def minutes(key: str, wire: str, limit: timedelta) -> Argument:
+    """A duration, sent as a number of minutes named `wire`: not zero, at most `limit` either way."""
+    return Argument(key, Kind.MINUTES, wire=wire, limit=limit)
+
+
+def boolean(key: str, *, nullable: bool = False) -> Argument:
+    """True or false; None too when `nullable`."""
+    return Argument(key, Kind.BOOLEAN, nullable=nullable)
