@@ -29,7 +29,7 @@ from serverproc import RUNOFSHOW, RedisServer, ServerProcess, base_env, http_jso
 
 from runofshow.agenda.model import Event  # noqa: E402
 from runofshow.live.clocks import RehearsalClock, SystemClock  # noqa: E402
-from runofshow.web.server import REHEARSAL_KEY  # noqa: E402
+from runofshow.live.site_clock import REHEARSAL_KEY  # noqa: E402
 from runofshow.live.service import ShowService  # noqa: E402
 from runofshow.live.store import Store, metadata  # noqa: E402
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from runofshow.engine import StaleRevision
-from runofshow.live.service import Change
+from runofshow.live.changes import Change, ChangeCause
 from runofshow.web import service_of
 from runofshow.web.scheduling import Plan, ShowScheduler
 from tests.conftest import OSLO
@@ -75,8 +75,8 @@ def test_a_command_that_makes_a_transition_due_at_once_applies_it(app, clock) ->
     assert commands == ["goto", "auto"]
     assert service.store.load_state("plenary").rev == state.rev
     # Screens get the newest state once, not the milestone that lasted no time first.
-    assert [(change.state.rev, change.state.current, change.cause) for change in heard] == \
-        [(state.rev, following.id, "goto")]
+    assert [(change.state.rev, change.state.current, change.cause, change.command) for change in heard] == \
+        [(state.rev, following.id, ChangeCause.COMMAND, "goto")]
 
 
 def test_a_refused_command_still_tells_of_the_catch_up_before_it(app, clock) -> None:  # type: ignore[no-untyped-def]
