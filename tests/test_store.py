@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,15 @@ def increment(store: Store, stage_id: str, expected_rev: int, *, actor: str = "m
     return store.compare_and_set(
         stage_id, expected_rev, new_rev, {"counter": new_rev}, actor=actor, at=at, command="next", args={"counter": new_rev}
     )
+
+
+def run_racers(race: Callable[[str], None], names: list[str]) -> None:
+    """Run `race` in a thread per name, all at once, and wait for every one."""
+    threads = [threading.Thread(target=race, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
 
 
 def whole_journal(store: Store, stage_id: str | None = None) -> list[JournalEntry]:
@@ -492,11 +501,7 @@ def test_threads_storing_agendas_against_one_version_win_exactly_once(counter_st
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
 
-    threads = [threading.Thread(target=race, args=(f"editor{n}",)) for n in range(racers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_racers(race, [f"editor{n}" for n in range(racers)])
     assert errors == [] and len(winners) == 1
     assert counter_store.get_meta("version") == winners[0]
     assert counter_store.load_agenda() == {"title": winners[0]}
@@ -521,11 +526,7 @@ def test_threads_racing_on_one_revision_win_exactly_once_each(counter_store: Sto
             errors.append(error)
             barrier.abort()
 
-    threads = [threading.Thread(target=race, args=(f"racer{n}",)) for n in range(racers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_racers(race, [f"racer{n}" for n in range(racers)])
     assert errors == []
     assert all(len(winners) == 1 for winners in wins.values()), wins
     entries = counter_store.journal(stage_id="main")
