@@ -103,7 +103,7 @@ class ShowScheduler:
         except StoreUnavailable as error:
             log.warning("scheduler: store unavailable, retrying (%s)", error)
             clock = self.service.clock
-            retry_at = clock.to_real(clock.now()) + RETRY_DELAY
+            retry_at = clock.to_real(clock.now()) + RETRY_DELAY  # a second of real time from now
             self.scheduler.add_job(self.fire, "date", run_date=retry_at, args=[stage_id, planned_rev],
                                    id=f"due:{stage_id}", replace_existing=True)
 
