@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 import time
-from datetime import datetime, timezone
 
+from runofshow.live.clocks import SystemClock
 from runofshow.live.store import Store
 
 PAYLOAD = "run-of-show " * 20
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
                 stored.rev + 1,
                 {"counter": counter, "payload": PAYLOAD, "writer": options.actor},
                 actor=options.actor,
-                at=datetime.now(timezone.utc),
+                at=SystemClock().now(),
                 command="increment",
                 args={"counter": counter},
             ):

@@ -230,3 +230,66 @@ def test_a_duty_edited_in_place_keeps_its_taker() -> None:
     assert remap_duty_takers(before, after, (("b", 0, "Ola"),)) == (("b", 0, "Ola"),)
     assert remap_duty_takers(before, (), (("b", 0, "Ola"),)) == ()
     assert remap_duty_takers(before, after, (("b", 3, "Ola"),)) == ()
+
+
+PAUSE_TO_A = {"op": "update", "block_id": "pause", "fields": {"title": "A"}}
+LUNSJ_TO_B = {"op": "update", "block_id": "lunsj", "fields": {"title": "B"}}
+
+
+def _stored_stage(service: Any) -> Any:
+    """The plenary as stored now, not as any service cached it."""
+    return event_from_dict(service.store.load_agenda()).stage("plenary")
+
+
+def test_a_second_service_edits_the_stored_agenda_not_the_one_it_cached(app: Any) -> None:
+    service = _service(app)
+    other = type(service)(service.store, service.clock)
+    other.event()  # cached for a while
+    version = service.edit_stage("plenary", PAUSE_TO_A, expected_version=service.agenda_version(), actor="moderator:a")
+    other.edit_stage("plenary", LUNSJ_TO_B, expected_version=version, actor="moderator:b")
+    stage = _stored_stage(service)
+    assert stage.block("pause").title == "A" and stage.block("lunsj").title == "B"
+    assert service.undo_depth() == 2
+
+
+def test_a_stale_edit_or_undo_on_a_second_service_is_refused_and_changes_nothing(app: Any) -> None:
+    from runofshow.live.service import StaleAgenda
+
+    service = _service(app)
+    other = type(service)(service.store, service.clock)
+    old = other.agenda_version()
+    service.edit_stage("plenary", PAUSE_TO_A, expected_version=old, actor="moderator:a")
+    stored, journal, version = service.store.load_agenda(), service.store.journal(), service.agenda_version()
+    with pytest.raises(StaleAgenda) as raised:
+        other.edit_stage("plenary", LUNSJ_TO_B, expected_version=old, actor="moderator:b")
+    assert raised.value.current_version == version != old
+    with pytest.raises(StaleAgenda):
+        other.undo_edit(actor="moderator:b", expected_version=old)
+    assert service.store.load_agenda() == stored and service.store.journal() == journal
+    assert service.agenda_version() == version and service.undo_depth() == 1
+
+
+def test_an_agenda_stored_while_an_edit_is_applied_refuses_that_edit(app: Any, monkeypatch: Any) -> None:
+    from runofshow.live import service as service_module
+    from runofshow.live.service import StaleAgenda
+
+    service = _service(app)
+    other = type(service)(service.store, service.clock)
+    version = service.agenda_version()
+    real_apply_edit = service_module.apply_edit
+    rivals: list[str] = []
+
+    def apply_edit_while_a_rival_stores(*args: Any, **kwargs: Any) -> Any:
+        """The edit is computed; before it is stored, the first service stores its own edit."""
+        edited = real_apply_edit(*args, **kwargs)
+        if kwargs["actor"] == "moderator:b":
+            rivals.append(service.edit_stage("plenary", PAUSE_TO_A, expected_version=version, actor="moderator:a"))
+        return edited
+
+    monkeypatch.setattr(service_module, "apply_edit", apply_edit_while_a_rival_stores)
+    with pytest.raises(StaleAgenda) as raised:
+        other.edit_stage("plenary", LUNSJ_TO_B, expected_version=version, actor="moderator:b")
+    assert raised.value.current_version == rivals[0] == service.agenda_version()
+    stage = _stored_stage(service)
+    assert stage.block("pause").title == "A" and stage.block("lunsj").title != "B"
+    assert [entry.actor for entry in service.store.journal() if entry.stage_id is None][-1] == "moderator:a"

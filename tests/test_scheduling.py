@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from runofshow.engine import StaleRevision
-from runofshow.live.service import Change
+from runofshow.live.changes import Change, ChangeCause
 from runofshow.web import service_of
 from runofshow.web.scheduling import Plan, ShowScheduler
 from tests.conftest import OSLO
@@ -75,8 +75,8 @@ def test_a_command_that_makes_a_transition_due_at_once_applies_it(app, clock) ->
     assert commands == ["goto", "auto"]
     assert service.store.load_state("plenary").rev == state.rev
     # Screens get the newest state once, not the milestone that lasted no time first.
-    assert [(change.state.rev, change.state.current, change.cause) for change in heard] == \
-        [(state.rev, following.id, "goto")]
+    assert [(change.state.rev, change.state.current, change.cause, change.command) for change in heard] == \
+        [(state.rev, following.id, ChangeCause.COMMAND, "goto")]
 
 
 def test_a_refused_command_still_tells_of_the_catch_up_before_it(app, clock) -> None:  # type: ignore[no-untyped-def]
@@ -91,3 +91,31 @@ def test_a_refused_command_still_tells_of_the_catch_up_before_it(app, clock) -> 
     stored = service.store.load_state("plenary")
     assert stored.rev > rev
     assert [change.state.rev for change in heard] == [stored.rev]
+
+
+def test_reads_catch_up_in_memory_and_store_nothing(app, clock) -> None:  # type: ignore[no-untyped-def]
+    service = service_of(app)
+    stored, journal = service.store.load_state("plenary"), service.store.journal()
+    heard: list[Change] = []
+    service.subscribe(heard.append)
+    clock.set(datetime(2024, 5, 6, 9, 1, tzinfo=OSLO))  # the hard start at 09:00 is due
+    state = service.state("plenary")
+    assert state.current == "fylkeskommunenes-samling" and state.rev == stored.rev + 1
+    assert service.snapshot("plenary").current.block_id == state.current  # type: ignore[union-attr]
+    assert service.next_due("plenary") == datetime(2024, 5, 6, 10, 55, tzinfo=OSLO)
+    assert service.running_block("plenary") == state.current
+    assert service.store.load_state("plenary") == stored and service.store.journal() == journal and heard == []
+
+
+def test_the_scheduler_job_stores_the_catch_up_and_tells_listeners(app, clock) -> None:  # type: ignore[no-untyped-def]
+    service = service_of(app)
+    scheduler = ShowScheduler(service)
+    scheduler.plan("plenary")
+    heard: list[Change] = []
+    service.subscribe(heard.append)
+    clock.set(datetime(2024, 5, 6, 9, 1, tzinfo=OSLO))
+    scheduler.fire("plenary", planned_job(scheduler).rev)
+    stored = service.stored_state("plenary")
+    assert stored == service.state("plenary") and stored.current == "fylkeskommunenes-samling"
+    assert [(change.state, change.cause, change.command) for change in heard] == [(stored, ChangeCause.AUTO, None)]
+    assert service.store.journal(stage_id="plenary")[-1].command == ChangeCause.AUTO == "auto"

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from runofshow.live.store import (
     JournalEntry,
+    MetaConflict,
     Store,
     StoredState,
     StoreUnavailable,
@@ -83,6 +84,15 @@ def increment(store: Store, stage_id: str, expected_rev: int, *, actor: str = "m
     return store.compare_and_set(
         stage_id, expected_rev, new_rev, {"counter": new_rev}, actor=actor, at=at, command="next", args={"counter": new_rev}
     )
+
+
+def run_racers(race: Callable[[str], None], names: list[str]) -> None:
+    """Run `race` in a thread per name, all at once, and wait for every one."""
+    threads = [threading.Thread(target=race, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
 
 
 def whole_journal(store: Store, stage_id: str | None = None) -> list[JournalEntry]:
@@ -453,7 +463,49 @@ def test_journal_order_and_filtering(store: Store) -> None:
         store.journal(limit=0)
 
 
+def test_replace_agenda_against_a_setting_is_compare_and_set(counter_store: Store) -> None:
+    counter_store.set_meta("version", "v1")
+    journal_before = counter_store.journal()
+    with pytest.raises(MetaConflict) as raised:
+        counter_store.replace_agenda({"title": "edited"}, {"main": {"counter": 0}}, actor="editor", at=T0,
+                                     meta={"version": "v2"}, expected_meta={"version": "v0"})
+    assert (raised.value.key, raised.value.current) == ("version", "v1")
+    assert counter_store.load_agenda() == AGENDA and counter_store.get_meta("version") == "v1"
+    assert counter_store.load_state("main").rev == 0 and counter_store.journal() == journal_before
+    with pytest.raises(MetaConflict):
+        counter_store.replace_agenda({"title": "edited"}, {"main": {"counter": 0}}, actor="editor", at=T0,
+                                     expected_meta={"unset": "v1"})
+    counter_store.replace_agenda({"title": "edited"}, {"main": {"counter": 0}}, actor="editor", at=T0,
+                                 meta={"version": "v2"}, expected_meta={"version": "v1", "unset": None})
+    assert counter_store.load_agenda() == {"title": "edited"} and counter_store.get_meta("version") == "v2"
+
+
 # ---- races ------------------------------------------------------------------------------------
+
+
+def test_threads_storing_agendas_against_one_version_win_exactly_once(counter_store: Store) -> None:
+    counter_store.set_meta("version", "v1")
+    racers = 4
+    barrier = threading.Barrier(racers)
+    winners: list[str] = []
+    errors: list[BaseException] = []
+
+    def race(name: str) -> None:
+        try:
+            barrier.wait(timeout=30)
+            counter_store.replace_agenda({"title": name}, {"main": {"counter": 0}}, actor=name, at=T0,
+                                         meta={"version": name}, expected_meta={"version": "v1"})
+            winners.append(name)
+        except MetaConflict:
+            pass
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+
+    run_racers(race, [f"editor{n}" for n in range(racers)])
+    assert errors == [] and len(winners) == 1
+    assert counter_store.get_meta("version") == winners[0]
+    assert counter_store.load_agenda() == {"title": winners[0]}
+    assert [entry.actor for entry in counter_store.journal() if entry.stage_id is None] == ["organiser", winners[0]]
 
 
 def test_threads_racing_on_one_revision_win_exactly_once_each(counter_store: Store) -> None:
@@ -474,11 +526,7 @@ def test_threads_racing_on_one_revision_win_exactly_once_each(counter_store: Sto
             errors.append(error)
             barrier.abort()
 
-    threads = [threading.Thread(target=race, args=(f"racer{n}",)) for n in range(racers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    run_racers(race, [f"racer{n}" for n in range(racers)])
     assert errors == []
     assert all(len(winners) == 1 for winners in wins.values()), wins
     entries = counter_store.journal(stage_id="main")

@@ -8,14 +8,41 @@ from typing import Protocol
 
 
 class Clock(Protocol):
-    """Something that says what time it is now, as an aware datetime."""
+    """Show time as an aware datetime, and how it maps to real time (a rehearsal runs faster)."""
+
+    @property
+    def speed(self) -> float:
+        """How many seconds of show time pass in one real second."""
+        ...
 
     def now(self) -> datetime:
         """The current instant, aware."""
         ...
 
+    def to_real(self, show_instant: datetime) -> datetime:
+        """The real instant at which show time reaches `show_instant`."""
+        ...
 
-class SystemClock:
+    def real_delay(self, show_delay: timedelta) -> timedelta:
+        """How long to wait in real time for `show_delay` of show time to pass."""
+        ...
+
+
+class _RealTime:
+    """Show time that is real time: speed 1, instants and delays map to themselves."""
+
+    speed = 1.0
+
+    def to_real(self, show_instant: datetime) -> datetime:
+        """The same instant."""
+        return show_instant
+
+    def real_delay(self, show_delay: timedelta) -> timedelta:
+        """The same delay."""
+        return show_delay
+
+
+class SystemClock(_RealTime):
     """The machine's clock, in UTC."""
 
     def now(self) -> datetime:
@@ -23,7 +50,7 @@ class SystemClock:
         return datetime.now(timezone.utc)
 
 
-class FakeClock:
+class FakeClock(_RealTime):
     """A clock that only moves when told to (tests)."""
 
     def __init__(self, start: datetime) -> None:

@@ -87,6 +87,15 @@ class RevisionConflict(RuntimeError):
     """A stage moved on while a new agenda was being stored with its old state; nothing was applied."""
 
 
+class MetaConflict(RuntimeError):
+    """A setting an agenda was stored against had changed meanwhile; nothing was applied."""
+
+    def __init__(self, key: str, expected: str | None, current: str | None) -> None:
+        super().__init__(f"setting {key!r} is {current!r}, not {expected!r}")
+        self.key = key
+        self.current = current
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     """One appended line of the journal: who did what to which stage, and the revision it produced."""
@@ -173,9 +182,12 @@ class Store:
         note: str = "import",
         meta: Mapping[str, str] | None = None,
         expected_revs: Mapping[str, int] | None = None,
+        expected_meta: Mapping[str, str | None] | None = None,
     ) -> None:
         """Store a new agenda, the given stage states and `meta` settings in one transaction; journal it once.
 
+        Compare-and-set: RevisionConflict unless each stage in `expected_revs` is at its revision, MetaConflict
+        unless each setting in `expected_meta` has its value (None: not set); either way nothing is written.
         A stage that existed before gets revision old + 1 (so no client's expected revision can
         match the fresh state by accident); a new stage starts at 0; stages not given stop being live.
         Each stored state's "rev" key is set to its stage's new revision.
@@ -194,6 +206,14 @@ class Store:
                 row.stage_id: row.rev
                 for row in connection.execute(sa.select(live.stage_id, live.rev).with_for_update())
             }
+            # Read inside the write transaction (SQLite's write lock, PostgreSQL's agenda lock): no other
+            # agenda can be stored between this check and the write.
+            for key, expected in (expected_meta or {}).items():
+                current = connection.execute(
+                    sa.select(meta_table.c.value).where(meta_table.c.key == key)
+                ).scalar_one_or_none()
+                if current != expected:
+                    raise MetaConflict(key, expected, current)
             for stage_id, rev in (expected_revs or {}).items():
                 if old_revs.get(stage_id) != rev:
                     raise RevisionConflict(f"stage {stage_id!r} is at revision {old_revs.get(stage_id)}, not {rev}")

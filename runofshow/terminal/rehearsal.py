@@ -59,9 +59,8 @@ def transitions(event: Event, clock: Clock, until: datetime, moderator: bool) ->
         if now >= until or all(state.status is Status.FINISHED for state in states.values()):
             return
         due = [next_due(stage, states[stage.id], now) for stage in event.stages]
-        wait = min([d - now for d in due if d is not None] + [REFRESH * getattr(clock, "speed", 1)])
-        real_wait = wait / getattr(clock, "speed", 1)
-        time.sleep(max(real_wait.total_seconds(), 0.001))
+        wait = min([d - now for d in due if d is not None] + [REFRESH * clock.speed])
+        time.sleep(max(clock.real_delay(wait).total_seconds(), 0.001))
 
 
 def run_in_terminal(*, file: Path | None, speed: float, start_at: str | None, until: str | None, moderator: bool,

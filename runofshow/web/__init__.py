@@ -11,9 +11,11 @@ from flask import Flask, abort
 from runofshow import settings
 from runofshow.live.clocks import Clock, SystemClock
 from runofshow.live.service import ShowService
+from runofshow.live.site_clock import site_clock
 from runofshow.live.store import Store, database_url
 from runofshow.web.extensions import csrf, socketio
 from runofshow.web.secrets import load_or_create_secret
+from runofshow.web.seeding import reference_seed
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 SERVICE_KEY = "runofshow.live.service"
@@ -30,7 +32,7 @@ def asset_dir(name: str) -> Path:
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None = None) -> Flask:
-    """Build the app; `test_config` overrides settings, `clock` replaces the system clock."""
+    """Build the app; `test_config` overrides settings, `clock` replaces the site's clock (system or rehearsal)."""
     values = settings.from_environment()
     if test_config:
         values.update({key: value for key, value in test_config.items() if key in {s.name for s in settings.SETTINGS}})
@@ -57,12 +59,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
         app.config.update({key: value for key, value in test_config.items()})
 
     store = Store(values["DATABASE_URL"] or database_url(instance_path))
-    service = ShowService(store, clock or SystemClock())
+    seed = reference_seed(store, clock or SystemClock()) if app.config["SEED_REFERENCE_AGENDA"] else None
+    service = ShowService(store, clock or site_clock(store, values["REHEARSAL_SPEED"], seed))
     app.extensions[SERVICE_KEY] = service
-    if app.config["SEED_REFERENCE_AGENDA"]:
-        from runofshow.web.seeding import seed_reference_agenda
-
-        seed_reference_agenda(service)
+    if seed is not None:
+        service.replace_event(seed, actor="seed")
 
     from runofshow.web import api, auth, editor, fanout, overview, pages, publisher, reports, sockets
 

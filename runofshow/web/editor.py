@@ -11,7 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from runofshow.agenda.model import AgendaError, Event
 from runofshow.agenda.document import block_to_dict
 from runofshow.agenda.diff import diff_events, diff_to_dict
-from runofshow.agenda.edits import FACT_FIELDS, EditError, apply_edit, edit_summary
+from runofshow.agenda.edits import FACT_FIELDS, EditError
 from runofshow.agenda.text import MAX_BYTES
 from runofshow.importers import ImportProblem, parse_agenda
 from runofshow.live.service import NoAgenda, NothingToUndo, ShowInProgress, ShowService, StaleAgenda, UnknownStage
@@ -124,11 +124,7 @@ def editor_edit(stage_id: str) -> Any:
         return refused
     service = current_service()
     try:
-        event = service.event()
-        running = service.running_block(stage_id)
-        edited = apply_edit(event, stage_id, body, actor=_actor(identity), at=service.clock.now(), running=running)
-        service.edit_event(edited, actor=_actor(identity), expected_version=body.get("expected_version"),
-                           note=edit_summary(body))
+        service.edit_stage(stage_id, body, expected_version=body.get("expected_version"), actor=_actor(identity))
     except (NoAgenda, UnknownStage):
         return _problem(404, "unknown_stage", f"unknown stage {stage_id!r}")
     except EditError as error:

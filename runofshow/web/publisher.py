@@ -10,8 +10,9 @@ from flask import Flask
 from socketio import Manager, RedisManager
 
 from runofshow.agenda.model import Event
-from runofshow.engine import StageState, snapshot, snapshot_to_dict
-from runofshow.live.service import Change, ShowService
+from runofshow.engine import snapshot, snapshot_to_dict
+from runofshow.live.changes import Change, ChangeCause
+from runofshow.live.service import ShowService
 from runofshow.web.extensions import socketio
 from runofshow.web.payloads import AUDIENCES, blocks_for, event_header, redact_snapshot
 
@@ -56,10 +57,11 @@ class Publisher:
 
     `emitter` is the app's Socket.IO server or, in the scheduler process, an external emitter on the
     message queue. Changes whose cause is in `skip_causes` are not emitted: with a message queue,
-    a change another process stored (`refresh`) was already pushed by that process.
+    a change another process stored (REFRESH) was already pushed by that process.
     """
 
-    def __init__(self, service: ShowService, emitter: Any = None, skip_causes: frozenset[str] = frozenset()) -> None:
+    def __init__(self, service: ShowService, emitter: Any = None,
+                 skip_causes: frozenset[ChangeCause] = frozenset()) -> None:
         self.service = service
         self.emitter = emitter if emitter is not None else socketio
         self.skip_causes = skip_causes
@@ -81,7 +83,7 @@ class Publisher:
         `local` emits to this node's screens only, not through the message queue.
         """
         with self._lock:
-            if change.cause != "agenda" and self.sent_revs.get(change.stage_id, -1) >= change.state.rev:
+            if change.cause is not ChangeCause.AGENDA and self.sent_revs.get(change.stage_id, -1) >= change.state.rev:
                 return
             self.sent_revs[change.stage_id] = change.state.rev
             self._events[change.stage_id] = change.event
@@ -90,7 +92,7 @@ class Publisher:
             options = {"ignore_queue": True} if local else {}
             for audience in AUDIENCES:
                 room = room_name(audience, change.stage_id)
-                if change.cause == "agenda":
+                if change.cause is ChangeCause.AGENDA:
                     self.emitter.emit("agenda", agenda_payload(change.event, change.stage_id, audience), to=room,
                                       **options)
                 self.emitter.emit("snapshot", redact_snapshot(full, audience), to=room, **options)
@@ -111,16 +113,14 @@ class Publisher:
         Returns the stage ids pushed. A push still on its way through the queue has a look's grace.
         """
         event = self.service.event()
-        stored = self.service.store.load_states()
-        behind = {stage_id: item for stage_id, item in stored.items()
-                  if item.rev > self.delivered_rev(stage_id) and any(s.id == stage_id for s in event.stages)}
-        due = [stage_id for stage_id, item in behind.items() if self._behind.get(stage_id) == item.rev]
-        self._behind = {stage_id: item.rev for stage_id, item in behind.items()}
+        stored = self.service.stored_states()
+        behind = {stage_id: state for stage_id, state in stored.items()
+                  if state.rev > self.delivered_rev(stage_id) and any(s.id == stage_id for s in event.stages)}
+        due = [stage_id for stage_id, state in behind.items() if self._behind.get(stage_id) == state.rev]
+        self._behind = {stage_id: state.rev for stage_id, state in behind.items()}
         for stage_id in due:
-            item = behind[stage_id]
-            state = StageState.from_dict({**item.state, "rev": item.rev})
-            cause = "resync" if self._events.get(stage_id) is event else "agenda"
-            self.publish(Change(stage_id, state, event, cause), local=True)
+            cause = ChangeCause.RESYNC if self._events.get(stage_id) is event else ChangeCause.AGENDA
+            self.publish(Change(stage_id, behind[stage_id], event, cause), local=True)
             self._behind.pop(stage_id, None)
             self.resyncs += 1
         return due
@@ -183,7 +183,7 @@ class QueueManager(RedisManager, LocalManager):  # type: ignore[misc]
 
 def attach(app: Flask, service: ShowService, queue: QueueManager | None = None) -> Publisher:
     """Create the app's publisher and subscribe it to the service; with a queue, note what others pushed."""
-    publisher = Publisher(service, skip_causes=frozenset({"refresh"}) if queue is not None else frozenset())
+    publisher = Publisher(service, skip_causes=frozenset({ChangeCause.REFRESH}) if queue is not None else frozenset())
     service.subscribe(publisher.on_change)
     if queue is not None:
         queue.on_snapshot = publisher.received

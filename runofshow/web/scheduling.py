@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from runofshow.live.clocks import Clock
-from runofshow.engine import next_due
-from runofshow.live.service import Change, NoAgenda, ShowService, UnknownStage
+from runofshow.engine import StageState, next_due
+from runofshow.live.changes import Change
+from runofshow.live.service import NoAgenda, ShowService, UnknownStage
 from runofshow.live.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -23,13 +23,10 @@ class Plan:
     due: datetime
     run_at: datetime
     rev: int
+
+
 WATCH_INTERVAL = timedelta(milliseconds=250)
-
-
-def real_instant(clock: Clock, show_instant: datetime) -> datetime:
-    """When, on the real clock, the show clock reaches `show_instant` (rehearsals run faster)."""
-    to_real = getattr(clock, "to_real", None)
-    return to_real(show_instant) if to_real is not None else show_instant
+RETRY_DELAY = timedelta(seconds=1)
 
 
 class ShowScheduler:
@@ -68,47 +65,54 @@ class ShowScheduler:
         self._plan_state(change.stage_id, change.state)
 
     def plan(self, stage_id: str) -> None:
-        """Plan a stage from its current state."""
-        self._plan_state(stage_id, self.service.state(stage_id))
+        """Plan a stage from its stored state: transitions already due get a job that runs at once."""
+        try:
+            state = self.service.stored_state(stage_id)
+        except (UnknownStage, NoAgenda):
+            return
+        self._plan_state(stage_id, state)
 
-    def _plan_state(self, stage_id: str, state: object) -> None:
+    def _plan_state(self, stage_id: str, state: StageState) -> None:
         """Replace the stage's job with one at its next due instant, planned against this revision."""
         try:
             stage = self.service.stage(stage_id)
         except (UnknownStage, NoAgenda):
             return
-        rev = state.rev  # type: ignore[attr-defined]
+        rev = state.rev
         self.planned_revs[stage_id] = rev
-        due = next_due(stage, state, self.service.clock.now())  # type: ignore[arg-type]
+        clock = self.service.clock
+        due = next_due(stage, state, clock.now())
         job_id = f"due:{stage_id}"
         if due is None:
             self.plans.pop(stage_id, None)
             if self.scheduler.get_job(job_id):
                 self.scheduler.remove_job(job_id)
             return
-        plan = Plan(due, real_instant(self.service.clock, due), rev)
+        plan = Plan(due, clock.to_real(due), rev)
         self.plans[stage_id] = plan
         self.scheduler.add_job(self.fire, "date", run_date=plan.run_at, args=[stage_id, rev], id=job_id,
                                replace_existing=True)
 
     def fire(self, stage_id: str, planned_rev: int) -> None:
-        """A due job: catch the stage up (nothing happens if the state moved on), then plan again."""
+        """A due job: store the stage's due transitions (nothing happens if the state moved on), then plan again."""
         try:
-            self.service.run_due(stage_id, planned_rev)
+            self.service.store_due_transitions(stage_id, planned_rev)
             self.plan(stage_id)
         except (UnknownStage, NoAgenda):
             return
         except StoreUnavailable as error:
             log.warning("scheduler: store unavailable, retrying (%s)", error)
-            self.scheduler.add_job(self.fire, "date", run_date=datetime.now(timezone.utc) + timedelta(seconds=1),
-                                   args=[stage_id, planned_rev], id=f"due:{stage_id}", replace_existing=True)
+            clock = self.service.clock
+            retry_at = clock.to_real(clock.now()) + RETRY_DELAY  # a second of real time from now
+            self.scheduler.add_job(self.fire, "date", run_date=retry_at, args=[stage_id, planned_rev],
+                                   id=f"due:{stage_id}", replace_existing=True)
 
     def watch(self) -> None:
         """Re-plan stages whose stored revision changed elsewhere (another web node, the CLI)."""
         try:
             self.service.refresh()
-            for stage_id, stored in self.service.store.load_states().items():
-                if self.planned_revs.get(stage_id) != stored.rev:
-                    self.plan(stage_id)
+            for stage_id, state in self.service.stored_states().items():
+                if self.planned_revs.get(stage_id) != state.rev:
+                    self._plan_state(stage_id, state)
         except (StoreUnavailable, NoAgenda) as error:
             log.warning("scheduler: watch skipped (%s)", error)

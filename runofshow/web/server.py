@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import logging
 import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,6 +19,7 @@ from runofshow.web.memory import freeze_startup_objects, trim_forever
 from runofshow.agenda.placement import place_on
 from runofshow.agenda.reference import REFERENCE_AGENDA
 from runofshow.live.service import ShowService
+from runofshow.live.site_clock import REHEARSAL_LEAD, site_clock
 from runofshow.web import create_app, service_of, socketio
 from runofshow.web.auth import Role, share_token
 from runofshow.web.scheduling import ShowScheduler
@@ -30,6 +30,8 @@ RESYNC_SECONDS = 0.5
 # The kernel caps it at net.core.somaxconn; gevent's default of 128 overflows when a room of screens reconnects at once.
 LISTEN_BACKLOG = 4096
 
+log = logging.getLogger(__name__)
+
 
 def watch_store(app: Flask, stop: Callable[[], bool]) -> None:
     """Push changes stored by other processes (a second web node, the CLI) to this node's screens."""
@@ -38,7 +40,7 @@ def watch_store(app: Flask, stop: Callable[[], bool]) -> None:
         try:
             service.refresh()
         except Exception:  # noqa: BLE001 - keep watching through a store outage
-            pass
+            log.warning("store watcher: changes stored elsewhere not pushed this round", exc_info=True)
         socketio.sleep(WATCH_SECONDS)
 
 
@@ -49,7 +51,7 @@ def resync_screens(app: Flask, stop: Callable[[], bool]) -> None:
         try:
             publisher.resync()
         except Exception:  # noqa: BLE001 - keep looking through a store outage
-            pass
+            log.warning("resync: screens behind the store not caught up this round", exc_info=True)
         socketio.sleep(RESYNC_SECONDS)
 
 
@@ -81,35 +83,9 @@ def run(app: Flask, host: str, port: int) -> None:
             scheduler.shutdown()
 
 
-REHEARSAL_KEY = "rehearsal_clock"
-
-
-def rehearsal_clock(app: Flask, speed: float) -> RehearsalClock:
-    """The stored rehearsal clock (so a restart keeps show time), or a new one a minute before the first block."""
-    return stored_rehearsal_clock(service_of(app), speed)
-
-
-def stored_rehearsal_clock(service: ShowService, speed: float) -> RehearsalClock:
-    """The rehearsal clock kept in the store, shared by every process of a site; made on first use."""
-    stored = service.store.get_meta(REHEARSAL_KEY)
-    if stored:
-        data = json.loads(stored)
-        if data.get("speed") == speed:
-            return RehearsalClock(datetime.fromisoformat(data["show_start"]), speed,
-                                  real_start=datetime.fromisoformat(data["real_start"]))
-    first = min(block.planned_start for block in service.event().all_blocks())
-    clock = RehearsalClock(first - timedelta(minutes=1), speed)
-    service.store.set_meta(REHEARSAL_KEY, json.dumps({"show_start": clock.show_start.isoformat(),
-                                                      "real_start": clock.real_start.isoformat(), "speed": speed}))
-    return clock
-
-
 def serve(host: str, port: int, async_mode: str) -> None:
-    """The production server on the system clock (or a rehearsal clock); an empty store gets the reference day."""
+    """The production server on the site's clock (system or rehearsal); an empty store gets the reference day."""
     app = create_app({"ASYNC_MODE": async_mode})
-    speed = app.config["RUNOFSHOW"]["REHEARSAL_SPEED"]
-    if speed > 0:
-        service_of(app).clock = rehearsal_clock(app, speed)
     print(f"runofshow: serving on http://{host}:{port}/ ({async_mode})", flush=True)
     run(app, host, port)
 
@@ -152,12 +128,12 @@ def demo(host: str, port: int, speed: float, async_mode: str, instance: Path | N
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     event = load_agenda(REFERENCE_AGENDA)
     zone = ZoneInfo(event.timezone)
-    today = datetime.now(zone).date()
+    today = SystemClock().now().astimezone(zone).date()
     placed = place_on(event, today)
     if auto_advance:
         placed = every_block_auto(placed)
     first = min(block.planned_start for block in placed.all_blocks())
-    clock: Clock = RehearsalClock(first - timedelta(minutes=1), speed) if speed != 1 else SystemClock()
+    clock: Clock = RehearsalClock(first - REHEARSAL_LEAD, speed) if speed != 1 else SystemClock()
     app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{database}",
                       "ASYNC_MODE": async_mode, "SEED_REFERENCE_AGENDA": False}, clock=clock)
     service_of(app).replace_event(placed, actor="demo", replace_running=True)
@@ -183,20 +159,20 @@ def run_scheduler(stop: Callable[[], bool]) -> None:
     from flask_socketio import SocketIO
 
     from runofshow import settings
+    from runofshow.live.changes import ChangeCause
     from runofshow.live.store import Store, database_url
     from runofshow.web.publisher import Publisher
 
     values = settings.from_environment()
     instance = Path(values["INSTANCE_PATH"]).resolve()
-    service = ShowService(Store(values["DATABASE_URL"] or database_url(instance)), SystemClock())
-    if values["REHEARSAL_SPEED"] > 0:
-        service.clock = stored_rehearsal_clock(service, values["REHEARSAL_SPEED"])
+    store = Store(values["DATABASE_URL"] or database_url(instance))
+    service = ShowService(store, site_clock(store, values["REHEARSAL_SPEED"]))
     queue = values["MESSAGE_QUEUE"]
     if queue:
         # An external emitter: no server, it only publishes to the queue that every web node listens to.
         emitter = SocketIO(message_queue=queue, channel="flask-socketio", async_mode="threading")
         # Changes other processes stored were pushed by them; only this process's own changes go out.
-        service.subscribe(Publisher(service, emitter, skip_causes=frozenset({"refresh", "agenda"})).on_change)
+        service.subscribe(Publisher(service, emitter, skip_causes=frozenset({ChangeCause.REFRESH, ChangeCause.AGENDA})).on_change)
     scheduler = ShowScheduler(service)
     scheduler.start()
     pushes = f"pushing through {queue_display(queue)}" if queue else "no message queue: web nodes poll the store"

@@ -6,7 +6,6 @@ Used by tests/test_scaleout.py (behind a database proxy it can cut) and the benc
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import threading
@@ -18,7 +17,7 @@ from runofshow.agenda.model import Event
 from runofshow.live.clocks import RehearsalClock, SystemClock
 from runofshow.live.service import ShowService
 from runofshow.live.store import Store, metadata
-from runofshow.web.server import REHEARSAL_KEY
+from runofshow.live.site_clock import keep_rehearsal_clock
 from tests.support.serverproc import (
     RUNOFSHOW, RedisServer, ServerProcess, base_env, end_process, raise_fd_limit, rss_kb,
 )
@@ -35,9 +34,7 @@ def fresh_store(url: str, event: Event, clock: RehearsalClock | None = None, act
     try:
         ShowService(store, SystemClock()).replace_event(event, actor=actor, replace_running=True)
         if clock is not None:
-            store.set_meta(REHEARSAL_KEY, json.dumps({"show_start": clock.show_start.isoformat(),
-                                                      "real_start": clock.real_start.isoformat(),
-                                                      "speed": clock.speed}))
+            keep_rehearsal_clock(store, clock)
     finally:
         store.close()
 
