@@ -7,12 +7,7 @@ from typing import Any
 
 import pytest
 
-from browser_support import CHROMIUM, REPO, browser  # noqa: F401  (browser is a fixture)
-
-if not CHROMIUM.exists():
-    pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
-pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+from tests.support.browser import REPO
 
 pytestmark = pytest.mark.slow
 ORIGIN = "http://runofshow.test"
@@ -25,7 +20,7 @@ PROBE = """async () => {
 }"""
 
 
-def probe(browser: Any, app: Any, language: str) -> list[str]:  # noqa: F811
+def probe(browser: Any, app: Any, language: str) -> list[str]:
     """Run the scripts' gettext on a page that holds the catalogue `/agenda?lang=<language>` hands over."""
     html = app.test_client().get(f"/agenda?lang={language}").get_data(as_text=True)
     catalogue = re.search(r'<script id="catalogue".*?</script>', html, re.S).group(0)
@@ -48,11 +43,11 @@ def probe(browser: Any, app: Any, language: str) -> list[str]:  # noqa: F811
         context.close()
 
 
-def test_scripts_translate_with_the_catalogue_and_its_plural_rule(browser: Any, app: Any) -> None:  # noqa: F811
+def test_scripts_translate_with_the_catalogue_and_its_plural_rule(browser: Any, app: Any) -> None:
     assert probe(browser, app, "nb") == ["Kobler til igjen…", "Slutter kl. 10:30", "not a message",
                                          "1 bolk endret", "3 bolker endret", "om 0 min"]
 
 
-def test_scripts_show_the_source_text_in_english(browser: Any, app: Any) -> None:  # noqa: F811
+def test_scripts_show_the_source_text_in_english(browser: Any, app: Any) -> None:
     assert probe(browser, app, "en") == ["Reconnecting…", "Ends at 10:30", "not a message",
                                          "1 block changed", "3 blocks changed", "in 0 min"]
