@@ -50,9 +50,16 @@ def language_name(language: str) -> str:
     return translations(language).pgettext("language name", "English")
 
 
+PLURAL_TABLE_SIZE = 200
+
+
 @lru_cache(maxsize=None)
 def browser_catalogue(language: str) -> dict[str, Any]:
-    """The catalogue the page hands to its scripts: the plural rule and msgid -> text (a list for plurals).
+    """The catalogue the page hands to its scripts: the plural form of each count below 200, msgid -> text.
+
+    Plural rules only compare a count with small numbers and its remainders by 10 and 100, so from 100 on
+    the form repeats every 100: the browser looks counts up instead of evaluating the rule (no eval, so a
+    Content-Security-Policy can forbid it).
 
     A message with a context is keyed "context\\x04msgid", as in a .mo file.
     """
@@ -61,7 +68,7 @@ def browser_catalogue(language: str) -> dict[str, Any]:
         return {"plural": None, "messages": {}}
     with path.open("rb") as handle:
         catalogue = read_mo(handle)
-    gettext.c2py(catalogue.plural_expr)  # refuses anything but the C plural grammar the browser evaluates
+    plural = gettext.c2py(catalogue.plural_expr)
     messages: dict[str, str | list[str]] = {}
     for message in catalogue:
         if not message.id or not message.string:
@@ -69,4 +76,4 @@ def browser_catalogue(language: str) -> dict[str, Any]:
         msgid = message.id[0] if message.pluralizable else message.id
         key = f"{message.context}\x04{msgid}" if message.context else msgid
         messages[key] = list(message.string) if message.pluralizable else message.string
-    return {"plural": catalogue.plural_expr, "messages": messages}
+    return {"plural": [plural(n) for n in range(PLURAL_TABLE_SIZE)], "messages": messages}

@@ -47,7 +47,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", "", "Key that signs session cookies and share links; empty means generated into the instance folder on first start."),
     Setting("SCHEDULER", True, "Run the scheduler in this process (off for extra web nodes).", bool),
     Setting("TIMEZONE", "Europe/Oslo", "Time zone assumed for imported times that carry none."),
-    Setting("LANGUAGE", "en", "Default language of the screens: en or nb."),
+    Setting("LANGUAGE", "en", "Default language of the screens: en, or a shipped catalogue's language (nb)."),
     Setting("HEARTBEAT_SECONDS", 10.0, "Seconds between heartbeats that let screens notice a dead link.", float),
     Setting("REHEARSAL_SPEED", 0.0, "Run the stored day as a rehearsal at this speed (0: real time).", float),
     Setting("MESSAGE_QUEUE", "", "Redis URL (redis://host:6379/0) that carries pushes between web nodes and the scheduler process; empty for a single node."),

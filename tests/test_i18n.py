@@ -16,7 +16,8 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from runofshow.i18n import LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS_DIR, browser_catalogue, language_name, pick_language
+from runofshow.i18n import (LANGUAGES, PLURAL_TABLE_SIZE, SOURCE_LANGUAGE, TRANSLATIONS_DIR, browser_catalogue, language_name,
+                            pick_language)
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [code for code in LANGUAGES if code != SOURCE_LANGUAGE]
@@ -184,3 +185,20 @@ print(json.dumps([client.get("/agenda", headers={{"Accept-Language": "sv-SE,sv"}
     assert '<html lang="sv">' in swedish_page and "Hoppa till innehållet" in swedish_page
     assert page_catalogue(swedish_page)["messages"]["Running %(num)s min late"] == ["%(num)s min sen", "%(num)s min sena"]
     assert ">Norsk</a>" in english_page and ">Svenska</a>" in english_page
+
+
+@pytest.mark.parametrize("expression", [
+    "(n != 1)",
+    "(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)",
+    "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)",
+    "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)",
+    "(n%100==1 ? 0 : n%100==2 ? 1 : n%100==3 || n%100==4 ? 2 : 3)",
+    "(n==1 ? 0 : n==2 ? 1 : n<7 ? 2 : n<11 ? 3 : 4)",
+])
+def test_the_browser_plural_table_holds_for_every_count(expression: str) -> None:
+    """The browser looks a count's form up in the first 200 and repeats 100-199 beyond: true for real rules."""
+    import gettext
+
+    rule = gettext.c2py(expression)
+    table = [rule(n) for n in range(PLURAL_TABLE_SIZE)]
+    assert all(rule(n) == table[n if n < PLURAL_TABLE_SIZE else 100 + n % 100] for n in range(20_000))

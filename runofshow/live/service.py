@@ -30,7 +30,7 @@ from runofshow.engine import (
     remap_duty_takers,
     snapshot,
 )
-from runofshow.live.store import MetaConflict, RevisionConflict, Store, StoredState, StoreUnavailable
+from runofshow.live.store import JournalEntry, MetaConflict, RevisionConflict, Store, StoredState, StoreUnavailable
 
 AGENDA_VERSION_KEY = "agenda_version"
 UNDO_KEY = "agenda_undo"
@@ -392,6 +392,10 @@ class ShowService:
         """The stage's snapshot at the clock's now (automatic transitions due applied, nothing stored)."""
         stage = self.stage(stage_id)
         return snapshot(stage, self.state(stage_id), self.clock.now())
+
+    def journal(self, stage_id: str, *, limit: int) -> list[JournalEntry]:
+        """A stage's journal, oldest first, at most `limit` entries (the run report reads it)."""
+        return self.store.journal(stage_id=stage_id, limit=limit)
 
 
 def _stale(current_version: str | None) -> StaleAgenda:

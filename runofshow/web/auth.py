@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
@@ -162,7 +162,6 @@ def signin() -> Any:
             session.clear()
             session["role"] = role.value
             return redirect(url_for("pages.index"))
-        flash("wrong_passphrase")
         return render_template("signin.html", form=form, failed=True), 401
     return render_template("signin.html", form=form, failed=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
@@ -101,7 +102,29 @@ def editor_document(stage_id: str) -> Any:
     try:
         return jsonify(stage_document(current_service(), stage_id))
     except (NoAgenda, UnknownStage, KeyError):
-        return _problem(404, "unknown_stage", f"unknown stage {stage_id!r}")
+        return _unknown_stage(stage_id)
+
+
+def _unknown_stage(stage_id: str) -> tuple[Response, int]:
+    """The editor's answer for a stage the agenda does not have (the adapters' `not_found`)."""
+    return _problem(404, "not_found", f"unknown stage {stage_id!r}")
+
+
+def _agenda_change(stage_id: str, field: str, change: Callable[[], object]) -> tuple[Response, int] | None:
+    """Run one agenda edit or undo; the refusal to send (naming `field` where the edit has none), or None."""
+    try:
+        change()
+    except (NoAgenda, UnknownStage):
+        return _unknown_stage(stage_id)
+    except EditError as error:
+        return _problem(400, "bad_request", str(error), field=error.field)
+    except NothingToUndo as error:
+        return _problem(400, "nothing_to_undo", str(error), field=field)
+    except StaleAgenda as error:
+        return _problem(409, "stale", str(error), version=error.current_version)
+    except (ShowInProgress, AgendaError) as error:
+        return _problem(400, "bad_request", str(error), field=field)
+    return None
 
 
 def _moderator_body() -> tuple[Any, dict[str, Any], Any]:
@@ -123,17 +146,9 @@ def editor_edit(stage_id: str) -> Any:
     if refused is not None:
         return refused
     service = current_service()
-    try:
-        service.edit_stage(stage_id, body, expected_version=body.get("expected_version"), actor=_actor(identity))
-    except (NoAgenda, UnknownStage):
-        return _problem(404, "unknown_stage", f"unknown stage {stage_id!r}")
-    except EditError as error:
-        return _problem(400, "bad_request", str(error), field=error.field)
-    except StaleAgenda as error:
-        return _problem(409, "stale", str(error), version=error.current_version)
-    except (ShowInProgress, AgendaError) as error:
-        return _problem(400, "bad_request", str(error), field="block_id")
-    return jsonify(stage_document(service, stage_id))
+    refused = _agenda_change(stage_id, "block_id", lambda: service.edit_stage(
+        stage_id, body, expected_version=body.get("expected_version"), actor=_actor(identity)))
+    return refused or jsonify(stage_document(service, stage_id))
 
 
 @bp.post("/editor/<stage_id>/undo")
@@ -143,17 +158,14 @@ def editor_undo(stage_id: str) -> Any:
     if refused is not None:
         return refused
     service = current_service()
-    try:
+
+    def undo() -> None:
         service.stage(stage_id)
         service.undo_edit(actor=_actor(identity), expected_version=body.get("expected_version"))
-    except (NoAgenda, UnknownStage):
-        return _problem(404, "unknown_stage", f"unknown stage {stage_id!r}")
-    except NothingToUndo as error:
-        return _problem(400, "nothing_to_undo", str(error), field="undo")
-    except StaleAgenda as error:
-        return _problem(409, "stale", str(error), version=error.current_version)
-    except ShowInProgress as error:
-        return _problem(400, "bad_request", str(error), field="undo")
+
+    refused = _agenda_change(stage_id, "undo", undo)
+    if refused is not None:
+        return refused
     try:
         return jsonify(stage_document(service, stage_id))
     except (UnknownStage, KeyError):

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from runofshow.agenda.model import Event
 from runofshow.exporters.ical import to_ics
-from runofshow.live.report import build_report, minutes, report_csv
+from runofshow.live.report import RunReport, build_report, minutes, report_csv
 from runofshow.live.service import NoAgenda, ShowService
 from runofshow.web.adapter import current_service
 from runofshow.web.auth import Role, current_identity
@@ -38,24 +38,23 @@ def _report(stage_id: str) -> Any:
     if not any(stage.id == stage_id for stage in event.stages):
         abort(404)
     state = service.state(stage_id)
-    journal = service.store.journal(stage_id=stage_id, limit=JOURNAL_LIMIT)
+    journal = service.journal(stage_id, limit=JOURNAL_LIMIT)
     return build_report(event, stage_id, state, journal, service.clock.now())
 
 
-def _crew_only() -> Any:
-    """A redirect to sign-in for anyone who is not crew, else None."""
+def _crew_report(stage_id: str) -> Any:
+    """The run report of a stage for crew; for anyone else, a redirect to sign-in."""
     if current_identity(current_service().store).role is Role.PUBLIC:
         return redirect(f"/signin?next={request.path}")
-    return None
+    return _report(stage_id)
 
 
 @bp.get("/report/<stage_id>")
 def report_page(stage_id: str) -> Any:
     """The printable run report of a stage."""
-    refused = _crew_only()
-    if refused is not None:
-        return refused
-    report = _report(stage_id)
+    report = _crew_report(stage_id)
+    if not isinstance(report, RunReport):
+        return report
     zone = ZoneInfo(report.timezone)
 
     def hm(instant: datetime | None) -> str:
@@ -67,10 +66,9 @@ def report_page(stage_id: str) -> Any:
 @bp.get("/report/<stage_id>.csv")
 def report_download(stage_id: str) -> Any:
     """The run report of a stage as CSV."""
-    refused = _crew_only()
-    if refused is not None:
-        return refused
-    report = _report(stage_id)
+    report = _crew_report(stage_id)
+    if not isinstance(report, RunReport):
+        return report
     response = Response(report_csv(report), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="run-report-{stage_id}.csv"'
     return response

@@ -35,24 +35,23 @@ log = logging.getLogger(__name__)
 
 def watch_store(app: Flask, stop: Callable[[], bool]) -> None:
     """Push changes stored by other processes (a second web node, the CLI) to this node's screens."""
-    service = service_of(app)
-    while not stop():
-        try:
-            service.refresh()
-        except Exception:  # noqa: BLE001 - keep watching through a store outage
-            log.warning("store watcher: changes stored elsewhere not pushed this round", exc_info=True)
-        socketio.sleep(WATCH_SECONDS)
+    _keep_doing(service_of(app).refresh, WATCH_SECONDS, stop, "store watcher: changes stored elsewhere not pushed")
 
 
 def resync_screens(app: Flask, stop: Callable[[], bool]) -> None:
     """With a message queue: push to this node's screens what the queue did not bring (Redis down, a CLI change)."""
-    publisher = app.extensions["runofshow.publisher"]
+    _keep_doing(app.extensions["runofshow.publisher"].resync, RESYNC_SECONDS, stop,
+                "resync: screens behind the store not caught up")
+
+
+def _keep_doing(work: Callable[[], object], seconds: float, stop: Callable[[], bool], lost: str) -> None:
+    """Run `work` every `seconds` until `stop()`; a failed round (a store outage) is logged with what it lost."""
     while not stop():
         try:
-            publisher.resync()
-        except Exception:  # noqa: BLE001 - keep looking through a store outage
-            log.warning("resync: screens behind the store not caught up this round", exc_info=True)
-        socketio.sleep(RESYNC_SECONDS)
+            work()
+        except Exception:  # noqa: BLE001 - keep going through a store outage
+            log.warning("%s this round", lost, exc_info=True)
+        socketio.sleep(seconds)
 
 
 def start_background(app: Flask) -> ShowScheduler | None:

@@ -111,7 +111,7 @@ def on_clock(data: Any) -> dict[str, Any]:
     clock = current_service().clock
     now = clock.now()
     return {"t0": client_sent if isinstance(client_sent, (int, float)) else None,
-            "server_ms": int(now.timestamp() * 1000), "speed": getattr(clock, "speed", 1.0)}
+            "server_ms": int(now.timestamp() * 1000), "speed": clock.speed}
 
 
 def control_handler(name: str) -> Any:

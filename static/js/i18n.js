@@ -4,8 +4,14 @@
 
 const catalogue = JSON.parse(document.getElementById('catalogue').textContent);
 const messages = catalogue.messages;
-// The catalogue's Plural-Forms expression (C syntax, checked on the server) picks the form for a count.
-const pluralIndex = catalogue.plural ? new Function('n', `return Number(${catalogue.plural});`) : (n) => (n === 1 ? 0 : 1);
+// The plural form of each count below 200, worked out on the server from the catalogue's Plural-Forms;
+// from 100 on the form repeats every 100 (rules only look at small counts and remainders by 10 and 100).
+const forms = catalogue.plural;
+function pluralIndex(n) {
+  if (!forms) return n === 1 ? 0 : 1;
+  const count = Math.abs(Math.trunc(n));
+  return forms[count < forms.length ? count : 100 + (count % 100)];
+}
 
 /** `%(name)s` placeholders filled from `values` (plain text, never HTML). */
 function fill(text, values) {
