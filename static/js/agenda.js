@@ -93,7 +93,7 @@ function days() {
   return { list, shown };
 }
 
-function dayTabs(list, shown) {
+function dayTabs(list) {
   const nav = el('nav', '', 'day-tabs');
   nav.setAttribute('aria-label', _('Days'));
   for (const day of list) {
@@ -110,7 +110,7 @@ function dayTabs(list, shown) {
 /** The day tabs, built when the days change; the pressed one follows the day shown. */
 function renderDays(list, shown) {
   const box = $('days');
-  fill(box, `${list.join(',')}|${view.today}`, () => (list.length > 1 ? [dayTabs(list, shown), el('h2', '', 'day-heading')] : []));
+  fill(box, `${list.join(',')}|${view.today}`, () => (list.length > 1 ? [dayTabs(list), el('h2', '', 'day-heading')] : []));
   for (const button of box.querySelectorAll('.day-tab')) button.setAttribute('aria-pressed', button.dataset.day === shown ? 'true' : 'false');
   setText(box.querySelector('.day-heading'), dayLabel(shown));
 }
