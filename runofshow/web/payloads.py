@@ -71,10 +71,18 @@ def event_header(event: Event) -> dict[str, Any]:
     }
 
 
+def ended_ms(snapshot: dict[str, Any]) -> int | None:
+    """When a finished show ended (the end of the last block run), for screens without the projections."""
+    if snapshot.get("status") != "finished":
+        return None
+    return max((row["projected_end_ms"] for row in snapshot.get("projections", ()) if row["state"] == "done"),
+               default=None)
+
+
 def redact_snapshot(snapshot: dict[str, Any], audience: str) -> dict[str, Any]:
-    """The snapshot keys `audience` may see."""
+    """The snapshot keys `audience` may see, with `ended_ms` once the show is over."""
     if audience in CREW_AUDIENCES:
-        return dict(snapshot)
+        return {**snapshot, "ended_ms": ended_ms(snapshot)}
     keys = PUBLIC_SNAPSHOT_KEYS + EXTRA_SNAPSHOT_KEYS.get(audience, ())
     dropped = WITHOUT_KEYS.get(audience, ())
-    return {key: snapshot[key] for key in keys if key in snapshot and key not in dropped}
+    return {key: snapshot[key] for key in keys if key in snapshot and key not in dropped} | {"ended_ms": ended_ms(snapshot)}

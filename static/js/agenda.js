@@ -1,58 +1,81 @@
 // Public agenda, mobile first: the day with a live "now" marker, projected times when the show runs
-// late, stream badges. Only public data ever reaches this page.
+// late, stream badges. Only public data ever reaches this page. Rows are updated in place by block id
+// (an opened "More", focus and the scroll position survive a push); only the short status line is live.
 import { startLive, readAgenda, stageEntry, formatTime, delayMinutes, lateNotice, serverNow } from './live.js';
 import { $, el, setText } from './dom.js';
 import { _ } from './i18n.js';
+import { endedText } from './labels.js';
 import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
 
-const stages = new Map(); // stage id -> { blocks, snap }
-const view = { zone: 'UTC', dayChange: '04:00', names: new Map(), today: null, picked: null };
+const stages = new Map(); // stage id -> { blocks, snap }: snapshots with times moved to now by live.js
+const view = { zone: 'UTC', dayChange: '04:00', names: new Map(), today: null, picked: null, sections: new Map() };
 
-function timeCell(row) {
-  const cell = el('div', '', 'slot-time');
-  const moved = (row.state === 'upcoming' || row.state === 'current') && row.projected_start_ms !== null && Math.abs(row.delay_ms) >= 60000;
-  if (moved) {
-    cell.append(el('strong', formatTime(row.projected_start_ms, view.zone), 'late'));
-    const was = el('s', formatTime(row.planned_start_ms, view.zone), 'was');
-    was.setAttribute('aria-label', _('was %(time)s', { time: formatTime(row.planned_start_ms, view.zone) }));
-    cell.append(was);
-  } else {
-    cell.append(el('strong', formatTime(row.planned_start_ms, view.zone)));
-  }
-  return cell;
+/** Rebuild a node's children only when what they show (`key`) changed; nothing inside them takes focus. */
+function fill(node, key, build) {
+  if (node.shownKey === key) return;
+  node.shownKey = key;
+  node.replaceChildren(...build());
 }
 
-function item(row, block) {
-  const li = el('li', '', `slot ${row.state}`);
-  if (row.state === 'current') li.setAttribute('aria-current', 'time');
-  li.dataset.block = row.block_id;
-  li.append(timeCell(row));
+/** The start time: projected (with the planned one struck through) when the block has moved a minute or more. */
+function fillTime(cell, row) {
+  const moved = (row.state === 'upcoming' || row.state === 'current') && row.projected_start_ms !== null && Math.abs(row.delay_ms) >= 60000;
+  const planned = formatTime(row.planned_start_ms, view.zone);
+  const projected = moved ? formatTime(row.projected_start_ms, view.zone) : '';
+  fill(cell, `${planned}|${projected}`, () => {
+    if (!moved) return [el('strong', planned)];
+    const was = el('s', planned, 'was');
+    was.setAttribute('aria-label', _('was %(time)s', { time: planned }));
+    return [el('strong', projected, 'late'), was];
+  });
+}
+
+function badgeNodes(row, block) {
+  const badges = [];
+  if (block && block.stream === 'live') badges.push(el('span', _('Streamed'), 'badge live'));
+  if (block && block.stream === 'on_request') badges.push(el('span', _('Stream on request'), 'badge on_request'));
+  if (row.state === 'done') badges.push(el('span', _('Done'), 'badge off'));
+  if (row.state === 'skipped') badges.push(el('span', _('Skipped'), 'badge off'));
+  return badges;
+}
+
+/** A row's element with its parts, built once per block; `update` fills it from the newest snapshot. */
+function item(blockId) {
+  const li = el('li');
+  li.dataset.block = blockId;
   const what = el('div', '', 'slot-what');
-  const title = el('h3', '', 'slot-title');
-  if (row.state === 'current') title.append(el('span', _('Now'), 'now-badge'), document.createTextNode(' '));
-  title.append(document.createTextNode(row.title));
-  what.append(title);
-  const badges = el('p', '', 'badges');
-  if (block && block.stream === 'live') badges.append(el('span', _('Streamed'), 'badge live'));
-  if (block && block.stream === 'on_request') badges.append(el('span', _('Stream on request'), 'badge on_request'));
-  if (row.state === 'done') badges.append(el('span', _('Done'), 'badge off'));
-  if (row.state === 'skipped') badges.append(el('span', _('Skipped'), 'badge off'));
-  if (badges.children.length) what.append(badges);
-  if (block && block.speakers.length) what.append(el('p', block.speakers.join(', '), 'speakers'));
-  if (block && block.description) {
-    const details = el('details');
-    details.append(el('summary', _('More')));
-    for (const para of block.description.split(/\n\s*\n/)) details.append(el('p', para));
-    what.append(details);
-  }
-  if (row.state === 'current') {
-    const bar = el('div', '', 'progress');
-    bar.setAttribute('aria-hidden', 'true');
-    bar.append(el('span'));
-    what.append(bar);
-  }
-  li.append(what);
+  const parts = {
+    time: el('div', '', 'slot-time'), title: el('h3', '', 'slot-title'), badges: el('p', '', 'badges'),
+    speakers: el('p', '', 'speakers'), details: el('details'), progress: el('div', '', 'progress'),
+  };
+  parts.progress.setAttribute('aria-hidden', 'true');
+  parts.progress.append(el('span'));
+  what.append(parts.title, parts.badges, parts.speakers, parts.details, parts.progress);
+  li.append(parts.time, what);
+  li.parts = parts;
   return li;
+}
+
+function update(li, row, block) {
+  const { parts } = li;
+  const className = `slot ${row.state}`;
+  if (li.className !== className) li.className = className;
+  if (row.state === 'current') li.setAttribute('aria-current', 'time');
+  else li.removeAttribute('aria-current');
+  fillTime(parts.time, row);
+  const now = row.state === 'current';
+  fill(parts.title, `${now}|${row.title}`, () => (now ? [el('span', _('Now'), 'now-badge'), ' ', row.title] : [row.title]));
+  const badges = badgeNodes(row, block);
+  fill(parts.badges, badges.map((badge) => badge.className).join('|'), () => badges);
+  parts.badges.hidden = !badges.length;
+  const speakers = block ? block.speakers.join(', ') : '';
+  setText(parts.speakers, speakers);
+  parts.speakers.hidden = !speakers;
+  const description = block ? block.description : '';
+  // The <details> element stays, so a "More" someone opened stays open.
+  fill(parts.details, description, () => [el('summary', _('More')), ...description.split(/\n\s*\n/).map((para) => el('p', para))]);
+  parts.details.hidden = !description;
+  parts.progress.hidden = !now;
 }
 
 /** The days with blocks and the one to show: the one picked, else today's (or the day being run). */
@@ -70,14 +93,13 @@ function days() {
   return { list, shown };
 }
 
-function dayTabs(list, shown) {
+function dayTabs(list) {
   const nav = el('nav', '', 'day-tabs');
   nav.setAttribute('aria-label', _('Days'));
   for (const day of list) {
     const button = el('button', dayLabel(day), 'day-tab');
     button.type = 'button';
     button.dataset.day = day;
-    button.setAttribute('aria-pressed', day === shown ? 'true' : 'false');
     if (day === view.today) button.append(el('span', ` · ${_('today')}`, 'muted'));
     button.addEventListener('click', () => { view.picked = day; render(); });
     nav.append(button);
@@ -85,31 +107,78 @@ function dayTabs(list, shown) {
   return nav;
 }
 
-function render() {
-  const sections = [];
+/** The day tabs, built when the days change; the pressed one follows the day shown. */
+function renderDays(list, shown) {
+  const box = $('days');
+  fill(box, `${list.join(',')}|${view.today}`, () => (list.length > 1 ? [dayTabs(list), el('h2', '', 'day-heading')] : []));
+  for (const button of box.querySelectorAll('.day-tab')) button.setAttribute('aria-pressed', button.dataset.day === shown ? 'true' : 'false');
+  setText(box.querySelector('.day-heading'), dayLabel(shown));
+}
+
+/** A stage's section, kept from push to push. */
+function section(stageId) {
+  let node = view.sections.get(stageId);
+  if (!node) {
+    node = el('section', '', 'agenda-stage');
+    node.dataset.stage = stageId;
+    node.append(el('h2'), el('ol', '', 'slots'));
+    node.rows = new Map(); // block id -> row element
+    view.sections.set(stageId, node);
+  }
+  const name = view.names.get(stageId) || stageId;
+  node.setAttribute('aria-label', name);
+  setText(node.firstChild, name);
+  node.firstChild.hidden = stages.size < 2;
+  return node;
+}
+
+/** Put `nodes` into `parent` in this order, moving only what is out of place (a moved node loses focus). */
+function arrange(parent, nodes) {
+  nodes.forEach((node, index) => { if (parent.children[index] !== node) parent.insertBefore(node, parent.children[index] || null); });
+  while (parent.children.length > nodes.length) parent.lastElementChild.remove();
+}
+
+/** The short status line: how late the show runs, or that it has ended. */
+function renderStatus() {
   let late = 0;
+  let over = stages.size > 0;
+  let endedMs = null;
+  for (const { snap } of stages.values()) {
+    if (!snap) { over = false; continue; }
+    late = Math.max(late, delayMinutes(snap.delay_ms));
+    if (snap.status === 'finished') endedMs = Math.max(endedMs ?? 0, snap.ended_ms ?? 0) || null;
+    else over = false;
+  }
+  const ended = over ? endedText(endedMs, view.zone) : null;
+  const text = ended ? [ended.title, ended.when].filter(Boolean).join(' · ') : late > 0 ? lateNotice(late) : '';
+  const status = $('delay');
+  status.hidden = !text;
+  status.classList.toggle('ended', Boolean(ended));
+  setText(status, text);
+}
+
+function render() {
   if (view.today === null) view.today = eventDay(serverNow(), view.zone, view.dayChange);
   const { list, shown } = days();
-  $('days').replaceChildren(...(list.length > 1 ? [dayTabs(list, shown), el('h2', dayLabel(shown), 'day-heading')] : []));
+  renderDays(list, shown);
+  const sections = [];
   for (const [stageId, { blocks, snap }] of stages) {
     if (!snap || !blocks) continue;
-    late = Math.max(late, delayMinutes(snap.delay_ms));
-    const section = el('section', '', 'agenda-stage');
-    const name = view.names.get(stageId) || stageId;
-    section.setAttribute('aria-label', name);
-    if (stages.size > 1) section.append(el('h2', name));
-    const list = el('ol', '', 'slots');
+    const node = section(stageId);
+    const rows = [];
     for (const row of snap.projections) {
       const block = blocks.get(row.block_id);
-      if (block && block.day === shown) list.append(item(row, block));
+      if (!block || block.day !== shown) continue;
+      if (!node.rows.has(row.block_id)) node.rows.set(row.block_id, item(row.block_id));
+      const li = node.rows.get(row.block_id);
+      update(li, row, block);
+      rows.push(li);
     }
-    if (!list.children.length) continue;
-    section.append(list);
-    sections.push(section);
+    arrange(node.lastChild, rows);
+    if (rows.length) sections.push(node);
   }
-  $('stages').replaceChildren(...sections);
-  $('delay').hidden = late <= 0;
-  setText($('delay'), late > 0 ? lateNotice(late) : '');
+  arrange($('stages'), sections);
+  renderStatus();
 }
 
 /** Every frame: the "now" marker's progress through the current block. */

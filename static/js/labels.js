@@ -34,3 +34,11 @@ export function mismatchText(snap) {
   if (!snap.stream_mismatch) return '';
   return snap.stream_on ? _('Mismatch: the plan says OFF AIR, but the stream is on') : _('Mismatch: the plan says ON AIR, but the stream is off');
 }
+
+/** A finished show's end screen: one message, and when it ended ('' when not known). */
+export function endedText(endedMs, timeZone) {
+  return {
+    title: _('The show has ended'),
+    when: typeof endedMs === 'number' ? _('Ended at %(time)s', { time: formatTime(endedMs, timeZone) }) : '',
+  };
+}

@@ -4,6 +4,7 @@
 
 import { $ } from './dom.js';
 import { _, ngettext } from './i18n.js';
+import { snapshotAt, movedKey } from './timing.js';
 
 const clock = { baseServer: null, basePerf: 0, speed: 1, bestRtt: Infinity, samples: 0, seeded: false };
 
@@ -91,10 +92,23 @@ function showConnection(state) {
 /**
  * Connect and join. `handlers.agenda(payload)` and `handlers.snapshot(payload)` are called with
  * the newest data only; `handlers.frame(now)` every animation frame with the estimated server time.
+ * A snapshot's projected times hold at the instant it was made: while a block runs over or is
+ * paused, `handlers.snapshot` is called again with the same revision and its times moved to now
+ * (timing.js `snapshotAt`), whenever a time shown as HH:MM would change.
  */
 export function startLive({ audience, stage, room, handlers }) {
   let lastFrame = 0;
-  const draw = () => { lastFrame = performance.now(); handlers.frame?.(serverNow()); };
+  const received = new Map(); // stage id -> { snap, key }: the snapshot as the server sent it
+  const deliver = (entry, now) => {
+    entry.key = movedKey(entry.snap, now);
+    handlers.snapshot?.(snapshotAt(entry.snap, now));
+  };
+  const draw = () => {
+    lastFrame = performance.now();
+    const now = serverNow();
+    for (const entry of received.values()) if (movedKey(entry.snap, now) !== entry.key) deliver(entry, now);
+    handlers.frame?.(now);
+  };
   const socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
   const revs = {};
   const acceptSnapshot = (snap) => {
@@ -102,7 +116,9 @@ export function startLive({ audience, stage, room, handlers }) {
     if (revs[snap.stage_id] !== undefined && snap.rev < revs[snap.stage_id]) return;
     revs[snap.stage_id] = snap.rev;
     seedFromSnapshot(snap);
-    handlers.snapshot?.(snap);
+    const entry = { snap, key: '' };
+    received.set(snap.stage_id, entry);
+    deliver(entry, serverNow());
     draw(); // at once: the browser may hold the next animation frame back
   };
   socket.on('connect', () => {

@@ -2,7 +2,7 @@
 import { startLive, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes, lateNotice } from './live.js';
 import { $, setText, setClass } from './dom.js';
 import { _ } from './i18n.js';
-import { statusText } from './labels.js';
+import { statusText, endedText } from './labels.js';
 import { currentTiming } from './timing.js';
 
 const body = document.body;
@@ -22,15 +22,17 @@ function frame(now) {
     text = formatCountdown(snap.next.projected_start_ms - now);
   }
   setText($('countdown'), text || '--:--');
+  $('countdown').hidden = snap.status === 'finished';
   setClass(body, `stage-screen level-${level}${snap.current?.paused ? ' is-paused' : ''}`);
 }
 
 function render() {
   const snap = view.snap;
   const current = snap.current;
-  setText($('status'), current ? _('Now') : statusText(snap.status));
+  const ended = snap.status === 'finished' ? endedText(snap.ended_ms, view.zone) : null;
+  setText($('status'), current ? _('Now') : ended ? ended.when : statusText(snap.status));
   if (current) setText($('now-title'), current.title);
-  else if (snap.status === 'finished') setText($('now-title'), _('Finished'));
+  else if (ended) setText($('now-title'), ended.title);
   else if (snap.status === 'gap') setText($('now-title'), _('Break in the programme'));
   else if (snap.next) setText($('now-title'), _('The show starts at %(time)s', { time: formatTime(snap.next.projected_start_ms, view.zone) }));
   else setText($('now-title'), _('Not started'));
