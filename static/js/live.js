@@ -95,7 +95,9 @@ function showConnection(state) {
 export function startLive({ audience, stage, room, handlers }) {
   let lastFrame = 0;
   const draw = () => { lastFrame = performance.now(); handlers.frame?.(serverNow()); };
-  const socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
+  // The page's language: refusals in acknowledgements come back in it.
+  const socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 2000,
+    auth: { lang: document.documentElement.lang } });
   const revs = {};
   const acceptSnapshot = (snap) => {
     if (!snap || typeof snap.rev !== 'number') return;
