@@ -28,7 +28,7 @@ function item(row, block) {
   li.dataset.block = row.block_id;
   li.append(timeCell(row));
   const what = el('div', '', 'slot-what');
-  const title = el('h3', '', 'slot-title');
+  const title = el(view.slotHeading || 'h3', '', 'slot-title');
   if (row.state === 'current') title.append(el('span', _('Now'), 'now-badge'), document.createTextNode(' '));
   title.append(document.createTextNode(row.title));
   what.append(title);
@@ -90,6 +90,7 @@ function render() {
   let late = 0;
   if (view.today === null) view.today = eventDay(serverNow(), view.zone, view.dayChange);
   const { list, shown } = days();
+  view.slotHeading = list.length > 1 || stages.size > 1 ? 'h3' : 'h2'; // one level below the nearest heading
   $('days').replaceChildren(...(list.length > 1 ? [dayTabs(list, shown), el('h2', dayLabel(shown), 'day-heading')] : []));
   for (const [stageId, { blocks, snap }] of stages) {
     if (!snap || !blocks) continue;
