@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, current_app, g, has_request_context, jsonify
 
 from runofshow.engine import COMMANDS, CommandError, Role, StaleRevision, stage_or_first
-from runofshow.engine.arguments import UNREADABLE, N_
+from runofshow.engine.arguments import N_, UNREADABLE
 from runofshow.engine.commands import DUTY_TAKERS, SHOW_CONTROL, STREAM_REPORTERS
 from runofshow.i18n import SOURCE_LANGUAGE, translations
 from runofshow.live.service import NoAgenda, ShowService, UnknownStage
