@@ -334,7 +334,7 @@ def test_norwegian_and_english_on_every_page(server: LiveServer, browser: Any) -
                "/room/plenary": (".room-qr p", "Scan for the agenda"), "/agenda": (".lang-switch", "Norsk")},
     }
     # Text drawn by the scripts, too.
-    scripted = {"nb": {"/console/plenary": ("#connection", "Tilkoblet"), "/stream/plenary": ("#air", "PÅ LUFTEN"),
+    scripted = {"nb": {"/console/plenary": ("#connection", "Tilkoblet"), "/stream/plenary": ("#air", "PÅ LUFTA"),
                        "/agenda": (".badge.live", "Strømmes"), "/room/plenary": ("#now-label", "Her nå")},
                 "en": {"/console/plenary": ("#connection", "Connected"), "/stream/plenary": ("#air", "ON AIR"),
                        "/agenda": (".badge.live", "Streamed"), "/room/plenary": ("#now-label", "Here now")}}

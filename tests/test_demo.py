@@ -60,3 +60,16 @@ def test_demo_prints_every_screen_and_moves(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_each_console_link_signs_in_as_its_own_role(app) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.web import service_of
+    from runofshow.web.auth import Role, read_share_token
+    from runofshow.web.server import screen_links
+
+    links = dict(screen_links(app, "http://demo"))
+    with app.app_context():
+        roles = {label: read_share_token(service_of(app).store, url.rsplit("/join/", 1)[1])
+                 for label, url in links.items() if "/join/" in url}
+    assert roles["facilitator console (Plenum)"] == (Role.FACILITATOR, "/console/plenary")
+    assert roles["moderator console (Plenum)"] == (Role.MODERATOR, "/console/plenary")

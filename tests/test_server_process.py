@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,12 +24,12 @@ from runofshow.agenda.model import AdvanceRule, Block, Event, Stage, StartRule, 
 from runofshow.live.clocks import SystemClock
 from runofshow.live.service import ShowService
 from runofshow.live.store import Store
+from tests.support.node import node_project
 from tests.support.serverproc import ServerProcess, Watcher, http_json, sqlite_url
 
 pytestmark = pytest.mark.slow
 
 OSLO = ZoneInfo("Europe/Oslo")
-NODE_DIR = Path(__file__).resolve().parent / "node"
 PUSH_BUDGET = 0.2  # seconds from a REST Next to the screen holding the new block
 DUE_BUDGET = 0.1  # seconds from an automatic transition's due instant (real time) to its store and to the screen
 
@@ -118,20 +117,6 @@ def test_python_client_sees_next_within_200ms(servers, watchers, async_mode: str
     print("latencies", latencies)
     assert max(latencies) < PUSH_BUDGET, latencies
     assert min(latencies) > 0
-
-
-def node_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tests/node with its node_modules: in place when installed, else a temporary copy after npm install."""
-    if (NODE_DIR / "node_modules" / "socket.io-client").is_dir():
-        return NODE_DIR
-    copy = tmp_path_factory.mktemp("node") / "node"
-    shutil.copytree(NODE_DIR, copy, ignore=shutil.ignore_patterns("node_modules"))
-    npm = shutil.which("npm")
-    assert npm, "node is installed but npm is not: install npm to fetch socket.io-client"
-    result = subprocess.run([npm, "install", "--no-audit", "--no-fund"], cwd=copy, capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr
-    return copy
 
 
 def test_node_client_sees_next_within_200ms(servers, watchers, tmp_path_factory) -> None:

@@ -10,8 +10,26 @@ from enum import StrEnum
 from typing import Any
 
 
+def N_(message: str) -> str:
+    """Mark `message` for extraction as a translatable template; adapters translate it in the reader's language."""
+    return message
+
+
+UNREADABLE = N_("The screen sent something the server could not read. Reload the page and try again.")
+
+
 class CommandError(ValueError):
-    """A command that cannot be applied: unknown, bad arguments, or not allowed now."""
+    """A command that cannot be applied: unknown, bad arguments, or not allowed now.
+
+    `str(error)` is the detail for a developer; `sentence` (an English gettext msgid, %-formatted with `params`)
+    says it for a crew member, and `reason` is its machine-readable code.
+    """
+
+    def __init__(self, detail: str, sentence: str = UNREADABLE, reason: str = "unreadable", **params: Any) -> None:
+        super().__init__(detail)
+        self.sentence = sentence
+        self.reason = reason
+        self.params = params
 
 
 class Kind(StrEnum):
@@ -69,17 +87,26 @@ class Argument:
             return None
         if self.kind is Kind.TEXT:
             if self.max_length is not None and len(value) > self.max_length:
-                raise CommandError(f"{command}: {name} is {len(value)} characters, at most {self.max_length}")
+                raise CommandError(f"{command}: {name} is {len(value)} characters, at most {self.max_length}",
+                                   N_("The text is too long: at most %(most)s characters."), "too_long",
+                                   most=self.max_length)
             if self.non_empty and not value.strip():
-                raise CommandError(f"{command}: {name} is empty")
+                raise CommandError(f"{command}: {name} is empty", N_("Write something first."), "empty")
         elif self.kind is Kind.INTEGER and not self.low <= value <= self.high:
             raise CommandError(f"{command}: {name} must be between {self.low} and {self.high}, not {value}")
         elif self.kind is Kind.MINUTES:
             if value == timedelta(0):
-                raise CommandError(f"{command}: {name} is zero")
+                raise CommandError(f"{command}: {name} is zero", N_("Give a number of minutes other than 0."),
+                                   "zero_minutes")
             if abs(value) > self.limit:
-                raise CommandError(f"{command}: {name} is more than {self.limit} either way")
+                raise self.too_many_minutes(command, name)
         return value
+
+    def too_many_minutes(self, command: str, name: str) -> CommandError:
+        """The refusal of a duration beyond the limit."""
+        return CommandError(f"{command}: {name} is more than {self.limit} either way",
+                            N_("At most %(most)s minutes either way."), "too_many_minutes",
+                            most=self.limit // timedelta(minutes=1))
 
     def from_wire(self, command: str, raw: Mapping[str, Any]) -> Any:
         """The engine value of this argument in a request body (minutes become a timedelta), else CommandError."""
@@ -93,7 +120,7 @@ class Argument:
             try:
                 value = timedelta(minutes=value)
             except OverflowError:
-                raise CommandError(f"{command}: {name} is more than {self.limit} either way") from None
+                raise self.too_many_minutes(command, name) from None
         return self.check(command, value, name)
 
 

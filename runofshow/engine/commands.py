@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from runofshow.agenda.model import Stage
-from runofshow.engine.arguments import Argument, CommandError, boolean, integer, minutes, text
+from runofshow.engine.arguments import N_, Argument, CommandError, boolean, integer, minutes, text
 from runofshow.engine.moves import finish, keeps_planned_start, move_on, start_block, wait_for
 from runofshow.engine.roles import Role
 from runofshow.engine.state import StageState, Status
@@ -27,7 +27,8 @@ class StaleRevision(CommandError):
     """A command issued against an older revision of the state than the current one."""
 
     def __init__(self, message: str, *, current_rev: int) -> None:
-        super().__init__(message)
+        super().__init__(message, N_("Someone changed the show a moment ago and your screen now shows it. "
+                                     "Check it, then press again if you still want to."), "stale")
         self.current_rev = current_rev
 
 
@@ -106,14 +107,34 @@ def _index(stage: Stage, block_id: str) -> int:
     try:
         return stage.index_of(block_id)
     except KeyError:
-        raise CommandError(f"stage {stage.id!r} has no block {block_id!r}") from None
+        raise CommandError(f"stage {stage.id!r} has no block {block_id!r}",
+                           N_("There is no block “%(block)s” in this stage's agenda. Reload the page."), "no_block",
+                           block=block_id) from None
+
+
+STATUS_REFUSALS: dict[Status, str] = {
+    Status.NOT_STARTED: N_("The show has not started yet. Press Start first."),
+    Status.RUNNING: N_("The show is already running."),
+    Status.PAUSED: N_("The show has already started."),
+    Status.GAP: N_("No block is running: the next one waits for its planned start. Press Next to start it now."),
+    Status.FINISHED: N_("The show has ended. Press Back to run the last block again."),
+}
+"""Why a command is refused in a status, for a crew member (the exceptions are in COMMAND_REFUSALS)."""
+
+COMMAND_REFUSALS: dict[tuple[str, Status], str] = {
+    ("pause", Status.PAUSED): N_("The countdown is already paused."),
+    ("resume", Status.RUNNING): N_("The countdown is not paused."),
+    ("resume", Status.GAP): N_("The countdown is not paused."),
+}
 
 
 def _require_status(name: str, state: StageState, allowed: tuple[Status, ...]) -> None:
     """CommandError unless the stage is in one of the allowed statuses."""
     if state.status not in allowed:
         names = " or ".join(status.value for status in allowed)
-        raise CommandError(f"{name}: not allowed while the stage is {state.status.value} (only when {names})")
+        sentence = COMMAND_REFUSALS.get((name, state.status), STATUS_REFUSALS[state.status])
+        raise CommandError(f"{name}: not allowed while the stage is {state.status.value} (only when {names})",
+                           sentence, f"not_when_{state.status.value}")
 
 
 def _block_arg(stage: Stage, args: Mapping[str, Any]) -> tuple[int, str]:
@@ -126,7 +147,7 @@ def _start(stage: Stage, state: StageState, args: Mapping[str, Any], now: dateti
     """The first block starts now."""
     _require_status("start", state, (Status.NOT_STARTED,))
     if not stage.blocks:
-        raise CommandError(f"start: stage {stage.id!r} has no blocks")
+        raise _no_blocks("start", stage)
     return start_block(state, stage.blocks[0].id, now)
 
 
@@ -134,7 +155,7 @@ def _next(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetim
     """The current block ends now; the next one starts, or waits for its planned start, or the show ends."""
     _require_status("next", state, (Status.NOT_STARTED, Status.RUNNING, Status.PAUSED, Status.GAP))
     if not stage.blocks:
-        raise CommandError(f"next: stage {stage.id!r} has no blocks")
+        raise _no_blocks("next", stage)
     if state.status is Status.NOT_STARTED:
         return start_block(state, stage.blocks[0].id, now)
     if state.current is None:
@@ -149,13 +170,14 @@ def _previous(stage: Stage, state: StageState, args: Mapping[str, Any], now: dat
     _require_status("previous", state, (Status.RUNNING, Status.PAUSED, Status.GAP, Status.FINISHED))
     if state.status is Status.FINISHED:
         if not state.history:
-            raise CommandError("previous: no block has run yet")
+            raise CommandError("previous: no block has run yet", N_("No block has run yet."), "nothing_ran")
         return start_block(state, state.history[-1].block_id, now)
     if state.current is None:
         raise CommandError(f"previous: the stage is {state.status.value} but has no current block")
     index = _index(stage, state.current)
     if index == 0:
-        raise CommandError("previous: already at the first block")
+        raise CommandError("previous: already at the first block",
+                           N_("This is the first block: there is nothing to go back to."), "first_block")
     return start_block(state, stage.blocks[index - 1].id, now)
 
 
@@ -227,7 +249,8 @@ def _duty_args(name: str, stage: Stage, args: Mapping[str, Any]) -> tuple[str, i
     index = args["index"]
     duties = stage.blocks[block_index].duties
     if not 0 <= index < len(duties):
-        raise CommandError(f"{name}: block {block_id!r} has {len(duties)} duties, no index {index}")
+        raise CommandError(f"{name}: block {block_id!r} has {len(duties)} duties, no index {index}",
+                           N_("That duty is no longer in the agenda. Reload the page."), "no_duty")
     return block_id, index
 
 
@@ -244,8 +267,15 @@ def _release_duty(stage: Stage, state: StageState, args: Mapping[str, Any], now:
     block_id, index = _duty_args("release_duty", stage, args)
     others = tuple(taker for taker in state.duty_takers if taker[:2] != (block_id, index))
     if len(others) == len(state.duty_takers):
-        raise CommandError(f"release_duty: nobody has taken duty {index} of block {block_id!r}")
+        raise CommandError(f"release_duty: nobody has taken duty {index} of block {block_id!r}",
+                           N_("Nobody has taken this duty."), "duty_not_taken")
     return replace(state, duty_takers=others)
+
+
+def _no_blocks(name: str, stage: Stage) -> CommandError:
+    """The refusal of a command on a stage without blocks."""
+    return CommandError(f"{name}: stage {stage.id!r} has no blocks", N_("This stage has no blocks in the agenda."),
+                        "no_blocks")
 
 
 def _current(state: StageState) -> str:

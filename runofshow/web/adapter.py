@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from flask import Response, current_app, jsonify
+from flask import Response, current_app, g, has_request_context, jsonify
 
-from runofshow.engine import CommandError, Role, StaleRevision, stage_or_first
+from runofshow.engine import COMMANDS, CommandError, Role, StaleRevision, stage_or_first
+from runofshow.engine.arguments import N_, UNREADABLE
+from runofshow.engine.commands import DUTY_TAKERS, SHOW_CONTROL, STREAM_REPORTERS
+from runofshow.i18n import SOURCE_LANGUAGE, translations
 from runofshow.live.service import NoAgenda, ShowService, UnknownStage
 from runofshow.live.store import StoreUnavailable
 from runofshow.web.commands import BadRequest, read_request
@@ -33,6 +36,46 @@ FAILURES: tuple[type[Exception], ...] = (BadRequest, CommandError, UnknownStage,
 
 CONSOLE = "console"
 
+ROLE_NAMES: dict[Role, str] = {
+    Role.MODERATOR: N_("moderator"),
+    Role.FACILITATOR: N_("facilitator"),
+    Role.STREAM: N_("stream operator"),
+    Role.SCREEN: N_("screen"),
+    Role.PUBLIC: N_("not signed in"),
+}
+"""Each role as the glossary (docs/glossary.md) names it in the middle of a sentence."""
+
+ROLE_REFUSALS: dict[frozenset[Role], str] = {
+    SHOW_CONTROL: N_("Only the moderator can run the show. You are signed in as %(role)s."),
+    STREAM_REPORTERS: N_("Only the moderator and the stream operator can report the stream. "
+                         "You are signed in as %(role)s."),
+    DUTY_TAKERS: N_("Only the moderator and facilitators can take duties. You are signed in as %(role)s."),
+}
+"""Why a role may not send a command, by who may (the command table's role sets)."""
+
+OTHER_ROLES = N_("You are signed in as %(role)s, and that role cannot do this.")
+NOT_SIGNED_IN = N_("This screen is not signed in as crew. Open your share link or sign in, then try again.")
+NOT_SAVED = N_("The server could not save just now; nothing was changed. Try again in a moment.")
+NO_AGENDA = N_("No agenda has been loaded yet.")
+NOT_FOUND = N_("Not found: %(detail)s")
+WRONG_SCREEN = N_("You are signed in as %(role)s, and that role cannot open this screen.")
+
+
+def current_language() -> str:
+    """The language of the request being answered (REST: ?lang=, the cookie, Accept-Language); else the source."""
+    return g.get("lang", SOURCE_LANGUAGE) if has_request_context() else SOURCE_LANGUAGE
+
+
+def say(language: str, sentence: str, **params: Any) -> str:
+    """`sentence` (an English msgid) in `language`, with `params` filled in."""
+    text = translations(language).gettext(sentence)
+    return text % params if params else text
+
+
+def role_name(language: str, role: Role) -> str:
+    """The glossary's name of `role` in `language`."""
+    return say(language, ROLE_NAMES[role])
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -52,29 +95,34 @@ class Failure:
         return {"ok": False, "error": self.code, "message": self.message, **self.extra}
 
 
-def failure_of(error: Exception) -> Failure:
-    """The vocabulary's word for a service or engine error."""
+def failure_of(error: Exception, language: str | None = None) -> Failure:
+    """The vocabulary's word for a service or engine error, its message a sentence in `language` (default: the
+    request's); `reason` is the engine's code for why, `detail` the English text for a developer."""
+    language = language or current_language()
+    detail = {"detail": str(error)}
     if isinstance(error, StoreUnavailable):
-        return Failure("unavailable", f"the store is unavailable; nothing was changed ({error})")
-    if isinstance(error, StaleRevision):
-        return Failure("stale", str(error))
-    if isinstance(error, (BadRequest, CommandError)):
-        return Failure("bad_request", str(error))
+        return Failure("unavailable", say(language, NOT_SAVED), detail)
+    if isinstance(error, CommandError):
+        code = "stale" if isinstance(error, StaleRevision) else "bad_request"
+        return Failure(code, say(language, error.sentence, **error.params), {"reason": error.reason, **detail})
+    if isinstance(error, BadRequest):
+        return Failure("bad_request", say(language, UNREADABLE), detail)
     if isinstance(error, UnknownStage):
-        return Failure("not_found", str(error))
+        return Failure("not_found", say(language, NOT_FOUND, detail=str(error)))
     if isinstance(error, NoAgenda):
-        return Failure("no_agenda", str(error))
+        return Failure("no_agenda", say(language, NO_AGENDA), detail)
     raise TypeError(f"no error code for {type(error).__name__}") from error
 
 
-def refusal(identity: Identity, command: str) -> Failure | None:
+def refusal(identity: Identity, command: str, language: str | None = None) -> Failure | None:
     """Why `identity` may not send `command` (no credentials, or the wrong role), or None when it may."""
     if identity.may(command):
         return None
+    language = language or current_language()
     if identity.role is Role.PUBLIC:
-        return Failure("unauthenticated", f"{command} needs crew credentials: a bearer token "
-                       "(runofshow token create) or a signed-in session")
-    return Failure("forbidden", f"the {identity.role.value} role may not {command}")
+        return Failure("unauthenticated", say(language, NOT_SIGNED_IN))
+    sentence = ROLE_REFUSALS.get(COMMANDS[command].roles, OTHER_ROLES)
+    return Failure("forbidden", say(language, sentence, role=role_name(language, identity.role)))
 
 
 def current_service() -> ShowService:
@@ -89,12 +137,14 @@ def actor_of(identity: Identity) -> str:
     return f"{identity.role.value}:{identity.name}" if identity.name else identity.role.value
 
 
-def command_reply(identity: Identity, name: str, body: Any, stage_id: str | None = None) -> dict[str, Any]:
-    """Apply command `name` with `body` for `identity`: `{ok: true, snapshot}` or a failure's ack.
+def command_reply(identity: Identity, name: str, body: Any, stage_id: str | None = None,
+                  language: str | None = None) -> dict[str, Any]:
+    """Apply command `name` with `body` for `identity`: `{ok: true, snapshot}` or a failure's ack, said in
+    `language` (default: the request's).
 
     The stage is `stage_id` (REST's path), else the body's `stage`, else the event's first stage.
     """
-    refused = refusal(identity, name)
+    refused = refusal(identity, name, language)
     if refused is not None:
         return refused.ack()
     show = current_service()
@@ -105,9 +155,9 @@ def command_reply(identity: Identity, name: str, body: Any, stage_id: str | None
         target = stage_or_first(event, stage_id or checked.stage_id)
         state = show.command(target, name, checked.expected_rev, checked.args, actor=actor_of(identity))
     except FAILURES as error:
-        failure = failure_of(error)
+        failure = failure_of(error, language)
         if isinstance(error, StaleRevision) and target is not None:
-            failure = replace(failure, extra={"snapshot": current_snapshot(show, target)})
+            failure = replace(failure, extra={**failure.extra, "snapshot": current_snapshot(show, target)})
         return failure.ack()
     return {"ok": True, "snapshot": snapshot_payload(event, target, state, show.clock.now(), CONSOLE)}
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runofshow.engine import COMMANDS, CommandError
+from runofshow.engine import COMMANDS
 from runofshow.engine.commands import MAX_ID_LENGTH
 
 MAX_REV = 2**53
@@ -27,7 +27,8 @@ class Request:
 
 
 def read_request(name: str, body: Any) -> Request:
-    """Check a command body (`expected_rev`, optional `stage`, the command's arguments as the table declares them)."""
+    """Check a command body (`expected_rev`, optional `stage`, the command's arguments as the table declares them);
+    BadRequest, or the table's CommandError for a wrong argument."""
     spec = COMMANDS.get(name)
     if spec is None:
         raise BadRequest(f"unknown command {name!r}")
@@ -39,8 +40,5 @@ def read_request(name: str, body: Any) -> Request:
     stage_id = body.get("stage")
     if stage_id is not None and (not isinstance(stage_id, str) or len(stage_id) > MAX_ID_LENGTH):
         raise BadRequest("stage: expected a stage id")
-    try:
-        args = spec.read(body)
-    except CommandError as error:
-        raise BadRequest(str(error)) from None
-    return Request(stage_id, name, expected_rev, args)
+    # A wrong argument stays a CommandError: it carries the sentence a crew member reads.
+    return Request(stage_id, name, expected_rev, spec.read(body))

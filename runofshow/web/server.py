@@ -98,7 +98,8 @@ def screen_links(app: Flask, base_url: str) -> list[tuple[str, str]]:
         for stage in event.stages:
             for label, role, path in (
                 ("stage screen", Role.SCREEN, f"/stage/{stage.id}"),
-                ("facilitator console", Role.MODERATOR, f"/console/{stage.id}"),
+                ("moderator console", Role.MODERATOR, f"/console/{stage.id}"),
+                ("facilitator console", Role.FACILITATOR, f"/console/{stage.id}"),
                 ("stream operator", Role.STREAM, f"/stream/{stage.id}"),
             ):
                 links.append((f"{label} ({stage.name})", f"{base_url}/join/{share_token(service.store, role, path)}"))

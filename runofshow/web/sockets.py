@@ -10,8 +10,10 @@ from flask import current_app, request
 from flask_socketio import SocketIO, join_room
 
 from runofshow.engine import COMMANDS, stage_or_first
+from runofshow.i18n import pick_language
 from runofshow.live.service import ShowService, UnknownStage
-from runofshow.web.adapter import FAILURES, Failure, command_reply, current_service, failure_of
+from runofshow.web.adapter import (FAILURES, UNREADABLE, WRONG_SCREEN, Failure, command_reply, current_service,
+                                   failure_of, role_name, say)
 from runofshow.web.auth import PUBLIC, Identity, current_identity
 from runofshow.web.commands import BadRequest
 from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload
@@ -19,6 +21,7 @@ from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload
 JOIN_AUDIENCES = ("stage", "console", "stream", "room", "agenda")
 JOIN_CACHE_SECONDS = 0.5
 identities: dict[str, Identity] = {}
+languages: dict[str, str] = {}
 _join_snapshots: dict[tuple[str, str], tuple[float, int, Any, dict[str, Any]]] = {}
 _join_locks: dict[tuple[str, str], threading.Lock] = {}
 
@@ -27,24 +30,45 @@ def on_connect(auth: Any = None) -> bool:
     """Any screen connects; crew prove who they are with a token in `auth` or their signed session."""
     token = auth.get("token", "") if isinstance(auth, dict) and isinstance(auth.get("token", ""), str) else ""
     identities[request.sid] = current_identity(current_service().store, token)
+    languages[request.sid] = connection_language(auth)
     return True
+
+
+def connection_language(auth: Any) -> str:
+    """The language the connecting page is in (`auth.lang` from live.js), else the handshake's cookie or browser."""
+    from runofshow.web.pages import LANGUAGE_COOKIE
+
+    requested = auth.get("lang") if isinstance(auth, dict) else None
+    requested = requested if isinstance(requested, str) else request.cookies.get(LANGUAGE_COOKIE)
+    return pick_language(requested, request.headers.get("Accept-Language", ""),
+                         current_app.config["RUNOFSHOW"]["LANGUAGE"])
+
+
+def language_of_connection() -> str:
+    """The language acknowledgements to this connection are said in."""
+    return languages.get(request.sid) or connection_language(None)
 
 
 def on_disconnect(*_: Any) -> None:
     """A screen went away."""
     identities.pop(request.sid, None)
+    languages.pop(request.sid, None)
 
 
 def on_join(data: Any) -> dict[str, Any]:
     """A screen joins an audience of a stage (or a room); answered with the agenda and a full snapshot."""
+    language = language_of_connection()
     if not isinstance(data, dict):
-        return Failure("bad_request", "join: expected an object with audience and stage").ack()
+        return Failure("bad_request", say(language, UNREADABLE),
+                       {"detail": "join: expected an object with audience and stage"}).ack()
     audience = data.get("audience")
     if audience not in JOIN_AUDIENCES:
-        return Failure("bad_request", f"audience: expected one of {', '.join(JOIN_AUDIENCES)}").ack()
+        return Failure("bad_request", say(language, UNREADABLE),
+                       {"detail": f"audience: expected one of {', '.join(JOIN_AUDIENCES)}"}).ack()
     identity = identities.get(request.sid, PUBLIC)
     if not identity.may_watch(audience):
-        return Failure("forbidden", f"the {identity.role.value} role may not watch the {audience} screen").ack()
+        return Failure("forbidden", say(language, WRONG_SCREEN, role=role_name(language, identity.role)),
+                       {"detail": f"the {identity.role.value} role may not watch the {audience} screen"}).ack()
     show = current_service()
     try:
         event = show.event()
@@ -57,7 +81,7 @@ def on_join(data: Any) -> dict[str, Any]:
                 "snapshot": _join_snapshot(show, event, stage_id, audience),
             })
     except FAILURES as error:
-        return failure_of(error).ack()
+        return failure_of(error, language).ack()
     return {"ok": True, "role": identity.role.value, "stages": result}
 
 
@@ -118,7 +142,7 @@ def control_handler(name: str) -> Any:
     """The handler of one command of the table: acknowledged with the new console snapshot or a failure."""
 
     def handle(data: Any = None) -> dict[str, Any]:
-        return command_reply(identities.get(request.sid, PUBLIC), name, data)
+        return command_reply(identities.get(request.sid, PUBLIC), name, data, language=language_of_connection())
 
     handle.__name__ = f"on_{name}"
     handle.__doc__ = f"Crew send {name}: acknowledged with the new console snapshot or an error."

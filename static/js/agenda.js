@@ -8,7 +8,7 @@ import { endedText } from './labels.js';
 import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
 
 const stages = new Map(); // stage id -> { blocks, snap }: snapshots with times moved to now by live.js
-const view = { zone: 'UTC', dayChange: '04:00', names: new Map(), today: null, picked: null, sections: new Map() };
+const view = { zone: 'UTC', dayChange: '04:00', names: new Map(), today: null, picked: null, sections: new Map(), slotHeading: 'h3' };
 
 /** Rebuild a node's children only when what they show (`key`) changed; nothing inside them takes focus. */
 function fill(node, key, build) {
@@ -45,7 +45,7 @@ function item(blockId) {
   li.dataset.block = blockId;
   const what = el('div', '', 'slot-what');
   const parts = {
-    time: el('div', '', 'slot-time'), title: el('h3', '', 'slot-title'), badges: el('p', '', 'badges'),
+    time: el('div', '', 'slot-time'), title: el(view.slotHeading, '', 'slot-title'), badges: el('p', '', 'badges'),
     speakers: el('p', '', 'speakers'), details: el('details'), progress: el('div', '', 'progress'),
   };
   parts.progress.setAttribute('aria-hidden', 'true');
@@ -161,6 +161,11 @@ function render() {
   if (view.today === null) view.today = eventDay(serverNow(), view.zone, view.dayChange);
   const { list, shown } = days();
   renderDays(list, shown);
+  const heading = list.length > 1 || stages.size > 1 ? 'h3' : 'h2'; // one level below the nearest heading
+  if (heading !== view.slotHeading) {
+    view.slotHeading = heading;
+    for (const node of view.sections.values()) node.rows.clear();
+  }
   const sections = [];
   for (const [stageId, { blocks, snap }] of stages) {
     if (!snap || !blocks) continue;

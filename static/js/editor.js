@@ -87,6 +87,26 @@ function input(name, value, type, label) {
   return node;
 }
 
+const TIME_OF_DAY = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/;
+
+/** A 24-hour HH:MM field: the event's convention, not the browser's locale (type=time shows 1:30 PM in en-US). */
+function timeInput(name, value, label) {
+  const node = input(name, value, 'text', label);
+  node.inputMode = 'numeric';
+  node.pattern = '([01]?[0-9]|2[0-3])[:.][0-5][0-9]';
+  node.maxLength = 5;
+  node.placeholder = _('HH:MM');
+  node.autocomplete = 'off';
+  node.classList.add('time-of-day');
+  return node;
+}
+
+/** "9.30" or "9:30" as "09:30"; anything else as typed, for the server to refuse with a reason. */
+function timeOfDay(text) {
+  const match = TIME_OF_DAY.exec(text.trim());
+  return match ? `${match[1].padStart(2, '0')}:${match[2]}` : text.trim();
+}
+
 function labelled(text, control) {
   const wrap = el('label', '', 'field');
   wrap.append(el('span', text, 'field-label'), control);
@@ -96,6 +116,7 @@ function labelled(text, control) {
 /** The value a control holds, as the field expects it. */
 function valueOf(control) {
   if (control.name === 'duration_minutes') return control.value === '' ? null : Number(control.value);
+  if (control.name === 'start') return timeOfDay(control.value);
   if (Object.hasOwn(JSON_FIELDS, control.name)) {
     try { return JSON.parse(control.value || 'null'); } catch (error) { return { invalid_json: control.value }; }
   }
@@ -139,7 +160,7 @@ function blockRow(block, index, count) {
   down.setAttribute('aria-label', _('Move “%(title)s” down', { title: block.title }));
   head.append(handle, up, down,
     labelled(_('Title'), input('title', block.title, 'text', _('Title'))),
-    labelled(_('Start'), input('start', hhmm(block.start), 'time', _('Start'))),
+    labelled(_('Start'), timeInput('start', hhmm(block.start), _('Start'))),
     labelled(_('Minutes'), input('duration_minutes', String(block.duration_minutes), 'number', _('Minutes'))),
     labelled(_('Category'), select('category', CATEGORIES, block.category, _('Category'))),
     labelled(_('Stream'), select('stream', STREAMS, block.stream, _('Stream'))),

@@ -109,7 +109,9 @@ export function startLive({ audience, stage, room, handlers }) {
     for (const entry of received.values()) if (movedKey(entry.snap, now) !== entry.key) deliver(entry, now);
     handlers.frame?.(now);
   };
-  const socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
+  // The page's language: refusals in acknowledgements come back in it.
+  const socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 500, reconnectionDelayMax: 2000,
+    auth: { lang: document.documentElement.lang } });
   const revs = {};
   const acceptSnapshot = (snap) => {
     if (!snap || typeof snap.rev !== 'number') return;
