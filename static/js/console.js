@@ -1,5 +1,6 @@
 // Facilitator console: controls, keyboard shortcuts, the day's timeline with projections, private
 // notes and contacts, the duties panel with per-block checklists, the stream summary and messages.
+// Each role gets only the controls it may use; lists update in place so focus survives a push.
 import {
   startLive, command, readAgenda, formatCountdown, formatOvertime, formatTime, formatClock, delayMinutes, delayText, serverNow,
 } from './live.js';
@@ -7,40 +8,66 @@ import { $, el, setText, setClass } from './dom.js';
 import { _, ngettext } from './i18n.js';
 import { statusText, airText, transitionText, mismatchText } from './labels.js';
 import { currentTiming, elapsedAt } from './timing.js';
-import { checklist, dutyLabel } from './duties.js';
+import { renderDutiesPanel } from './duties.js';
 import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
+import { keyedChildren, refill } from './keyed.js';
+import { releasePointerFocus, ignoreHeldKeysOnControls, pressGuard } from './keyguard.js';
 
 const body = document.body;
 const stage = body.dataset.stage;
-const view = { snap: null, blocks: new Map(), order: [], rooms: [], zone: 'UTC', dayChange: '04:00', tick: -1, pickedDay: null };
-const UPCOMING_DUTY_BLOCKS = 3;
+// The commands this crew member's role may send (the page is rendered for the signed-in identity).
+const may = new Set(($('main').dataset.may || '').split(' ').filter(Boolean));
+const view = {
+  snap: null, blocks: new Map(), order: [], rooms: [], zone: 'UTC', dayChange: '04:00', tick: -1, pickedDay: null,
+  rows: new Map(), detailsFor: null,
+};
 const PRESENCE = { on_site: _('on site'), remote: _('remote') };
+const FLASH_SHOWN_MS = 5000; // how long the console shows the stage's flash as on (the stage's own flash is as short)
 
 // This console's own commands go one after the other, each against the revision the previous one
 // produced, so quick key presses all count; a command from another console in between is refused as stale.
 let queue = Promise.resolve();
 
+/** Queue a command; resolves with its acknowledgement (undefined before the first snapshot). */
 function send(name, args = {}) {
-  queue = queue.then(() => sendNow(name, args));
-  return queue;
+  const reply = queue.then(() => sendNow(name, args));
+  queue = reply;
+  return reply;
 }
 
 async function sendNow(name, args) {
-  if (!view.snap) return;
+  if (!view.snap) return undefined;
   const reply = await command(socket, name, { stage, expected_rev: view.snap.rev, ...args });
   setText($('feedback'), reply.ok ? '' : reply.message || reply.error);
   if (reply.snapshot && reply.snapshot.rev >= view.snap.rev) { view.snap = reply.snapshot; render(); }
+  return reply;
 }
 
+// A second Next right after a Next is held until pressed once more: a double tap, a bounce or a held
+// key never skips a block by accident (the lunch among them).
+const nextGuard = pressGuard({
+  onHold: () => { $('next-note').hidden = false; },
+  onRelease: () => { $('next-note').hidden = true; },
+});
+
+function pressNext() {
+  if (nextGuard()) send('next');
+}
+
+/** Ask before a destructive command; the dialog opens on Cancel, so a stray Space or Enter declines. */
 function confirmDialog(text) {
   const dialog = $('confirm');
   if (typeof dialog.showModal !== 'function') return Promise.resolve(window.confirm(text));
   setText($('confirm-text'), text);
+  // The browser gives the focus back to the button that opened the dialog when it closes: a Space
+  // there would ask again for the same drastic step, so that button lets go of the focus first.
+  const opener = document.activeElement;
+  if (opener && opener.closest?.('[data-confirm]')) opener.blur();
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'yes'), { once: true });
     dialog.returnValue = '';
     dialog.showModal();
-    $('confirm-yes').focus();
+    $('confirm-no').focus();
   });
 }
 
@@ -74,6 +101,7 @@ function frame(now) {
   }
   setClass(body, `console show-link level-${level}`);
   setText($('stream-next'), transitionText(snap.next_stream_transition, view.blocks, view.zone, now));
+  renderStageNow(now);
   const tick = Math.floor(now / 30000);
   if (tick !== view.tick) { view.tick = tick; renderDuties(now); }
 }
@@ -91,16 +119,41 @@ function render() {
   setClass($('delay'), delayMinutes(snap.delay_ms) > 0 ? 'late' : '');
   setText($('next'), current && snap.next ? `${_('Next')}: ${formatTime(snap.next.projected_start_ms, view.zone)} ${snap.next.title}` : '');
   const pause = $('pause-button');
-  pause.dataset.command = snap.status === 'paused' ? 'resume' : 'pause';
-  setText(pause, snap.status === 'paused' ? _('Resume') : _('Pause'));
+  if (pause) {
+    pause.dataset.command = snap.status === 'paused' ? 'resume' : 'pause';
+    setText(pause, snap.status === 'paused' ? _('Resume') : _('Pause'));
+  }
   const blackout = $('blackout-button');
-  setText(blackout, snap.blackout ? _('Screen back on') : _('Blackout'));
-  blackout.setAttribute('aria-pressed', snap.blackout ? 'true' : 'false');
+  if (blackout) setText(blackout, snap.blackout ? _('Turn blackout off') : _('Turn blackout on'));
   setText($('current-message'), snap.message || _('No message'));
+  const pin = $('pin-label');
+  if (pin) pin.hidden = !('message_pinned' in snap); // shown once the server keeps messages through Next
+  renderStageNow(serverNow());
   renderDetails(view.blocks.get(current ? current.block_id : snap.next?.block_id));
   renderStream();
   renderTimeline();
   renderDuties(serverNow());
+}
+
+/** What the stage screen shows now, as lasting badges: blackout, the message (pinned or not), a flash. */
+function renderStageNow(now) {
+  const snap = view.snap;
+  const flashing = typeof snap.flash_at_ms === 'number' && now - snap.flash_at_ms >= 0 && now - snap.flash_at_ms < FLASH_SHOWN_MS;
+  const signature = JSON.stringify([snap.blackout, snap.message, snap.message_pinned, flashing]);
+  refill($('stage-now'), signature, () => {
+    const badges = [];
+    if (snap.blackout) badges.push(el('span', _('Blackout ON'), 'badge stage-badge blackout-on'));
+    if (snap.message) {
+      const message = el('span', '', 'badge stage-badge message-on');
+      message.append(el('span', `${_('Message')}: `), el('span', snap.message, 'message-text'));
+      message.title = snap.message;
+      badges.push(message);
+      if (snap.message_pinned) badges.push(el('span', _('Pinned'), 'badge stage-badge'));
+    }
+    if (flashing) badges.push(el('span', _('Flashing'), 'badge stage-badge flash-on'));
+    if (!badges.length) badges.push(el('span', _('Countdown only'), 'badge stage-badge quiet'));
+    return badges;
+  });
 }
 
 /** The day of the block being run or waited for (null before the agenda arrives or after the show). */
@@ -137,7 +190,53 @@ function renderDayPicker(days, shown) {
     select.dataset.options = wanted;
   }
   if (select.value !== shown) select.value = shown;
-  $('run-day').hidden = shown === runningDay() && view.snap.status !== 'finished';
+  const runDay = $('run-day');
+  if (runDay) runDay.hidden = shown === runningDay() && view.snap.status !== 'finished';
+}
+
+function timelineRow() {
+  const tr = el('tr');
+  tr.append(el('td', '', 'time'), el('td'), el('td', '', 'time'), el('td'), el('td'), el('td'));
+  return tr;
+}
+
+/** A "Go to" button for a timeline row; it reads the row's newest data when pressed. */
+function goToButton(blockId) {
+  const go = el('button', _('Go to'), 'small');
+  go.type = 'button';
+  go.dataset.confirm = 'goto';
+  go.addEventListener('click', async () => {
+    const row = view.rows.get(blockId);
+    if (!row) return;
+    const confirmed = await confirmDialog(_('Start “%(title)s” now? The running block ends.', { title: row.title }));
+    if (confirmed) send('goto', { block_id: blockId });
+  });
+  return go;
+}
+
+/** Update one timeline row in place (its "Go to" button, maybe focused, stays the same element). */
+function updateTimelineRow(tr, row) {
+  setClass(tr, `row-${row.state}`);
+  if (row.state === 'current') tr.setAttribute('aria-current', 'true');
+  else tr.removeAttribute('aria-current');
+  const [planned, projected, delay, title, streamCell, goCell] = tr.children;
+  setText(planned, formatTime(row.planned_start_ms, view.zone));
+  const late = row.delay_ms !== null && Math.abs(row.delay_ms) >= 60000;
+  setText(projected, row.projected_start_ms === null ? '–' : formatTime(row.projected_start_ms, view.zone));
+  setClass(projected, `time${row.at_risk ? ' at-risk' : late && row.delay_ms > 0 ? ' late' : ''}`);
+  const delayWords = row.delay_ms === null || !late ? '' : minutesText(row.delay_ms);
+  refill(delay, `${delayWords}|${row.at_risk}`, () => [
+    document.createTextNode(delayWords), ...(row.at_risk ? [el('span', ` ${_('at risk')}`, 'at-risk')] : [])]);
+  refill(title, `${row.title}|${row.start_rule}`, () => [
+    document.createTextNode(row.title), ...(row.start_rule === 'hard' ? [el('span', ` · ${_('fixed time')}`, 'muted')] : [])]);
+  const block = view.blocks.get(row.block_id);
+  const plan = block && block.stream !== 'unspecified' ? block.stream : '';
+  refill(streamCell, plan, () => (plan ? [el('span', airText(plan), `badge ${plan}`)] : []));
+  if (!may.has('goto')) return;
+  if (!goCell.firstChild) goCell.append(goToButton(row.block_id));
+  const go = goCell.firstChild;
+  go.hidden = row.state === 'current';
+  go.setAttribute('aria-label', `${_('Go to this block')}: ${row.title}`);
 }
 
 function renderTimeline() {
@@ -147,38 +246,9 @@ function renderTimeline() {
   renderDayPicker(days, shown);
   const onDay = days.length < 2 ? snap.projections
     : snap.projections.filter((row) => view.blocks.get(row.block_id)?.day === shown);
-  const rows = onDay.map((row) => {
-    const tr = el('tr', '', `row-${row.state}`);
-    if (row.state === 'current') tr.setAttribute('aria-current', 'true');
-    tr.append(el('td', formatTime(row.planned_start_ms, view.zone), 'time'));
-    const late = row.delay_ms !== null && Math.abs(row.delay_ms) >= 60000;
-    tr.append(el('td', row.projected_start_ms === null ? '–' : formatTime(row.projected_start_ms, view.zone),
-      `time${row.at_risk ? ' at-risk' : late && row.delay_ms > 0 ? ' late' : ''}`));
-    const delay = el('td', row.delay_ms === null ? '' : late ? minutesText(row.delay_ms) : '', 'time');
-    if (row.at_risk) delay.append(el('span', ` ${_('at risk')}`, 'at-risk'));
-    tr.append(delay);
-    const title = el('td', row.title);
-    if (row.start_rule === 'hard') title.append(el('span', ` · ${_('fixed time')}`, 'muted'));
-    tr.append(title);
-    const block = view.blocks.get(row.block_id);
-    const streamCell = el('td');
-    if (block && block.stream !== 'unspecified') streamCell.append(el('span', airText(block.stream), `badge ${block.stream}`));
-    tr.append(streamCell);
-    const goCell = el('td');
-    if (row.state !== 'current') {
-      const go = el('button', _('Go to'), 'small');
-      go.type = 'button';
-      go.setAttribute('aria-label', `${_('Go to this block')}: ${row.title}`);
-      go.addEventListener('click', async () => {
-        const confirmed = await confirmDialog(_('Start “%(title)s” now? The running block ends.', { title: row.title }));
-        if (confirmed) send('goto', { block_id: row.block_id });
-      });
-      goCell.append(go);
-    }
-    tr.append(goCell);
-    return tr;
-  });
-  $('timeline').replaceChildren(...rows);
+  view.rows = new Map(snap.projections.map((row) => [row.block_id, row]));
+  keyedChildren($('timeline'), onDay.map((row) => row.block_id), timelineRow)
+    .forEach((tr, index) => updateTimelineRow(tr, onDay[index]));
 }
 
 function copyText(text, button) {
@@ -199,6 +269,9 @@ function fallbackCopy(text, done) {
 }
 
 function renderDetails(block) {
+  // Drawn again only for another block or a new agenda: a focused contact button survives a push.
+  if (view.detailsFor === (block || null)) return;
+  view.detailsFor = block || null;
   setText($('details-title'), block ? block.title : '');
   const box = $('details');
   const parts = [];
@@ -249,6 +322,8 @@ function renderStream() {
   const mismatch = $('stream-mismatch');
   mismatch.hidden = !snap.stream_mismatch;
   setText(mismatch, mismatchText(snap));
+  const toggle = $('stream-toggle');
+  if (toggle) setText(toggle, snap.stream_on ? _('I have stopped the stream') : _('I have started the stream'));
 }
 
 // ---- duties ----------------------------------------------------------------------------------
@@ -261,89 +336,30 @@ function takeDuty(blockId, index) {
   send('take_duty', { block_id: blockId, index, person: name });
 }
 
-function dutyNode(block, duty, index) {
-  const due = (view.snap.duties_due || []).find((d) => d.block_id === block.id && d.index === index);
-  // Duties taken for later blocks are in duty_takers for the whole day, not only in duties_due.
-  const taker = (view.snap.duty_takers || []).find((d) => d.block_id === block.id && d.index === index);
-  const assignee = due ? due.assignee : (taker ? taker.person : duty.assignee);
-  const open = due ? due.open : !taker && duty.assignee === null && !duty.per_group;
-  const li = el('li', '', open ? 'duty open' : 'duty');
-  li.append(el('span', `${dutyLabel(duty.role)}: `));
-  if (open) li.append(el('strong', _('open'), 'open-label'));
-  else if (duty.per_group && !assignee) li.append(el('span', _('each group chooses'), 'muted'));
-  else li.append(el('span', (due && due.taken) || taker ? _('taken by %(person)s', { person: assignee }) : assignee));
-  if (open) {
-    const take = el('button', _('I take it'), 'small take');
-    take.type = 'button';
-    take.dataset.block = block.id;
-    take.dataset.index = String(index);
-    take.addEventListener('click', () => takeDuty(block.id, index));
-    li.append(document.createTextNode(' '), take);
-  }
-  return li;
-}
-
-function checkItem(block, item) {
-  const li = el('li', '', `check ${item.kind}`);
-  const id = `check-${block.id}-${item.key}`;
-  const box = el('input');
-  box.type = 'checkbox';
-  box.id = id;
-  const stored = `runofshow:check:${block.id}:${item.key}`;
-  try { box.checked = localStorage.getItem(stored) === '1'; } catch (_) { /* private mode */ }
-  box.addEventListener('change', () => { try { localStorage.setItem(stored, box.checked ? '1' : '0'); } catch (_) { /* ignore */ } });
-  const label = el('label', item.text);
-  label.htmlFor = id;
-  li.append(box, label);
-  return li;
-}
-
 function renderDuties(now) {
-  const snap = view.snap;
-  if (!snap) return;
-  const box = $('duties');
-  const sections = [];
-  const rows = snap.projections.filter((row) => row.state === 'current' || row.state === 'upcoming');
-  let shown = 0;
-  for (const row of rows) {
-    const block = view.blocks.get(row.block_id);
-    if (!block) continue;
-    const items = checklist(block, view.rooms);
-    if (!items.length && !block.duties.length) continue;
-    if (row.state === 'upcoming' && shown >= UPCOMING_DUTY_BLOCKS) break;
-    if (row.state === 'upcoming') shown += 1;
-    const section = el('section', '', `duty-block ${row.state}`);
-    const heading = el('h3', row.state === 'current' ? `${_('Now')}: ${block.title}` : block.title);
-    if (row.state === 'upcoming' && row.projected_start_ms !== null) {
-      const minutes = Math.max(0, Math.round((row.projected_start_ms - now) / 60000));
-      const when = ngettext('in %(num)s min', 'in %(num)s min', minutes);
-      heading.append(el('span', ` · ${formatTime(row.projected_start_ms, view.zone)} (${when})`, 'muted'));
-    }
-    section.append(heading);
-    if (block.duties.length) {
-      const duties = el('ul', '', 'duty-list');
-      block.duties.forEach((duty, index) => duties.append(dutyNode(block, duty, index)));
-      section.append(duties);
-    }
-    if (items.length) {
-      const list = el('ul', '', 'checklist');
-      list.setAttribute('aria-label', _('Checklist'));
-      for (const item of items) list.append(checkItem(block, item));
-      section.append(list);
-    }
-    sections.push(section);
-  }
-  if (!sections.length) sections.push(el('p', _('No open duties.'), 'muted'));
-  box.replaceChildren(...sections);
+  if (!view.snap) return;
+  renderDutiesPanel($('duties'), {
+    snap: view.snap, blocks: view.blocks, rooms: view.rooms, zone: view.zone, now, mayTake: may.has('take_duty'), onTake: takeDuty,
+  });
 }
 
 // ---- controls ---------------------------------------------------------------------------------
 
+releasePointerFocus();
+ignoreHeldKeysOnControls();
+
+/** The arguments of a message command: with "keep after Next" once the server knows pinned messages. */
+function messageArgs(text) {
+  const pin = $('pin-label');
+  return pin && !pin.hidden ? { text, pin: $('message-pin').checked } : { text };
+}
+
 document.querySelectorAll('[data-command]').forEach((button) => {
   button.addEventListener('click', async () => {
     const name = button.dataset.command;
-    if (name === 'end' && !(await confirmDialog(_('End the show now?')))) return;
-    if (name === 'add_time') send(name, { minutes: Number(button.dataset.minutes) });
+    if (name === 'next') pressNext();
+    else if (name === 'end') { if (await confirmDialog(_('End the show now?'))) send(name); }
+    else if (name === 'add_time') send(name, { minutes: Number(button.dataset.minutes) });
     else if (name === 'blackout') send(name, { on: !view.snap?.blackout });
     else send(name);
   });
@@ -352,7 +368,7 @@ $('day').addEventListener('change', () => {
   view.pickedDay = $('day').value;
   if (view.snap) renderTimeline();
 });
-$('run-day').addEventListener('click', async () => {
+$('run-day')?.addEventListener('click', async () => {
   const day = $('day').value;
   const first = [...view.blocks.values()].find((block) => block.day === day);
   if (!first) return;
@@ -363,31 +379,43 @@ $('run-day').addEventListener('click', async () => {
     send('cue', { block_id: first.id });
   }
 });
-$('message-form').addEventListener('submit', (event) => {
+$('message-form')?.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const text = $('message-text').value.trim();
-  if (text) send('message', { text });
+  const input = $('message-text');
+  const text = input.value.trim();
+  if (!text) return;
+  const reply = await send('message', messageArgs(text));
+  // Sent: the field is empty for the next one (unless the crew already started typing it).
+  if (reply?.ok && input.value.trim() === text) input.value = '';
 });
-$('message-clear').addEventListener('click', () => { $('message-text').value = ''; send('message', { text: '' }); });
+$('message-clear')?.addEventListener('click', () => { $('message-text').value = ''; send('message', { text: '' }); });
 document.querySelectorAll('[data-preset]').forEach((button) => {
-  button.addEventListener('click', () => send('message', { text: button.dataset.preset }));
+  button.addEventListener('click', () => send('message', messageArgs(button.dataset.preset)));
 });
-try { $('person').value = localStorage.getItem('runofshow:person') || ''; } catch (_) { /* private mode */ }
-$('person').addEventListener('change', () => { try { localStorage.setItem('runofshow:person', person()); } catch (_) { /* ignore */ } });
+$('stream-toggle')?.addEventListener('click', () => { if (view.snap) send('set_stream_state', { on: !view.snap.stream_on }); });
+if ($('person')) {
+  try { $('person').value = localStorage.getItem('runofshow:person') || ''; } catch (_) { /* private mode */ }
+}
+$('person')?.addEventListener('change', () => { try { localStorage.setItem('runofshow:person', person()); } catch (_) { /* ignore */ } });
+
+// Show shortcuts, for those who may run the show; a held key (auto-repeat) never acts again.
+const SHOW_KEYS = may.has('next') ? {
+  ' ': pressNext, ArrowRight: pressNext, ArrowLeft: () => send('previous'),
+  '+': () => send('add_time', { minutes: 1 }), '-': () => send('add_time', { minutes: -1 }),
+  p: () => send(view.snap?.status === 'paused' ? 'resume' : 'pause'), m: () => $('message-text')?.focus(),
+} : {};
 
 document.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
   const target = event.target;
   if (target.closest && target.closest('input, textarea, select, dialog')) return;
+  // Space and Enter on a button the keyboard moved to press that button (a click never leaves focus there).
   const onControl = target.closest && target.closest('button, a, summary');
-  if (onControl && (event.key === ' ' || event.key === 'Enter')) return; // the focused control's own action
-  const keys = {
-    ' ': () => send('next'), ArrowRight: () => send('next'), ArrowLeft: () => send('previous'),
-    '+': () => send('add_time', { minutes: 1 }), '-': () => send('add_time', { minutes: -1 }),
-    p: () => send(view.snap?.status === 'paused' ? 'resume' : 'pause'), m: () => $('message-text').focus(),
-  };
-  const action = keys[event.key];
-  if (action) { event.preventDefault(); action(); }
+  if (onControl && (event.key === ' ' || event.key === 'Enter')) return;
+  const action = Object.hasOwn(SHOW_KEYS, event.key) ? SHOW_KEYS[event.key] : null;
+  if (!action) return;
+  event.preventDefault();
+  if (!event.repeat) action();
 });
 
 const socket = startLive({
