@@ -20,9 +20,12 @@ PUBLIC_SNAPSHOT_KEYS = ("stage_id", "rev", "status", "now", "now_ms", "current",
                         "projections", "next_stream_transition", "paused")
 # A stage screen shows now and next only: it does not need the day's projections (most of the bytes).
 WITHOUT_KEYS = {"stage": ("projections",)}
+# What is on the stage screen now: the stage screen draws it, the stream operator sees it as badges.
+STAGE_SCREEN_KEYS = ("message", "message_pinned", "blackout", "flash_at", "flash_at_ms", "display_mode")
 EXTRA_SNAPSHOT_KEYS = {
-    "stage": ("message", "blackout"),
-    "stream": ("stream_on", "stream_mismatch", "stream_plan"),
+    # The studio clock joins as a stage screen: its on-air light needs the reported stream state.
+    "stage": STAGE_SCREEN_KEYS + ("stream_on",),
+    "stream": ("stream_on", "stream_mismatch", "stream_plan") + STAGE_SCREEN_KEYS,
 }
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
