@@ -192,3 +192,19 @@ def test_a_move_clears_an_unpinned_message_and_never_a_pinned_one(stage: Stage, 
         else:
             assert (state.message, state.message_pinned) == (before.message, before.message_pinned), name
         assert state.message_pinned <= bool(state.message), "only a message can be pinned"
+
+
+def test_the_command_line_takes_pin_as_optional_and_mode_as_a_choice(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_cli import REFERENCE_AGENDA, run as cli
+    from runofshow.live.store import Store
+
+    database = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    assert cli(database, "import", str(REFERENCE_AGENDA)).exit_code == 0
+    assert cli(database, "message", "Wrap up").exit_code == 0
+    assert cli(database, "message", "Wi-Fi", "true").exit_code == 0
+    assert cli(database, "display-mode", "countup").exit_code == 0
+    assert cli(database, "display-mode", "sundial").exit_code == 2
+    assert cli(database, "flash").exit_code == 0
+    journal = [(entry.command, entry.args) for entry in Store(database).journal(stage_id="plenary")]
+    assert journal[-4:] == [("message", {"text": "Wrap up", "pin": False}), ("message", {"text": "Wi-Fi", "pin": True}),
+                            ("display_mode", {"mode": "countup"}), ("flash", {})]

@@ -80,4 +80,13 @@ def redact_snapshot(snapshot: dict[str, Any], audience: str) -> dict[str, Any]:
         return dict(snapshot)
     keys = PUBLIC_SNAPSHOT_KEYS + EXTRA_SNAPSHOT_KEYS.get(audience, ())
     dropped = WITHOUT_KEYS.get(audience, ())
-    return {key: snapshot[key] for key in keys if key in snapshot and key not in dropped}
+    redacted = {key: snapshot[key] for key in keys if key in snapshot and key not in dropped}
+    if audience == "stage":
+        redacted["starts_ms"] = starts_ms(snapshot)
+    return redacted
+
+
+def starts_ms(snapshot: dict[str, Any]) -> dict[str, int]:
+    """Projected start (epoch ms) of the running and upcoming blocks by id: what a stage screen's `?to=` counts to."""
+    return {row["block_id"]: row["projected_start_ms"] for row in snapshot.get("projections", ())
+            if row["state"] in ("current", "upcoming") and row["projected_start_ms"] is not None}
