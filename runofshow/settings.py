@@ -50,6 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LANGUAGE", "en", "Default language of the screens: en, or a shipped catalogue's language (nb)."),
     Setting("HEARTBEAT_SECONDS", 10.0, "Seconds between heartbeats that let screens notice a dead link.", float),
     Setting("REHEARSAL_SPEED", 0.0, "Run the stored day as a rehearsal at this speed (0: real time).", float),
+    Setting("LOGO", "", "Path of an image file (PNG, SVG, JPEG) with the event's logo, shown small in a corner of the public screens (stage, studio clock, room, agenda); empty for none."),
     Setting("MESSAGE_QUEUE", "", "Redis URL (redis://host:6379/0) that carries pushes between web nodes and the scheduler process; empty for a single node."),
 )
 

@@ -8,7 +8,7 @@ from runofshow.engine.projections import ProjectionRow, RowState
 from runofshow.engine.roles import Role
 from runofshow.engine.serialize import snapshot_to_dict
 from runofshow.engine.snapshot import CurrentBlock, NextBlock, Snapshot, snapshot
-from runofshow.engine.state import BlockRun, StageState, Status, initial_state
+from runofshow.engine.state import BlockRun, DisplayMode, StageState, Status, initial_state
 from runofshow.engine.stream import StreamTransition
 from runofshow.engine.targets import stage_or_first
 from runofshow.engine.timing import DEFAULT_DANGER_BEFORE, DEFAULT_WARNING_BEFORE, Level
@@ -24,6 +24,7 @@ __all__ = [
     "CommandError",
     "CommandSpec",
     "CurrentBlock",
+    "DisplayMode",
     "DutyDue",
     "Kind",
     "Level",

@@ -39,9 +39,11 @@ class Kind(StrEnum):
     INTEGER = "integer"
     MINUTES = "minutes"
     BOOLEAN = "boolean"
+    CHOICE = "choice"
 
 
-ENGINE_TYPES: dict[Kind, type] = {Kind.TEXT: str, Kind.INTEGER: int, Kind.MINUTES: timedelta, Kind.BOOLEAN: bool}
+ENGINE_TYPES: dict[Kind, type] = {Kind.TEXT: str, Kind.INTEGER: int, Kind.MINUTES: timedelta, Kind.BOOLEAN: bool,
+                                  Kind.CHOICE: str}
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,9 @@ class Argument:
     high: int = 0
     limit: timedelta = timedelta(0)
     nullable: bool = False
+    choices: tuple[str, ...] = ()
+    optional: bool = False
+    default: Any = None
 
     @property
     def wire_name(self) -> str:
@@ -65,6 +70,14 @@ class Argument:
 
     def describe(self) -> str:
         """The type and limits in words, as the protocol document and the CLI help give them."""
+        if self.optional:
+            return f"{self._describe_kind()}, optional (default {_wire_text(self.default)})"
+        return self._describe_kind()
+
+    def _describe_kind(self) -> str:
+        """The type and limits in words, without whether the argument may be left out."""
+        if self.kind is Kind.CHOICE:
+            return "one of " + ", ".join(self.choices)
         if self.kind is Kind.TEXT:
             if self.non_empty:
                 return f"text of 1 to {self.max_length} characters, not blank"
@@ -92,6 +105,9 @@ class Argument:
                                    most=self.max_length)
             if self.non_empty and not value.strip():
                 raise CommandError(f"{command}: {name} is empty", N_("Write something first."), "empty")
+        elif self.kind is Kind.CHOICE and value not in self.choices:
+            raise CommandError(f"{command}: {name} must be one of {', '.join(self.choices)}, not {value!r}",
+                               N_("Choose one of: %(choices)s."), "bad_choice", choices=", ".join(self.choices))
         elif self.kind is Kind.INTEGER and not self.low <= value <= self.high:
             raise CommandError(f"{command}: {name} must be between {self.low} and {self.high}, not {value}")
         elif self.kind is Kind.MINUTES:
@@ -111,6 +127,8 @@ class Argument:
     def from_wire(self, command: str, raw: Mapping[str, Any]) -> Any:
         """The engine value of this argument in a request body (minutes become a timedelta), else CommandError."""
         name = self.wire_name
+        if name not in raw and self.optional:
+            return self.default
         if name not in raw:
             raise CommandError(f"{command}: missing argument {name!r}")
         value = raw[name]
@@ -139,6 +157,18 @@ def minutes(key: str, wire: str, limit: timedelta) -> Argument:
     return Argument(key, Kind.MINUTES, wire=wire, limit=limit)
 
 
-def boolean(key: str, *, nullable: bool = False) -> Argument:
-    """True or false; None too when `nullable`."""
-    return Argument(key, Kind.BOOLEAN, nullable=nullable)
+def boolean(key: str, *, nullable: bool = False, default: bool | None = None) -> Argument:
+    """True or false; None too when `nullable`; optional, taking `default` when left out, if a default is given."""
+    return Argument(key, Kind.BOOLEAN, nullable=nullable, optional=default is not None, default=default)
+
+
+def choice(key: str, choices: tuple[str, ...]) -> Argument:
+    """One of a few fixed words."""
+    return Argument(key, Kind.CHOICE, choices=choices)
+
+
+def _wire_text(value: Any) -> str:
+    """A default value as it is written on the wire (JSON)."""
+    if value is None:
+        return "null"
+    return str(value).lower() if isinstance(value, bool) else str(value)

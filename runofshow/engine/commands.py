@@ -9,10 +9,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from runofshow.agenda.model import Stage
-from runofshow.engine.arguments import N_, Argument, CommandError, boolean, integer, minutes, text
+from runofshow.engine.arguments import N_, Argument, CommandError, boolean, choice, integer, minutes, text
 from runofshow.engine.moves import finish, keeps_planned_start, move_on, start_block, wait_for
 from runofshow.engine.roles import Role
-from runofshow.engine.state import StageState, Status
+from runofshow.engine.state import DisplayMode, StageState, Status
 from runofshow.engine.timing import time_up_at
 
 MAX_ADD_TIME = timedelta(hours=12)
@@ -62,9 +62,16 @@ class CommandSpec:
             takes = ", ".join(keys) if keys else "no arguments"
             raise CommandError(f"{self.name}: unexpected argument {unknown[0]!r} (takes {takes})")
         for argument in self.arguments:
+            if argument.key not in args and argument.optional:
+                continue
             if argument.key not in args:
                 raise CommandError(f"{self.name}: missing argument {argument.key!r}")
             argument.check(self.name, args[argument.key])
+
+    def complete(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """`args` with the defaults of the optional arguments left out (a journal from before they existed, say)."""
+        defaults = {argument.key: argument.default for argument in self.arguments if argument.optional}
+        return {**defaults, **args}
 
     def read(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """The engine's arguments from a request body or CLI values (keyed by wire name); CommandError when one is wrong."""
@@ -91,7 +98,7 @@ def apply(stage: Stage, state: StageState, command: Command, now: datetime) -> S
     if not isinstance(command.args, Mapping):
         raise CommandError(f"{command.name}: args must be a mapping")
     spec.check(command.args)
-    new_state = spec.handler(stage, state, command.args, now)
+    new_state = spec.handler(stage, state, spec.complete(command.args), now)
     return replace(new_state, rev=state.rev + 1)
 
 
@@ -229,8 +236,18 @@ def _end(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime
 
 
 def _message(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
-    """The moderator's message to the stage screen; empty text clears it."""
-    return replace(state, message=args["text"])
+    """The moderator's message to the stage screen, pinned or not; empty text clears it."""
+    return replace(state, message=args["text"], message_pinned=bool(args["text"]) and args["pin"])
+
+
+def _flash(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
+    """The stage screen flashes from now for a few seconds, to catch the speaker's eye."""
+    return replace(state, flash_at=now)
+
+
+def _display_mode(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
+    """What the stage screen's big timer shows: time left, time run, or the time of day."""
+    return replace(state, display_mode=DisplayMode(args["mode"]))
 
 
 def _blackout(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
@@ -309,8 +326,12 @@ COMMANDS: dict[str, CommandSpec] = _table(
     CommandSpec("pause", "Pause the current block's countdown.", SHOW_CONTROL, _pause),
     CommandSpec("resume", "Resume a paused countdown.", SHOW_CONTROL, _resume),
     CommandSpec("end", "End the show.", SHOW_CONTROL, _end),
-    CommandSpec("message", "Show a message on the stage screen; empty text clears it.", SHOW_CONTROL, _message,
-                (text("text", MAX_MESSAGE_LENGTH, non_empty=False),)),
+    CommandSpec("message", "Show a message on the stage screen; empty text clears it. Moving to another block clears "
+                "it too, unless it is pinned.", SHOW_CONTROL, _message,
+                (text("text", MAX_MESSAGE_LENGTH, non_empty=False), boolean("pin", default=False))),
+    CommandSpec("flash", "Flash the stage screen for a few seconds to catch the speaker's eye.", SHOW_CONTROL, _flash),
+    CommandSpec("display_mode", "Choose what the stage screen's timer shows: time left, time run or the time of day.",
+                SHOW_CONTROL, _display_mode, (choice("mode", tuple(mode.value for mode in DisplayMode)),)),
     CommandSpec("blackout", "Blank the stage screen or bring it back.", SHOW_CONTROL, _blackout, (boolean("on"),)),
     CommandSpec("set_stream_state", "Report whether the stream is actually on air (null: not reported, unknown).",
                 STREAM_REPORTERS, _set_stream_state, (boolean("on", nullable=True),)),

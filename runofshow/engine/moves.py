@@ -25,9 +25,10 @@ def close_run(history: tuple[BlockRun, ...], at: datetime) -> tuple[BlockRun, ..
 
 
 def _cleared(state: StageState, status: Status, current: str | None, at: datetime) -> StageState:
-    """The state with no block running, the open run closed at `at`."""
+    """The state with no block running, the open run closed at `at`; a message not pinned goes with the block."""
     return replace(
         state,
+        message=state.message if state.message_pinned else "",
         status=status,
         current=current,
         actual_start=None,

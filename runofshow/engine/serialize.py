@@ -112,6 +112,7 @@ def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
     out: dict[str, Any] = {"stage_id": snap.stage_id, "rev": snap.rev, "status": snap.status.value}
     _instant(out, "now", snap.now)
     now_ms = out["now_ms"]
+    _instant(out, "flash_at", snap.flash_at)
     out.update(
         current=None if snap.current is None else current_to_dict(snap.current, now_ms),
         next=None if snap.next is None else next_to_dict(snap.next),
@@ -121,6 +122,8 @@ def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
         duties_due=[duty_to_dict(duty) for duty in snap.duties_due],
         reminders_due=[reminder_to_dict(reminder) for reminder in snap.reminders_due],
         message=snap.message,
+        message_pinned=snap.message_pinned,
+        display_mode=snap.display_mode.value,
         blackout=snap.blackout,
         stream_on=snap.stream_on,
         stream_mismatch=snap.stream_mismatch,

@@ -9,7 +9,7 @@ from runofshow.agenda.model import AdvanceRule, Block, Stage, StartRule, StreamP
 from runofshow.engine.commands import require_aware
 from runofshow.engine.crew import DutyDue, ReminderDue, blocks_due_soon, duties_due, reminders_due
 from runofshow.engine.projections import ProjectionRow, project
-from runofshow.engine.state import StageState, Status
+from runofshow.engine.state import DisplayMode, StageState, Status
 from runofshow.engine.stream import StreamTransition, is_mismatch, next_transition
 from runofshow.engine.timing import Level, danger_before, elapsed, level_at, time_up_at, warning_before
 
@@ -65,6 +65,9 @@ class Snapshot:
     duties_due: tuple[DutyDue, ...]
     reminders_due: tuple[ReminderDue, ...]
     message: str
+    message_pinned: bool
+    flash_at: datetime | None
+    display_mode: DisplayMode
     blackout: bool
     stream_on: bool | None
     stream_mismatch: bool
@@ -106,6 +109,9 @@ def snapshot(stage: Stage, state: StageState, now: datetime) -> Snapshot:
         duties_due=duties_due(due_soon, state.duty_takers),
         reminders_due=reminders_due(due_soon),
         message=state.message,
+        message_pinned=state.message_pinned,
+        flash_at=state.flash_at,
+        display_mode=state.display_mode,
         blackout=state.blackout,
         stream_on=state.stream_on,
         stream_mismatch=is_mismatch(stream_plan, state.stream_on),

@@ -20,6 +20,14 @@ class Status(StrEnum):
     FINISHED = "finished"
 
 
+class DisplayMode(StrEnum):
+    """What the stage screen's big timer shows: time left, time run, or the time of day."""
+
+    COUNTDOWN = "countdown"
+    COUNTUP = "countup"
+    CLOCK = "clock"
+
+
 @dataclass(frozen=True)
 class BlockRun:
     """One time a block ran: when it actually started and ended (None while it runs)."""
@@ -42,6 +50,9 @@ class StageState:
     paused_at: datetime | None = None
     paused_total: timedelta = timedelta(0)
     message: str = ""
+    message_pinned: bool = False
+    flash_at: datetime | None = None
+    display_mode: DisplayMode = DisplayMode.COUNTDOWN
     blackout: bool = False
     stream_on: bool | None = None
     duty_takers: tuple[tuple[str, int, str], ...] = ()
@@ -59,6 +70,9 @@ class StageState:
             "paused_at": _instant_to_text(self.paused_at),
             "paused_total_seconds": self.paused_total.total_seconds(),
             "message": self.message,
+            "message_pinned": self.message_pinned,
+            "flash_at": _instant_to_text(self.flash_at),
+            "display_mode": self.display_mode.value,
             "blackout": self.blackout,
             "stream_on": self.stream_on,
             "duty_takers": [
@@ -96,6 +110,9 @@ class StageState:
                 paused_at=_instant_from_text(data.get("paused_at")),
                 paused_total=timedelta(seconds=float(data.get("paused_total_seconds", 0))),
                 message=str(data.get("message", "")),
+                message_pinned=bool(data.get("message_pinned", False)),
+                flash_at=_instant_from_text(data.get("flash_at")),
+                display_mode=DisplayMode(data.get("display_mode", DisplayMode.COUNTDOWN.value)),
                 blackout=bool(data.get("blackout", False)),
                 stream_on=None if stream_on is None else bool(stream_on),
                 duty_takers=tuple(

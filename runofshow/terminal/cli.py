@@ -16,7 +16,7 @@ from runofshow.terminal import summary
 from runofshow.agenda.model import AgendaError
 from runofshow.agenda.document import event_to_dict
 from runofshow.live.clocks import SystemClock
-from runofshow.engine import COMMANDS, CommandError, CommandSpec, Kind, StaleRevision, snapshot_to_dict, stage_or_first
+from runofshow.engine import COMMANDS, Argument, CommandError, CommandSpec, Kind, StaleRevision, snapshot_to_dict, stage_or_first
 from runofshow.exporters import BINARY_FORMATS, EXPORT_FORMATS, export_event
 from runofshow.importers import FORMATS, ImportProblem, load_agenda
 from runofshow.live.service import NoAgenda, ShowInProgress, ShowService, UnknownStage
@@ -88,6 +88,20 @@ class Switch(click.ParamType):
 CLI_TYPES: dict[Kind, click.ParamType] = {Kind.TEXT: click.STRING, Kind.INTEGER: click.INT, Kind.MINUTES: click.FLOAT}
 
 
+def cli_type(argument: Argument) -> click.ParamType:
+    """How the command line reads one argument of the table."""
+    if argument.kind is Kind.BOOLEAN:
+        return Switch(argument.nullable)
+    if argument.kind is Kind.CHOICE:
+        return click.Choice(argument.choices)
+    return CLI_TYPES[argument.kind]
+
+
+def _optional(spec: CommandSpec, wire_name: str) -> bool:
+    """True when the command's argument of that wire name may be left out."""
+    return any(argument.optional for argument in spec.arguments if argument.wire_name == wire_name)
+
+
 def cli_name(command: str) -> str:
     """A command's name on the command line: `add_time` is `add-time`."""
     return command.replace("_", "-")
@@ -97,7 +111,9 @@ def control_command(spec: CommandSpec) -> click.Command:
     """The subcommand that applies `spec` to a stage: one positional argument per argument of the table."""
 
     def apply_command(stage_id: str | None, expected_rev: int | None, database: str | None, **values: Any) -> None:
-        args = spec.read(values)
+        # An optional argument left off the command line is left out, so the table's default applies.
+        given = {name: value for name, value in values.items() if value is not None or not _optional(spec, name)}
+        args = spec.read(given)
         service = open_service(database)
         stage_id = stage_or_first(service.event(), stage_id)
         rev = expected_rev if expected_rev is not None else service.state(stage_id).rev
@@ -110,8 +126,7 @@ def control_command(spec: CommandSpec) -> click.Command:
 
     callback: Callable[..., None] = friendly_errors(apply_command)
     for argument in reversed(spec.arguments):
-        kind = Switch(argument.nullable) if argument.kind is Kind.BOOLEAN else CLI_TYPES[argument.kind]
-        callback = click.argument(argument.wire_name, type=kind)(callback)
+        callback = click.argument(argument.wire_name, type=cli_type(argument), required=not argument.optional)(callback)
     callback = stage_option(rev_option(database_option(callback)))
     described = "\n\n".join(f"{argument.wire_name.upper()}: {argument.describe()}." for argument in spec.arguments)
     return click.command(cli_name(spec.name), help=f"{spec.summary}\n\n{described}".strip())(callback)

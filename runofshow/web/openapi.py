@@ -31,10 +31,14 @@ def argument_schema(argument: Argument) -> dict[str, Any]:
     elif argument.kind is Kind.MINUTES:
         most = argument.limit // timedelta(minutes=1)
         schema = {"type": "number", "minimum": -most, "maximum": most, "description": "minutes, not 0"}
+    elif argument.kind is Kind.CHOICE:
+        schema = {"type": "string", "enum": list(argument.choices)}
     else:
         schema = {"type": "boolean"}
     if argument.nullable:
         schema["nullable"] = True
+    if argument.optional:
+        schema["default"] = argument.default
     return schema
 
 
@@ -58,13 +62,14 @@ def openapi_document() -> dict[str, Any]:
     for spec in COMMANDS.values():
         properties = {"expected_rev": {"type": "integer", "minimum": 0, "maximum": MAX_REV},
                       **{argument.wire_name: argument_schema(argument) for argument in spec.arguments}}
+        required = ["expected_rev"] + [argument.wire_name for argument in spec.arguments if not argument.optional]
         paths[f"/api/stages/{{stage_id}}/{spec.name}"] = {"post": {
             "summary": spec.summary,
             "operationId": f"command_{spec.name}",
             "security": [{"bearer": []}],
             "parameters": [_stage_parameter()],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": list(properties), "properties": properties}}}},
+                "type": "object", "required": required, "properties": properties}}}},
             "responses": _responses({
                 "400": "Malformed body or a command not allowed now",
                 "401": "No credentials",

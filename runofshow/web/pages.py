@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import segno
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, make_response, redirect, render_template, request,
-                   url_for)
+                   send_file, url_for)
 from flask.blueprints import BlueprintSetupState
 from flask_babel import Babel, gettext
 
@@ -18,6 +19,8 @@ from runofshow.web.auth import Identity, Role, current_identity
 
 bp = Blueprint("pages", __name__)
 LANGUAGE_COOKIE = "lang"
+# Screens the public sees on the walls: they carry the event's logo when one is set (the studio clock joins as "stage").
+LOGO_AUDIENCES = frozenset({"stage", "room", "agenda"})
 
 
 @bp.record_once
@@ -54,7 +57,15 @@ def template_helpers() -> dict[str, Any]:
         "lang": lang,
         "other_languages": [(code, language_name(code)) for code in LANGUAGES if code != lang],
         "catalogue": browser_catalogue(lang),
+        "logo_audiences": LOGO_AUDIENCES if _logo_path() is not None else frozenset(),
     }
+
+
+def _logo_path() -> Path | None:
+    """The event's logo file (setting LOGO), or None when none is set or the file is missing."""
+    configured = current_app.config["RUNOFSHOW"].get("LOGO", "")
+    path = Path(configured) if configured else None
+    return path if path is not None and path.is_file() else None
 
 
 def _identity() -> Identity:
@@ -98,6 +109,21 @@ def _stage_or_404(stage_id: str) -> str:
 def stage_screen(stage_id: str) -> Any:
     """The stage screen (confidence monitor)."""
     return _screen("stage.html", "stage", stage_id=_stage_or_404(stage_id))
+
+
+@bp.get("/clock/<stage_id>")
+def studio_clock(stage_id: str) -> Any:
+    """The studio clock: the time of day and an on-air light; public like the stage screen, and joins as one."""
+    return _screen("clock.html", "stage", stage_id=_stage_or_404(stage_id))
+
+
+@bp.get("/logo")
+def logo() -> Response:
+    """The event's logo image, or 404 when none is set."""
+    path = _logo_path()
+    if path is None:
+        abort(404)
+    return send_file(path.resolve(), max_age=3600)
 
 
 @bp.get("/console/<stage_id>")

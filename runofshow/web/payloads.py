@@ -20,9 +20,12 @@ PUBLIC_SNAPSHOT_KEYS = ("stage_id", "rev", "status", "now", "now_ms", "current",
                         "projections", "next_stream_transition", "paused")
 # A stage screen shows now and next only: it does not need the day's projections (most of the bytes).
 WITHOUT_KEYS = {"stage": ("projections",)}
+# What is on the stage screen now: the stage screen draws it, the stream operator sees it as badges.
+STAGE_SCREEN_KEYS = ("message", "message_pinned", "blackout", "flash_at", "flash_at_ms", "display_mode")
 EXTRA_SNAPSHOT_KEYS = {
-    "stage": ("message", "blackout"),
-    "stream": ("stream_on", "stream_mismatch", "stream_plan"),
+    # The studio clock joins as a stage screen: its on-air light needs the reported stream state.
+    "stage": STAGE_SCREEN_KEYS + ("stream_on",),
+    "stream": ("stream_on", "stream_mismatch", "stream_plan") + STAGE_SCREEN_KEYS,
 }
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -85,4 +88,13 @@ def redact_snapshot(snapshot: dict[str, Any], audience: str) -> dict[str, Any]:
         return {**snapshot, "ended_ms": ended_ms(snapshot)}
     keys = PUBLIC_SNAPSHOT_KEYS + EXTRA_SNAPSHOT_KEYS.get(audience, ())
     dropped = WITHOUT_KEYS.get(audience, ())
-    return {key: snapshot[key] for key in keys if key in snapshot and key not in dropped} | {"ended_ms": ended_ms(snapshot)}
+    redacted = {key: snapshot[key] for key in keys if key in snapshot and key not in dropped}
+    if audience == "stage":
+        redacted["starts_ms"] = starts_ms(snapshot)
+    return redacted | {"ended_ms": ended_ms(snapshot)}
+
+
+def starts_ms(snapshot: dict[str, Any]) -> dict[str, int]:
+    """Projected start (epoch ms) of the running and upcoming blocks by id: what a stage screen's `?to=` counts to."""
+    return {row["block_id"]: row["projected_start_ms"] for row in snapshot.get("projections", ())
+            if row["state"] in ("current", "upcoming") and row["projected_start_ms"] is not None}
