@@ -12,6 +12,7 @@ import { renderDutiesPanel } from './duties.js';
 import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
 import { keyedChildren, refill } from './keyed.js';
 import { releasePointerFocus, ignoreHeldKeysOnControls, pressGuard } from './keyguard.js';
+import { flashing } from './stagescreen.js';
 
 const body = document.body;
 const stage = body.dataset.stage;
@@ -22,7 +23,6 @@ const view = {
   rows: new Map(), detailsFor: null,
 };
 const PRESENCE = { on_site: _('on site'), remote: _('remote') };
-const FLASH_SHOWN_MS = 5000; // how long the console shows the stage's flash as on (the stage's own flash is as short)
 
 // This console's own commands go one after the other, each against the revision the previous one
 // produced, so quick key presses all count; a command from another console in between is refused as stale.
@@ -138,8 +138,8 @@ function render() {
 /** What the stage screen shows now, as lasting badges: blackout, the message (pinned or not), a flash. */
 function renderStageNow(now) {
   const snap = view.snap;
-  const flashing = typeof snap.flash_at_ms === 'number' && now - snap.flash_at_ms >= 0 && now - snap.flash_at_ms < FLASH_SHOWN_MS;
-  const signature = JSON.stringify([snap.blackout, snap.message, snap.message_pinned, flashing]);
+  const flashOn = flashing(snap, now);
+  const signature = JSON.stringify([snap.blackout, snap.message, snap.message_pinned, flashOn]);
   refill($('stage-now'), signature, () => {
     const badges = [];
     if (snap.blackout) badges.push(el('span', _('Blackout ON'), 'badge stage-badge blackout-on'));
@@ -150,7 +150,7 @@ function renderStageNow(now) {
       badges.push(message);
       if (snap.message_pinned) badges.push(el('span', _('Pinned'), 'badge stage-badge'));
     }
-    if (flashing) badges.push(el('span', _('Flashing'), 'badge stage-badge flash-on'));
+    if (flashOn) badges.push(el('span', _('Flashing'), 'badge stage-badge flash-on'));
     if (!badges.length) badges.push(el('span', _('Countdown only'), 'badge stage-badge quiet'));
     return badges;
   });
