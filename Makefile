@@ -26,7 +26,7 @@ bench: $(BIN)/runofshow
 # that ship (committed; tests/test_i18n.py checks they match). A new language: pybabel init -l <code>.
 translations: $(BIN)/runofshow
 	$(BIN)/pybabel extract -F babel.cfg -c TRANSLATORS: --project runofshow --copyright-holder "runofshow contributors" -o runofshow/translations/messages.pot .
-	$(BIN)/pybabel update -i runofshow/translations/messages.pot -d runofshow/translations
+	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i runofshow/translations/messages.pot -d runofshow/translations
 	$(BIN)/pybabel compile -d runofshow/translations --statistics
 
 clean:

@@ -119,7 +119,7 @@ def test_overview_is_for_crew_and_lists_every_stage(four_stages, client, token_f
     assert [html.index(f'data-stage-id="{stage_id}"') for stage_id in STAGES] == sorted(
         html.index(f'data-stage-id="{stage_id}"') for stage_id in STAGES)
     assert "Saal Ümlaut" in html and "Workshop Room" in html and "Lounge" in html and "Online" in html
-    assert 'data-audience="agenda"' in html and "js/overview.js" in html
+    assert 'data-audience="console"' in html and "js/overview.js" in html
     assert client.get("/static/js/overview.js").status_code == 200
     english = client.get("/overview?lang=en", headers={"Authorization": f"Bearer {token}"}).get_data(as_text=True)
     assert "Production desk: Nachtschicht 2024" in english
@@ -129,3 +129,20 @@ def test_index_links_the_overview_for_crew_only(client, token_for) -> None:  # t
     assert b'href="/overview"' not in client.get("/").data
     crew = client.get("/", headers={"Authorization": f"Bearer {token_for('screen')}"})
     assert b'href="/overview"' in crew.data
+
+
+def test_the_production_desk_joins_every_stage_as_crew(four_stages, socket_client) -> None:  # type: ignore[no-untyped-def]
+    desk = socket_client("screen")
+    joined = desk.emit("join", {"audience": "console", "stage": "*"}, callback=True)
+    assert [entry["snapshot"]["stage_id"] for entry in joined["stages"]] == STAGES
+    rev = {entry["snapshot"]["stage_id"]: entry["snapshot"]["rev"] for entry in joined["stages"]}["lounge"]
+    desk.get_received()
+    moderator = socket_client("moderator")
+    ack = moderator.emit("message", {"stage": "lounge", "expected_rev": rev, "text": "Mic check", "pin": True},
+                         callback=True)
+    assert ack["ok"] is True
+    [pushed] = received(desk, "snapshot")
+    assert (pushed["stage_id"], pushed["message"], pushed["message_pinned"]) == ("lounge", "Mic check", True)
+    public = socket_client()
+    refused = public.emit("join", {"audience": "console", "stage": "*"}, callback=True)
+    assert refused["ok"] is False and refused["error"] == "forbidden"

@@ -11,9 +11,8 @@ from runofshow.web.adapter import current_service
 from runofshow.web.auth import current_identity
 
 bp = Blueprint("overview", __name__)
-# The overview shows what the crew console audience may see; it reads the public per-stage pushes.
+# The overview is for crew: it joins the console audience of every stage (what each stage screen shows included).
 CREW_AUDIENCE = "console"
-LIVE_AUDIENCE = "agenda"
 
 
 @bp.get("/overview")
@@ -27,4 +26,4 @@ def overview() -> Any:
         event = service.event()
     except NoAgenda:
         return render_template("error.html", code=503, reason="no_agenda"), 503
-    return render_template("overview.html", audience=LIVE_AUDIENCE, event=event, identity=identity, stage_id="")
+    return render_template("overview.html", audience=CREW_AUDIENCE, event=event, identity=identity, stage_id="")

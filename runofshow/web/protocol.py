@@ -23,7 +23,8 @@ BASE_EVENTS: tuple[SocketEvent, ...] = (
                 "Open the link; crew pass {token} in the auth object or rely on their signed session cookie."),
     SocketEvent("disconnect", "client->server", "any screen", "The link closed; the server forgets the screen."),
     SocketEvent("join", "client->server", "any screen",
-                "Join an audience {audience, stage?, room?}; ack {ok, role, stages: [{agenda, snapshot}]}."),
+                'Join an audience {audience, stage? (an id, or "*" for every stage), room?}; '
+                "ack {ok, role, stages: [{agenda, snapshot}]}."),
     SocketEvent("clock", "client->server", "any screen",
                 "Clock sample {t0}; ack {t0, server_ms, speed} for an NTP-style offset estimate."),
     SocketEvent("snapshot", "server->client", "server",

@@ -19,6 +19,7 @@ from runofshow.web.commands import BadRequest
 from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload
 
 JOIN_AUDIENCES = ("stage", "console", "stream", "room", "agenda")
+EVERY_STAGE = "*"
 JOIN_CACHE_SECONDS = 0.5
 identities: dict[str, Identity] = {}
 languages: dict[str, str] = {}
@@ -114,13 +115,13 @@ def _shared_join_snapshot(key: tuple[str, str], event: Any) -> dict[str, Any] | 
 
 
 def _stages_for(event: Any, data: dict[str, Any], audience: str) -> list[str]:
-    """The stage ids a join asks for: one stage, or every stage for the agenda and room screens."""
+    """The stage ids a join asks for: one stage, or every stage for the agenda and room screens and for "*"."""
     stage_id = data.get("stage")
     if audience == "room" and not any(room.id == data.get("room") for room in event.rooms):
         raise BadRequest("room: expected the id of one of the event's rooms")
+    if stage_id == EVERY_STAGE or (stage_id is None and audience in ("agenda", "room")):
+        return [stage.id for stage in event.stages]
     if stage_id is None:
-        if audience in ("agenda", "room"):
-            return [stage.id for stage in event.stages]
         return [stage_or_first(event, None)]
     if not isinstance(stage_id, str):
         raise BadRequest("stage: expected a stage id")

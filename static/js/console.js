@@ -12,7 +12,7 @@ import { renderDutiesPanel } from './duties.js';
 import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
 import { keyedChildren, refill } from './keyed.js';
 import { releasePointerFocus, ignoreHeldKeysOnControls, pressGuard } from './keyguard.js';
-import { flashing } from './stagescreen.js';
+import { showStageScreen } from './stagescreen.js';
 
 const body = document.body;
 const stage = body.dataset.stage;
@@ -101,7 +101,7 @@ function frame(now) {
   }
   setClass(body, `console show-link level-${level}`);
   setText($('stream-next'), transitionText(snap.next_stream_transition, view.blocks, view.zone, now));
-  renderStageNow(now);
+  showStageScreen($('stage-now-badges'), $('stage-now-message'), view.snap, now);
   const tick = Math.floor(now / 30000);
   if (tick !== view.tick) { view.tick = tick; renderDuties(now); }
 }
@@ -128,32 +128,10 @@ function render() {
   setText($('current-message'), snap.message || _('No message'));
   const pin = $('pin-label');
   if (pin) pin.hidden = !('message_pinned' in snap); // shown once the server keeps messages through Next
-  renderStageNow(serverNow());
   renderDetails(view.blocks.get(current ? current.block_id : snap.next?.block_id));
   renderStream();
   renderTimeline();
   renderDuties(serverNow());
-}
-
-/** What the stage screen shows now, as lasting badges: blackout, the message (pinned or not), a flash. */
-function renderStageNow(now) {
-  const snap = view.snap;
-  const flashOn = flashing(snap, now);
-  const signature = JSON.stringify([snap.blackout, snap.message, snap.message_pinned, flashOn]);
-  refill($('stage-now'), signature, () => {
-    const badges = [];
-    if (snap.blackout) badges.push(el('span', _('Blackout ON'), 'badge stage-badge blackout-on'));
-    if (snap.message) {
-      const message = el('span', '', 'badge stage-badge message-on');
-      message.append(el('span', `${_('Message')}: `), el('span', snap.message, 'message-text'));
-      message.title = snap.message;
-      badges.push(message);
-      if (snap.message_pinned) badges.push(el('span', _('Pinned'), 'badge stage-badge'));
-    }
-    if (flashOn) badges.push(el('span', _('Flashing'), 'badge stage-badge flash-on'));
-    if (!badges.length) badges.push(el('span', _('Countdown only'), 'badge stage-badge quiet'));
-    return badges;
-  });
 }
 
 /** The day of the block being run or waited for (null before the agenda arrives or after the show). */

@@ -1,9 +1,11 @@
-// Production desk overview: every stage side by side with now, next and delay, drawn from pushed snapshots.
+// Production desk overview: every stage side by side with now, next, delay and what its stage screen shows,
+// drawn from the crew's pushed snapshots.
 import { startLive, formatCountdown, formatOvertime, formatTime, formatClock, delayText, delayMinutes } from './live.js';
 import { $, setText, setClass } from './dom.js';
 import { _ } from './i18n.js';
 import { statusText } from './labels.js';
 import { currentTiming } from './timing.js';
+import { showStageScreen } from './stagescreen.js';
 
 const view = { zone: 'UTC' };
 const cards = new Map(); // stage id -> { node, snap }
@@ -30,6 +32,7 @@ function drawCard({ node, snap }, now) {
   const finished = snap.status === 'finished';
   setText(delay, finished ? '' : delayText(snap.delay_ms));
   setClass(delay, delayMinutes(snap.delay_ms) === 0 ? 'delay on-time' : 'delay late');
+  showStageScreen(field(node, 'stage-screen'), field(node, 'stage-message'), snap, now);
 }
 
 function frame(now) {
@@ -38,7 +41,8 @@ function frame(now) {
 }
 
 startLive({
-  audience: 'agenda',
+  audience: 'console',
+  stage: '*',
   handlers: {
     agenda: (payload) => { view.zone = payload.event.timezone; },
     snapshot: (snap) => {

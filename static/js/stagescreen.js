@@ -1,10 +1,13 @@
 // What is on a stage screen now, read from the snapshot's timestamps: the flash, the timer's display
-// mode, and the message fitted into its band. The stage screen draws it; the stream view shows it as badges.
+// mode, and the message fitted into its band. The stage screen draws it; the crew screens show it as badges.
+import { el, setText } from './dom.js';
+import { _ } from './i18n.js';
 
 /** How long a stage screen flashes after the moderator's `flash` (ms). */
 export const FLASH_MS = 5000;
 
 const MODES = ['countdown', 'countup', 'clock'];
+const TIMER = { countup: _('Timer shows time run'), clock: _('Timer shows time of day') };
 
 /** True while the stage screen flashes at `now` (a few seconds from the snapshot's `flash_at_ms`). */
 export function flashing(snap, now) {
@@ -36,4 +39,31 @@ export function fitText(box, largest, smallest = 12) {
   }
   fits(low);
   return low;
+}
+
+/** What a stage screen shows at `now`, as [label, kind] badges: the same words on every crew screen. */
+export function stageScreenBadges(snap, now) {
+  const badges = [];
+  if (snap.message) badges.push([snap.message_pinned ? _('Message (pinned)') : _('Message'), 'screen-message']);
+  if (snap.blackout) badges.push([_('Blackout ON'), 'screen-blackout']);
+  if (flashing(snap, now)) badges.push([_('Flashing'), 'screen-flash']);
+  const mode = displayMode(snap, new URLSearchParams());
+  if (TIMER[mode]) badges.push([TIMER[mode], 'screen-mode']);
+  if (!badges.length) badges.push([_('Timer only'), 'screen-plain']);
+  return badges;
+}
+
+/** Show the stage screen's badges in `list` and its message in `message`; redrawn only when they change. */
+export function showStageScreen(list, message, snap, now) {
+  const badges = stageScreenBadges(snap, now);
+  const key = JSON.stringify([badges, snap.message]);
+  if (list.dataset.shown === key) return;
+  list.dataset.shown = key;
+  list.replaceChildren(...badges.map(([label, kind]) => {
+    const item = el('li');
+    item.append(el('span', label, `badge ${kind}`));
+    return item;
+  }));
+  message.hidden = !snap.message;
+  setText(message, snap.message || '');
 }

@@ -5,12 +5,10 @@ import { $, el, setText, setClass } from './dom.js';
 import { _ } from './i18n.js';
 import { statusText, airText, transitionText, mismatchText } from './labels.js';
 import { eventDay, daysWithBlocks, shownDay } from './days.js';
-import { displayMode, flashing } from './stagescreen.js';
+import { showStageScreen } from './stagescreen.js';
 
 const body = document.body;
 const view = { snap: null, blocks: new Map(), zone: 'UTC', dayChange: '04:00', stageScreen: '' };
-const TIMER = { countup: _('Timer shows time run'), clock: _('Timer shows time of day') };
-
 function plan() {
   const snap = view.snap;
   const block = snap && snap.current ? view.blocks.get(snap.current.block_id) : null;
@@ -22,29 +20,7 @@ function frame(now) {
   const next = view.snap?.next_stream_transition;
   setText($('countdown'), next ? formatCountdown(next.at_ms - now) : '--:--');
   setText($('transition'), transitionText(next, view.blocks, view.zone, now));
-  if (view.snap) showStageScreen(view.snap, now);
-}
-
-/** What is on the stage screen now, as badges that last as long as it does (the flash: a few seconds). */
-function showStageScreen(snap, now) {
-  const badges = [];
-  if (snap.message) badges.push([snap.message_pinned ? _('Message (pinned)') : _('Message'), 'screen-message']);
-  if (snap.blackout) badges.push([_('Blackout'), 'screen-blackout']);
-  if (flashing(snap, now)) badges.push([_('Flashing'), 'screen-flash']);
-  const mode = displayMode(snap, new URLSearchParams());
-  if (TIMER[mode]) badges.push([TIMER[mode], 'screen-mode']);
-  if (!badges.length) badges.push([_('Timer only'), 'screen-plain']);
-  const key = JSON.stringify([badges, snap.message]);
-  if (key === view.stageScreen) return;
-  view.stageScreen = key;
-  $('stage-screen').replaceChildren(...badges.map(([label, kind]) => {
-    const item = el('li');
-    item.append(el('span', label, `badge ${kind}`));
-    return item;
-  }));
-  const message = $('stage-message');
-  message.hidden = !snap.message;
-  setText(message, snap.message || '');
+  if (view.snap) showStageScreen($('stage-screen'), $('stage-message'), view.snap, now);
 }
 
 /** The rows of the day being run (or today's): an operator plans one day of stream at a time. */
