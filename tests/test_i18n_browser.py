@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import REPO
+from tests.support.browser import evaluate_with_scripts
 
 pytestmark = pytest.mark.slow
-ORIGIN = "http://runofshow.test"
 PROBE = """async () => {
   const { _, ngettext } = await import('/static/js/i18n.js');
   return [_('Reconnecting…'), _('Ends at %(time)s', { time: '10:30' }), _('not a message'),
@@ -26,21 +25,7 @@ def probe(browser: Any, app: Any, language: str) -> list[str]:
     catalogue = re.search(r'<script id="catalogue".*?</script>', html, re.S).group(0)
     page_html = f'<!doctype html><html lang="{language}"><body>{catalogue}</body></html>'
 
-    def serve(route: Any) -> None:
-        path = route.request.url.removeprefix(ORIGIN)
-        if path == "/":
-            route.fulfill(body=page_html, content_type="text/html; charset=utf-8")
-        else:
-            route.fulfill(path=str(REPO / path.lstrip("/")), content_type="text/javascript")
-
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.route(f"{ORIGIN}/**", serve)
-        page.goto(f"{ORIGIN}/")
-        return page.evaluate(PROBE)
-    finally:
-        context.close()
+    return evaluate_with_scripts(browser, page_html, PROBE)
 
 
 def test_scripts_translate_with_the_catalogue_and_its_plural_rule(browser: Any, app: Any) -> None:

@@ -12,10 +12,9 @@ import pytest
 from runofshow.agenda.model import AdvanceRule, Block, Stage, StartRule, StreamPlan
 from runofshow.engine import Command, StageState, apply, initial_state, snapshot, snapshot_to_dict
 from runofshow.engine.serialize import epoch_ms
-from tests.support.browser import REPO
+from tests.support.browser import evaluate_with_scripts
 
 pytestmark = pytest.mark.slow
-ORIGIN = "http://runofshow.test"
 OSLO = ZoneInfo("Europe/Oslo")
 TOLERANCE_MS = 1000
 
@@ -105,21 +104,7 @@ def close(client: Any, server: Any) -> bool:
 
 def run_in_chromium(browser: Any, cases: list[Any]) -> list[list[dict[str, Any]]]:
     """`snapshotAt` for each (snapshot, [now_ms...]) case, run in a page that loads static/js/timing.js."""
-    def serve(route: Any) -> None:
-        path = route.request.url.removeprefix(ORIGIN)
-        if path == "/":
-            route.fulfill(body="<!doctype html><html><body></body></html>", content_type="text/html")
-        else:
-            route.fulfill(path=str(REPO / path.lstrip("/")), content_type="text/javascript")
-
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.route(f"{ORIGIN}/**", serve)
-        page.goto(f"{ORIGIN}/")
-        return page.evaluate(PROBE, cases)
-    finally:
-        context.close()
+    return evaluate_with_scripts(browser, "<!doctype html><html><body></body></html>", PROBE, cases)
 
 
 def test_the_client_moves_a_stale_snapshot_as_the_engine_projects_later(browser: Any) -> None:
@@ -154,14 +139,5 @@ def test_a_snapshot_with_nothing_to_move_comes_back_as_it_is(browser: Any) -> No
       const { snapshotAt } = await import('/static/js/timing.js');
       return [snapshotAt(running, now) === running, snapshotAt(finished, now) === finished];
     }"""
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.route(f"{ORIGIN}/**", lambda route: route.fulfill(
-            body="<!doctype html><html><body></body></html>", content_type="text/html")
-            if route.request.url.removeprefix(ORIGIN) == "/"
-            else route.fulfill(path=str(REPO / "static/js/timing.js"), content_type="text/javascript"))
-        page.goto(f"{ORIGIN}/")
-        assert page.evaluate(probe, [sent, finished, epoch_ms(at(9, 20))]) == [True, True]
-    finally:
-        context.close()
+    assert evaluate_with_scripts(browser, "<!doctype html><html><body></body></html>", probe,
+                                 [sent, finished, epoch_ms(at(9, 20))]) == [True, True]

@@ -233,3 +233,25 @@ def wait_live(page: Any, timeout: float = 10_000) -> None:
     """Until the page has joined and drawn a snapshot."""
     page.wait_for_function("document.body.dataset.connection === 'connected'", timeout=timeout)
     page.wait_for_timeout(100)
+
+
+SCRIPT_ORIGIN = "http://runofshow.test"
+
+
+def evaluate_with_scripts(browser: Any, page_html: str, script: str, arg: Any = None) -> Any:
+    """Evaluate `script` in a page of `page_html` that may import the repository's own static files (no server)."""
+    def serve(route: Any) -> None:
+        path = route.request.url.removeprefix(SCRIPT_ORIGIN)
+        if path == "/":
+            route.fulfill(body=page_html, content_type="text/html; charset=utf-8")
+        else:
+            route.fulfill(path=str(REPO / path.lstrip("/")), content_type="text/javascript")
+
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route(f"{SCRIPT_ORIGIN}/**", serve)
+        page.goto(f"{SCRIPT_ORIGIN}/")
+        return page.evaluate(script, arg)
+    finally:
+        context.close()
