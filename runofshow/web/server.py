@@ -15,6 +15,7 @@ from flask import Flask
 from runofshow.agenda.model import AdvanceRule, Event
 from runofshow.live.clocks import Clock, RehearsalClock, SystemClock
 from runofshow.importers import load_agenda
+from runofshow.integrations.obs import ObsConnection, obs_targets, run_obs_links
 from runofshow.web.memory import freeze_startup_objects, trim_forever
 from runofshow.agenda.placement import place_on
 from runofshow.agenda.reference import REFERENCE_AGENDA
@@ -54,14 +55,32 @@ def _keep_doing(work: Callable[[], object], seconds: float, stop: Callable[[], b
         socketio.sleep(seconds)
 
 
+def start_obs_links(app: Flask) -> list[ObsConnection]:
+    """One background link per configured OBS Studio (none configured: none started)."""
+    service = service_of(app)
+    stage_ids = [stage.id for stage in service.event().stages] if service.has_agenda() else []
+    try:
+        targets = obs_targets(app.config["RUNOFSHOW"], stage_ids, os.environ)
+    except ValueError:
+        log.exception("OBS not connected: its URL is not one")
+        return []
+    for target in targets:
+        print(f"runofshow: following {target.describe()}", flush=True)
+    return run_obs_links(service, targets, socketio.start_background_task, socketio.sleep, time.monotonic)
+
+
 def start_background(app: Flask) -> ShowScheduler | None:
-    """Start the scheduler (if this node runs it) and the store watcher or, with a queue, the resync; returns the scheduler."""
+    """Start the scheduler (if this node runs it) and the store watcher or, with a queue, the resync; returns the scheduler.
+
+    The node that runs the scheduler also keeps the links to OBS Studio, so a scaled-out site has one of each.
+    """
     queued = bool(app.config["RUNOFSHOW"]["MESSAGE_QUEUE"])
     if queued:
         socketio.start_background_task(resync_screens, app, lambda: False)
     if app.config["RUNOFSHOW"]["SCHEDULER"]:
         scheduler = ShowScheduler(service_of(app))
         scheduler.start()
+        start_obs_links(app)
         return scheduler
     if not queued:
         socketio.start_background_task(watch_store, app, lambda: False)

@@ -1,0 +1,242 @@
+"""OBS Studio over obs-websocket v5: one link per configured OBS that reports its stream state to the show.
+
+Each link runs in a background task: it connects and identifies (obsws-python's client), reads the stream,
+recording and program-scene status, then follows OBS's events and sends what changed as the `obs_status`
+command through the one service. A link never holds up the show: commands and pushes never wait on it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from obsws_python.baseclient import ObsClient
+from obsws_python.error import OBSSDKError
+from obsws_python.subs import Subs
+from websocket import WebSocketException, WebSocketTimeoutException
+
+from runofshow.engine.commands import StaleRevision
+from runofshow.engine.state import ObsLink
+from runofshow.live.service import ShowService
+from runofshow.settings import ENV_PREFIX
+
+log = logging.getLogger(__name__)
+# obsws-python logs its connection parameters (the password too) at INFO and every refused connection as an
+# error with a traceback; the link logs its own state changes instead.
+logging.getLogger("obsws_python").setLevel(logging.CRITICAL)
+
+DEFAULT_PORT = 4455
+CONNECT_TIMEOUT = 2.0
+READ_TIMEOUT = 0.5
+# Ask OBS something when it has been quiet this long; drop the link when it stays silent for the second figure.
+PROBE_AFTER = 5.0
+SILENT_LIMIT = 10.0
+BACKOFF_FIRST = 0.5
+BACKOFF_MAX = 4.0
+STALE_RETRIES = 5
+EVENTS = Subs.OUTPUTS | Subs.SCENES
+OP_EVENT = 5
+OP_REQUEST = 6
+OP_RESPONSE = 7
+
+Sleep = Callable[[float], object]
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class ObsTarget:
+    """One configured OBS: the stage it serves (None: the event's first stage), where it listens, its password."""
+
+    stage_id: str | None
+    host: str
+    port: int
+    password: str
+
+    def describe(self) -> str:
+        """Where this OBS listens and for which stage, for logs."""
+        return f"OBS ws://{self.host}:{self.port} (stage {self.stage_id or 'first'})"
+
+
+def target_from_url(stage_id: str | None, url: str, password: str) -> ObsTarget:
+    """The target of a `ws://host:port` URL; ValueError when it is not one."""
+    parts = urlsplit(url)
+    if parts.scheme != "ws" or not parts.hostname:
+        raise ValueError(f"OBS URL {url!r}: expected ws://host:port")
+    return ObsTarget(stage_id, parts.hostname, parts.port or DEFAULT_PORT, password)
+
+
+def stage_env_name(stage_id: str, what: str) -> str:
+    """The environment variable of a stage's own OBS: RUNOFSHOW_OBS_<STAGE>_URL or _PASSWORD."""
+    return f"{ENV_PREFIX}OBS_{re.sub(r'[^A-Z0-9]', '_', stage_id.upper())}_{what}"
+
+
+def obs_targets(values: Mapping[str, Any], stage_ids: list[str], env: Mapping[str, str]) -> list[ObsTarget]:
+    """Every configured OBS: OBS_URL for the first stage, RUNOFSHOW_OBS_<STAGE>_URL for a stage of its own."""
+    targets: dict[str | None, ObsTarget] = {}
+    for stage_id in stage_ids:
+        url = env.get(stage_env_name(stage_id, "URL"), "")
+        if url:
+            targets[stage_id] = target_from_url(stage_id, url, env.get(stage_env_name(stage_id, "PASSWORD"), ""))
+    first = stage_ids[0] if stage_ids else None
+    if values.get("OBS_URL") and first not in targets:
+        targets[first] = target_from_url(first, values["OBS_URL"], values.get("OBS_PASSWORD", ""))
+    return list(targets.values())
+
+
+@dataclass
+class ObsReport:
+    """What the link knows of OBS right now: the arguments of the next `obs_status` command."""
+
+    link: ObsLink = ObsLink.UNREACHABLE
+    streaming: bool | None = None
+    scene: str = ""
+    recording: bool | None = None
+
+    def args(self) -> dict[str, Any]:
+        """The `obs_status` command's arguments."""
+        return {"link": self.link.value, "streaming": self.streaming, "scene": self.scene,
+                "recording": self.recording}
+
+
+class ObsConnection:
+    """The link to one OBS: connect, identify, follow its events, report changes, reconnect with backoff."""
+
+    def __init__(self, service: ShowService, target: ObsTarget, sleep: Sleep, clock: Clock) -> None:
+        self.service = service
+        self.target = target
+        self.sleep = sleep
+        self.clock = clock
+        self.report = ObsReport()
+        self._sent: dict[str, Any] | None = None
+        self._request_id = 0
+
+    def run(self, stop: Callable[[], bool]) -> None:
+        """Keep the link up until `stop()`; OBS away or refusing the password is reported, never raised."""
+        backoff = BACKOFF_FIRST
+        while not stop():
+            client = self._connect()
+            if client is not None:
+                backoff = BACKOFF_FIRST
+                try:
+                    self._follow(client, stop)
+                except (OSError, WebSocketException, ValueError) as error:
+                    log.warning("%s: link lost (%s)", self.target.describe(), error)
+                finally:
+                    client.ws.close()
+                self.report = ObsReport(ObsLink.UNREACHABLE)
+                self._send()
+            self.sleep(backoff)
+            backoff = min(backoff * 2, BACKOFF_MAX)
+
+    def _connect(self) -> ObsClient | None:
+        """An identified client, or None with the reason reported (unreachable, wrong password)."""
+        try:
+            client = ObsClient(host=self.target.host, port=self.target.port, password=self.target.password,
+                               subs=EVENTS, timeout=CONNECT_TIMEOUT)
+        except (OSError, WebSocketException, ValueError):
+            self._report_link(ObsLink.UNREACHABLE)
+            return None
+        try:
+            client.authenticate()
+        except (OBSSDKError, OSError, WebSocketException) as error:
+            client.ws.close()
+            log.warning("%s refused to identify us: %s", self.target.describe(), error)
+            self._report_link(ObsLink.WRONG_PASSWORD)
+            return None
+        log.info("%s: connected", self.target.describe())
+        return client
+
+    def _report_link(self, link: ObsLink) -> None:
+        """Report a link that is not up (what OBS streams is then unknown)."""
+        self.report = ObsReport(link)
+        self._send()
+
+    def _follow(self, client: ObsClient, stop: Callable[[], bool]) -> None:
+        """Read the status, then follow OBS's events until the link drops or `stop()`."""
+        self.report = ObsReport(ObsLink.CONNECTED)
+        client.ws.settimeout(READ_TIMEOUT)
+        for request in ("GetStreamStatus", "GetRecordStatus", "GetCurrentProgramScene"):
+            self._request(client, request)
+        heard = asked = self.clock()
+        while not stop():
+            try:
+                raw = client.ws.recv()
+            except WebSocketTimeoutException:
+                now = self.clock()
+                if now - heard > SILENT_LIMIT:
+                    raise OSError(f"no answer for {SILENT_LIMIT:g} s") from None
+                if now - heard > PROBE_AFTER and now - asked > PROBE_AFTER:
+                    self._request(client, "GetStreamStatus")
+                    asked = now
+                continue
+            if not raw:
+                raise OSError("OBS closed the connection")
+            heard = self.clock()
+            self._read(json.loads(raw))
+            self._send()
+
+    def _request(self, client: ObsClient, request_type: str, data: Mapping[str, Any] | None = None) -> None:
+        """Send one request; its answer arrives among the events."""
+        self._request_id += 1
+        body: dict[str, Any] = {"requestType": request_type, "requestId": str(self._request_id)}
+        if data:
+            body["requestData"] = dict(data)
+        client.ws.send(json.dumps({"op": OP_REQUEST, "d": body}))
+
+    def _read(self, message: Mapping[str, Any]) -> None:
+        """Fold one answer or event from OBS into the report."""
+        body = message.get("d", {})
+        if message.get("op") == OP_RESPONSE:
+            kind, data = body.get("requestType"), body.get("responseData") or {}
+        elif message.get("op") == OP_EVENT:
+            kind, data = body.get("eventType"), body.get("eventData") or {}
+        else:
+            return
+        if kind in ("GetStreamStatus", "StreamStateChanged"):
+            self.report.streaming = bool(data.get("outputActive"))
+        elif kind in ("GetRecordStatus", "RecordStateChanged"):
+            self.report.recording = bool(data.get("outputActive"))
+        elif kind in ("GetCurrentProgramScene", "CurrentProgramSceneChanged"):
+            self.report.scene = str(data.get("currentProgramSceneName") or data.get("sceneName") or "")
+
+    def _stage_id(self) -> str | None:
+        """The stage this OBS serves: its own, or the event's first stage (None without an agenda)."""
+        if self.target.stage_id is not None:
+            return self.target.stage_id
+        stages = self.service.event().stages if self.service.has_agenda() else ()
+        return stages[0].id if stages else None
+
+    def _send(self) -> None:
+        """Send the report as `obs_status` when it changed; a refusal is logged, the link goes on."""
+        args = self.report.args()
+        answered = args["streaming"] is not None and args["recording"] is not None
+        if args == self._sent or (self.report.link is ObsLink.CONNECTED and not answered):
+            return
+        stage_id = self._stage_id()
+        if stage_id is None:
+            return
+        for _ in range(STALE_RETRIES):
+            try:
+                rev = self.service.stored_state(stage_id).rev
+                self.service.command(stage_id, "obs_status", rev, args, actor="obs")
+                self._sent = args
+                return
+            except StaleRevision:
+                continue
+            except Exception:  # noqa: BLE001 - a store outage or a missing stage must not end the link
+                log.warning("%s: status not stored", self.target.describe(), exc_info=True)
+                return
+
+
+def run_obs_links(service: ShowService, targets: list[ObsTarget], start: Callable[..., object], sleep: Sleep,
+                  clock: Clock) -> list[ObsConnection]:
+    """Start one background link per target with `start(function, *args)`; returns the links."""
+    links = [ObsConnection(service, target, sleep, clock) for target in targets]
+    for link in links:
+        start(link.run, lambda: False)
+    return links
