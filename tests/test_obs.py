@@ -1,0 +1,160 @@
+"""OBS Studio over obs-websocket v5, against a real OBS (Debian's obs-studio under Xvfb) and a real server."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runofshow.engine.arguments import CommandError
+from runofshow.engine.commands import COMMANDS
+from runofshow.integrations.obs import ObsConnection, ObsTarget, obs_targets, stage_env_name, target_from_url
+from tests.support.obs import MISSING, ObsStudio, RtmpListener, stream_to
+from tests.support.serverproc import ServerProcess, Watcher, http_json
+
+needs_obs = pytest.mark.skipif(bool(MISSING), reason=f"not installed: {MISSING} (apt-get install obs-studio xvfb ffmpeg)")
+ON_AIR_BUDGET = 2.0  # seconds from the request to OBS to a stream screen holding the new stream state
+UNREACHABLE_BUDGET = 5.0
+NEXT_BUDGET = 0.2  # what test_server_process holds a push of Next to, OBS or not
+
+
+# ---- configuration and the command, without OBS ------------------------------------------------------------
+
+
+def test_first_stage_takes_obs_url_and_a_stage_can_have_its_own() -> None:
+    env = {stage_env_name("side-room", "URL"): "ws://10.0.0.7:4456", stage_env_name("side-room", "PASSWORD"): "s"}
+    targets = obs_targets({"OBS_URL": "ws://obs.local", "OBS_PASSWORD": "p"}, ["plenary", "side-room"], env)
+    assert targets == [ObsTarget("side-room", "10.0.0.7", 4456, "s"), ObsTarget("plenary", "obs.local", 4455, "p")]
+    assert stage_env_name("side-room", "URL") == "RUNOFSHOW_OBS_SIDE_ROOM_URL"
+    assert obs_targets({"OBS_URL": "", "OBS_PASSWORD": ""}, ["plenary"], {}) == []
+
+
+def test_an_obs_url_that_is_not_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="ws://host:port"):
+        target_from_url(None, "http://obs.local:4455", "")
+
+
+def test_obs_status_is_the_servers_alone_and_checked_like_any_command() -> None:
+    spec = COMMANDS["obs_status"]
+    assert spec.roles == frozenset()
+    spec.check({"link": "connected", "streaming": True, "scene": "Live", "recording": False})
+    with pytest.raises(CommandError):
+        spec.check({"link": "sleeping", "streaming": True, "scene": "Live", "recording": False})
+
+
+def test_unreachable_obs_makes_stream_on_unknown_not_the_last_value(app) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.web import service_of
+
+    service = service_of(app)
+    link = ObsConnection(service, ObsTarget(None, "127.0.0.1", 1, ""), sleep=lambda _: None, clock=time.monotonic)
+    stage_id = service.event().stages[0].id
+    link.report.link = link.report.link.CONNECTED
+    link.report.streaming, link.report.recording, link.report.scene = True, True, "Live"
+    link._send()
+    assert service.snapshot(stage_id).stream_on is True
+    assert service.snapshot(stage_id).obs.on_air_since is not None
+    assert link._connect() is None  # nothing listens on port 1
+    snap = service.snapshot(stage_id)
+    assert snap.stream_on is None and snap.stream_source == "obs" and snap.obs.link.value == "unreachable"
+    assert snap.obs.recording is None and snap.obs.on_air_since is None
+    assert [entry.actor for entry in service.journal(stage_id, limit=10)][-2:] == ["obs", "obs"]
+
+
+# ---- against a real OBS Studio ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def made(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Make OBS Studios, servers and screens; every one is stopped afterwards."""
+    things: list[Any] = []
+
+    def make(thing: Any) -> Any:
+        things.append(thing)
+        return thing
+
+    yield make
+    for thing in reversed(things):
+        thing.close() if isinstance(thing, Watcher) else thing.stop()
+
+
+def obs_link(line: dict[str, Any]) -> str | None:
+    """The OBS link state a pushed snapshot carries."""
+    return (line.get("obs") or {}).get("link")
+
+
+def stream_screen(server: ServerProcess, made: Callable[..., Any]) -> Watcher:
+    """A stream operator's screen on the server."""
+    return made(Watcher(server.url, audience="stream", token=server.token("stream")))
+
+
+@pytest.mark.slow
+@needs_obs
+def test_stream_started_and_stopped_in_obs_reaches_the_stream_screen_within_2s(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    listener = made(RtmpListener()).start()
+    server = made(ServerProcess(tmp_path / "instance", env={"RUNOFSHOW_OBS_URL": obs.url})).start()
+    screen = stream_screen(server, made)
+    connected = screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    assert connected["stream_on"] is False and connected["stream_source"] == "obs"
+    assert connected["obs"]["scene"] and connected["obs"]["recording"] is False
+    client = obs.client()
+    stream_to(client, listener)
+    asked = time.time()
+    client.start_stream()
+    on_air = screen.wait_for(lambda line: line.get("stream_on") is True, timeout=ON_AIR_BUDGET + 3)
+    assert on_air["t"] - asked < ON_AIR_BUDGET, on_air["t"] - asked
+    assert on_air["obs"]["on_air_since_ms"] is not None
+    asked = time.time()
+    client.stop_stream()
+    off_air = screen.wait_for(lambda line: line["t"] > asked and line.get("stream_on") is False, timeout=ON_AIR_BUDGET + 3)
+    assert off_air["t"] - asked < ON_AIR_BUDGET, off_air["t"] - asked
+    client.disconnect()
+
+
+@pytest.mark.slow
+@needs_obs
+def test_obs_killed_is_unreachable_within_5s_next_still_flows_and_a_restart_is_picked_up(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    server = made(ServerProcess(tmp_path / "instance", env={"RUNOFSHOW_OBS_URL": obs.url})).start()
+    screen = stream_screen(server, made)
+    stage = made(Watcher(server.url, audience="stage"))
+    screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    moderator = server.token("moderator")
+    before = http_json("GET", f"{server.url}/api/stages/plenary/snapshot", token=moderator)[1]
+    if before["status"] == "not_started":
+        status, body = http_json("POST", f"{server.url}/api/stages/plenary/start", {"expected_rev": before["rev"]},
+                                 token=moderator)
+        assert status == 200, body
+
+    killed = time.time()
+    obs.kill()
+    gone = screen.wait_for(lambda line: line["t"] > killed and obs_link(line) == "unreachable",
+                           timeout=UNREACHABLE_BUDGET + 2)
+    assert gone["t"] - killed < UNREACHABLE_BUDGET and gone["stream_on"] is None
+
+    rev = http_json("GET", f"{server.url}/api/stages/plenary/snapshot", token=moderator)[1]["rev"]
+    pressed = time.time()
+    status, body = http_json("POST", f"{server.url}/api/stages/plenary/next", {"expected_rev": rev}, token=moderator)
+    assert status == 200, body
+    moved = stage.wait_for(lambda line: line["type"] == "snapshot" and line["rev"] >= body["snapshot"]["rev"])
+    assert moved["t"] - pressed < NEXT_BUDGET, moved["t"] - pressed
+
+    restarted = time.time()
+    obs.start()
+    back = screen.wait_for(lambda line: line["t"] > restarted and obs_link(line) == "connected", timeout=20)
+    assert back["stream_on"] is False
+
+
+@pytest.mark.slow
+@needs_obs
+def test_a_wrong_password_is_a_clear_status(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs", password="right-password")).start()
+    server = made(ServerProcess(tmp_path / "instance", env={"RUNOFSHOW_OBS_URL": obs.url,
+                                                            "RUNOFSHOW_OBS_PASSWORD": "wrong-password"})).start()
+    screen = stream_screen(server, made)
+    refused = screen.wait_for(lambda line: obs_link(line) == "wrong_password", timeout=10)
+    assert refused["stream_on"] is None
+    assert "wrong-password" not in server.log()
