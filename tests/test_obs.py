@@ -12,6 +12,7 @@ import pytest
 from runofshow.engine.arguments import CommandError
 from runofshow.engine.commands import COMMANDS
 from runofshow.integrations.obs import ObsConnection, ObsTarget, obs_targets, stage_env_name, target_from_url
+from tests.support.browser import LiveServer, shoot
 from tests.support.obs import MISSING, ObsStudio, RtmpListener, stream_to
 from tests.support.serverproc import ServerProcess, Watcher, http_json
 
@@ -158,3 +159,39 @@ def test_a_wrong_password_is_a_clear_status(tmp_path: Path, made) -> None:  # ty
     refused = screen.wait_for(lambda line: obs_link(line) == "wrong_password", timeout=10)
     assert refused["stream_on"] is None
     assert "wrong-password" not in server.log()
+
+
+@pytest.mark.slow
+@needs_obs
+def test_stream_view_and_console_show_what_obs_does(tmp_path: Path, made, open_page) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    listener = made(RtmpListener()).start()
+    live = LiveServer(tmp_path / "instance")
+    # The OBS link runs on the node that runs the scheduler.
+    live.process.extra_env.update({"RUNOFSHOW_OBS_URL": obs.url, "RUNOFSHOW_SCHEDULER": "on"})
+    made(live.start())
+    stream = open_page(live.share_link("stream", "/stream/plenary"), viewport={"width": 1280, "height": 1000}, wait=True)
+    stream.wait_for_function("document.getElementById('obs').textContent.includes('OBS connected')", timeout=10_000)
+    assert "Scene: " in stream.locator("#obs").inner_text() and "Not recording" in stream.locator("#obs").inner_text()
+    assert "OFF AIR" in stream.locator("#actual").inner_text()
+    assert stream.locator("#toggle").is_hidden()
+    client = obs.client()
+    stream_to(client, listener)
+    client.start_stream()
+    client.start_record()
+    stream.wait_for_function("document.getElementById('obs').textContent.includes('On air for')", timeout=5000)
+    assert "ON AIR" in stream.locator("#actual").inner_text()
+    stream.wait_for_function("document.getElementById('obs').textContent.includes('· Recording')", timeout=5000)
+    shoot(stream, "stream-obs")
+    console = open_page(live.share_link("moderator", "/console/plenary"), wait=True)
+    console.wait_for_function("document.getElementById('stream-obs').textContent.includes('On air for')", timeout=5000)
+    assert "ON AIR" in console.locator("#stream-actual").inner_text()
+    client.stop_record()
+    client.disconnect()
+
+    obs.kill()
+    stream.wait_for_function("document.getElementById('actual').textContent.includes('OBS unreachable')", timeout=5000)
+    assert "ON AIR" not in stream.locator("#actual").inner_text()
+    console.wait_for_function("document.getElementById('stream-actual').textContent.includes('OBS unreachable')",
+                              timeout=5000)
+    shoot(stream, "stream-obs-unreachable")
