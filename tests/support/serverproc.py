@@ -204,7 +204,7 @@ class Watcher:
             command = [sys.executable, str(THIS_FILE), "watch", url, "--audience", audience,
                        "--reconnect-delay", str(reconnect_delay), "--lifetime", str(lifetime)]
             if token:
-                command += ["--token", token]
+                command.append(f"--token={token}")  # a token may start with "-"
             if retry_connect:
                 command.append("--retry-connect")
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
