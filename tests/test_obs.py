@@ -41,9 +41,11 @@ def test_an_obs_url_that_is_not_one_is_refused() -> None:
 def test_obs_status_is_the_servers_alone_and_checked_like_any_command() -> None:
     spec = COMMANDS["obs_status"]
     assert spec.roles == frozenset()
-    spec.check({"link": "connected", "streaming": True, "scene": "Live", "recording": False})
+    status = {"link": "connected", "streaming": True, "scene": "Live", "recording": False, "action": "",
+              "action_ok": None}
+    spec.check(status)
     with pytest.raises(CommandError):
-        spec.check({"link": "sleeping", "streaming": True, "scene": "Live", "recording": False})
+        spec.check({**status, "link": "sleeping"})
 
 
 def test_unreachable_obs_makes_stream_on_unknown_not_the_last_value(app) -> None:  # type: ignore[no-untyped-def]

@@ -267,7 +267,10 @@ def _obs_status(stage: Stage, state: StageState, args: Mapping[str, Any], now: d
     since = state.obs.on_air_since if state.obs is not None and state.stream_on and streaming else None
     if streaming and since is None:
         since = now
-    status = ObsStatus(link, args["scene"], args["recording"] if link is ObsLink.CONNECTED else None, since)
+    action, action_ok = (args["action"], args["action_ok"]) if args["action"] else (
+        (state.obs.action, state.obs.action_ok) if state.obs is not None else ("", None))
+    status = ObsStatus(link, args["scene"], args["recording"] if link is ObsLink.CONNECTED else None, since, action,
+                       action_ok)
     return replace(state, stream_on=streaming, stream_source="obs", obs=status)
 
 
@@ -350,9 +353,11 @@ COMMANDS: dict[str, CommandSpec] = _table(
     CommandSpec("set_stream_state", "Report whether the stream is actually on air (null: not reported, unknown).",
                 STREAM_REPORTERS, _set_stream_state, (boolean("on", nullable=True),)),
     CommandSpec("obs_status", "What the stage's OBS Studio reports (the server's OBS link sends it): link, streaming, "
-                "program scene, recording.", SERVER_ONLY, _obs_status,
+                "program scene, recording, and the result of an automation action (empty action: none new).",
+                SERVER_ONLY, _obs_status,
                 (choice("link", tuple(link.value for link in ObsLink)), boolean("streaming", nullable=True),
-                 text("scene", MAX_SCENE_LENGTH, non_empty=False), boolean("recording", nullable=True))),
+                 text("scene", MAX_SCENE_LENGTH, non_empty=False), boolean("recording", nullable=True),
+                 text("action", MAX_MESSAGE_LENGTH, non_empty=False), boolean("action_ok", nullable=True))),
     CommandSpec("take_duty", "Take a duty of a block.", DUTY_TAKERS, _take_duty,
                 (BLOCK_ID, DUTY_INDEX, text("person", MAX_PERSON_LENGTH))),
     CommandSpec("release_duty", "Give a taken duty back.", DUTY_TAKERS, _release_duty, (BLOCK_ID, DUTY_INDEX)),

@@ -53,20 +53,25 @@ class ObsStatus:
     scene: str = ""
     recording: bool | None = None
     on_air_since: datetime | None = None
+    # The last automation action sent to OBS (switch a scene, write the slate) and whether OBS carried it out.
+    action: str = ""
+    action_ok: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The status as a JSON-ready dict."""
         return {"link": self.link.value, "scene": self.scene, "recording": self.recording,
-                "on_air_since": _instant_to_text(self.on_air_since)}
+                "on_air_since": _instant_to_text(self.on_air_since), "action": self.action,
+                "action_ok": self.action_ok}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> ObsStatus | None:
         """The status stored by `to_dict` (None stays None)."""
         if data is None:
             return None
-        recording = data.get("recording")
+        recording, action_ok = data.get("recording"), data.get("action_ok")
         return cls(ObsLink(data["link"]), str(data.get("scene", "")), None if recording is None else bool(recording),
-                   _instant_from_text(data.get("on_air_since")))
+                   _instant_from_text(data.get("on_air_since")), str(data.get("action", "")),
+                   None if action_ok is None else bool(action_ok))
 
 
 @dataclass(frozen=True)

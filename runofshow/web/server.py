@@ -66,7 +66,8 @@ def start_obs_links(app: Flask) -> list[ObsConnection]:
         return []
     for target in targets:
         print(f"runofshow: following {target.describe()}", flush=True)
-    return run_obs_links(service, targets, socketio.start_background_task, socketio.sleep, time.monotonic)
+    return run_obs_links(service, targets, socketio.start_background_task, socketio.sleep, time.monotonic,
+                         app.config["RUNOFSHOW"]["LANGUAGE"])
 
 
 def start_background(app: Flask) -> ShowScheduler | None:
