@@ -12,7 +12,7 @@ import pytest
 from runofshow.engine.arguments import CommandError
 from runofshow.engine.commands import COMMANDS
 from runofshow.integrations.obs import ObsConnection, ObsTarget, obs_targets, stage_env_name, target_from_url
-from tests.support.browser import LiveServer, shoot
+from tests.support.browser import LiveServer, shoot, wait_until
 from tests.support.obs import MISSING, ObsStudio, RtmpListener, stream_to
 from tests.support.serverproc import ServerProcess, Watcher, http_json
 
@@ -170,7 +170,8 @@ def test_stream_view_and_console_show_what_obs_does(tmp_path: Path, made, open_p
     listener = made(RtmpListener()).start()
     live = LiveServer(tmp_path / "instance")
     # The OBS link runs on the node that runs the scheduler.
-    live.process.extra_env.update({"RUNOFSHOW_OBS_URL": obs.url, "RUNOFSHOW_SCHEDULER": "on"})
+    live.process.extra_env.update({"RUNOFSHOW_OBS_URL": obs.url, "RUNOFSHOW_SCHEDULER": "on",
+                                   "RUNOFSHOW_OBS_BREAK_SCENE": "No such scene"})
     made(live.start())
     stream = open_page(live.share_link("stream", "/stream/plenary"), viewport={"width": 1280, "height": 1000}, wait=True)
     stream.wait_for_function("document.getElementById('obs').textContent.includes('OBS connected')", timeout=10_000)
@@ -191,9 +192,94 @@ def test_stream_view_and_console_show_what_obs_does(tmp_path: Path, made, open_p
     client.stop_record()
     client.disconnect()
 
+    live.go_to("apning-og-velkommen")
+    live.go_to("lunsj")  # the plan goes off air: the break scene is missing in this OBS
+    stream.wait_for_function("document.getElementById('obs').textContent.includes('OBS automation failed: scene No such scene')",
+                             timeout=5000)
+    console.wait_for_function("document.getElementById('stream-obs').classList.contains('failed')", timeout=5000)
+
     obs.kill()
     stream.wait_for_function("document.getElementById('actual').textContent.includes('OBS unreachable')", timeout=5000)
     assert "ON AIR" not in stream.locator("#actual").inner_text()
     console.wait_for_function("document.getElementById('stream-actual').textContent.includes('OBS unreachable')",
                               timeout=5000)
     shoot(stream, "stream-obs-unreachable")
+
+
+def plenary_blocks(server: ServerProcess) -> list[dict[str, Any]]:
+    """The plenary's blocks as the crew gets them."""
+    status, body = http_json("GET", f"{server.url}/api/stages/plenary/agenda", token=server.token("moderator"))
+    assert status == 200, body
+    return body["blocks"]
+
+
+def goto(server: ServerProcess, token: str, block_id: str) -> None:
+    """Jump the plenary to a block, as the moderator."""
+    rev = http_json("GET", f"{server.url}/api/stages/plenary/snapshot", token=token)[1]["rev"]
+    status, body = http_json("POST", f"{server.url}/api/stages/plenary/goto", {"expected_rev": rev, "block_id": block_id},
+                             token=token)
+    assert status == 200, body
+
+
+@pytest.mark.slow
+@needs_obs
+def test_a_plan_transition_switches_the_obs_scene_and_writes_the_slate(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    from obsws_python import EventClient
+    from obsws_python.subs import Subs
+
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    client = obs.client()
+    client.create_scene("Live")
+    client.create_scene("Break")
+    client.create_input("Break", "Slate", "text_ft2_source_v2", {"text": ""}, True)
+    scenes: list[str] = []
+    events = EventClient(host="127.0.0.1", port=obs.port, password="", subs=Subs.SCENES)
+
+    def on_current_program_scene_changed(data: Any) -> None:
+        scenes.append(data.scene_name)
+
+    events.callback.register(on_current_program_scene_changed)
+    server = made(ServerProcess(tmp_path / "instance", env={
+        "RUNOFSHOW_OBS_URL": obs.url, "RUNOFSHOW_OBS_LIVE_SCENE": "Live", "RUNOFSHOW_OBS_BREAK_SCENE": "Break",
+        "RUNOFSHOW_OBS_SLATE_SOURCE": "Slate"})).start()
+    screen = stream_screen(server, made)
+    screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    moderator = server.token("moderator")
+    blocks = plenary_blocks(server)
+    live = next(block for block in blocks if block["stream"] == "live")
+    after = next(block for block in blocks[blocks.index(live):] if block["stream"] != "live")
+    try:
+        goto(server, moderator, after["id"])  # off air first, whatever ran before
+        time.sleep(1)
+        scenes.clear()
+        goto(server, moderator, live["id"])
+        wait_until(lambda: "Live" in scenes, timeout=3)
+        goto(server, moderator, after["id"])
+        wait_until(lambda: scenes[-1:] == ["Break"], timeout=3)
+        slate = client.get_input_settings("Slate").input_settings["text"]
+        following = next(block for block in blocks[blocks.index(after):] if block["stream"] == "live")
+        assert slate.startswith("We are on a break. Back at ") and slate.endswith(f": {following['title']}"), slate
+        done = screen.wait_for(lambda line: (line.get("obs") or {}).get("action", "").startswith("slate Slate"),
+                               timeout=3)
+        assert done["obs"]["action_ok"] is True
+    finally:
+        events.disconnect()
+        client.disconnect()
+
+
+@pytest.mark.slow
+@needs_obs
+def test_a_missing_scene_is_journaled_as_failed_and_the_show_goes_on(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    server = made(ServerProcess(tmp_path / "instance", env={"RUNOFSHOW_OBS_URL": obs.url,
+                                                            "RUNOFSHOW_OBS_LIVE_SCENE": "No such scene"})).start()
+    screen = stream_screen(server, made)
+    screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    moderator = server.token("moderator")
+    blocks = plenary_blocks(server)
+    live = next(block for block in blocks if block["stream"] == "live")
+    goto(server, moderator, next(block for block in blocks if block["stream"] != "live")["id"])
+    goto(server, moderator, live["id"])
+    failed = screen.wait_for(lambda line: (line.get("obs") or {}).get("action", "").startswith("scene No such scene"),
+                             timeout=3)
+    assert failed["obs"]["action_ok"] is False and failed["block_id"] == live["id"]

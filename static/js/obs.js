@@ -31,9 +31,16 @@ function obsHint(snap) {
   return '';
 }
 
+/** The last automation action OBS did not carry out ('' when it did, or there was none). */
+function obsFailure(snap) {
+  const obs = snap.obs;
+  return obs && obs.action && obs.action_ok === false ? _('OBS automation failed: %(action)s', { action: obs.action }) : '';
+}
+
 /** Show the OBS line in `node` (what OBS does, or what to do about it), hidden for a stage without OBS. */
 export function showObs(node, snap, now) {
   node.hidden = !snap.obs;
-  node.textContent = obsHint(snap) || obsText(snap, now);
-  node.className = `obs-status ${snap.obs ? snap.obs.link : ''}`;
+  const failure = obsFailure(snap);
+  node.textContent = [obsHint(snap) || obsText(snap, now), failure].filter(Boolean).join(' · ');
+  node.className = `obs-status ${snap.obs ? snap.obs.link : ''}${failure ? ' failed' : ''}`;
 }
