@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -55,19 +57,18 @@ def _keep_doing(work: Callable[[], object], seconds: float, stop: Callable[[], b
         socketio.sleep(seconds)
 
 
-def start_obs_links(app: Flask) -> list[ObsConnection]:
-    """One background link per configured OBS Studio (none configured: none started)."""
-    service = service_of(app)
+def start_obs_links(service: ShowService, values: Mapping[str, Any], start: Callable[..., object],
+                    sleep: Callable[[float], object]) -> list[ObsConnection]:
+    """One background link per configured OBS Studio, started with `start(function, *args)` (none configured: none)."""
     stage_ids = [stage.id for stage in service.event().stages] if service.has_agenda() else []
     try:
-        targets = obs_targets(app.config["RUNOFSHOW"], stage_ids, os.environ)
+        targets = obs_targets(values, stage_ids, os.environ)
     except ValueError:
         log.exception("OBS not connected: its URL is not one")
         return []
     for target in targets:
         print(f"runofshow: following {target.describe()}", flush=True)
-    return run_obs_links(service, targets, socketio.start_background_task, socketio.sleep, time.monotonic,
-                         app.config["RUNOFSHOW"]["LANGUAGE"])
+    return run_obs_links(service, targets, start, sleep, time.monotonic, values["LANGUAGE"])
 
 
 def start_background(app: Flask) -> ShowScheduler | None:
@@ -81,7 +82,7 @@ def start_background(app: Flask) -> ShowScheduler | None:
     if app.config["RUNOFSHOW"]["SCHEDULER"]:
         scheduler = ShowScheduler(service_of(app))
         scheduler.start()
-        start_obs_links(app)
+        start_obs_links(service_of(app), app.config["RUNOFSHOW"], socketio.start_background_task, socketio.sleep)
         return scheduler
     if not queued:
         socketio.start_background_task(watch_store, app, lambda: False)
@@ -195,6 +196,8 @@ def run_scheduler(stop: Callable[[], bool]) -> None:
         service.subscribe(Publisher(service, emitter, skip_causes=frozenset({ChangeCause.REFRESH, ChangeCause.AGENDA})).on_change)
     scheduler = ShowScheduler(service)
     scheduler.start()
+    start_obs_links(service, values, lambda work, *args: threading.Thread(target=work, args=args, daemon=True).start(),
+                    time.sleep)
     pushes = f"pushing through {queue_display(queue)}" if queue else "no message queue: web nodes poll the store"
     print(f"runofshow scheduler: planning every stage of {service.store!r}, {pushes}", flush=True)
     try:
