@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from runofshow.engine.arguments import CommandError
 from runofshow.engine.commands import COMMANDS
+from runofshow.integrations.obs_automation import AutomationPlanner, ObsAutomation
 from runofshow.integrations.obs import ObsConnection, ObsTarget, obs_targets, stage_env_name, target_from_url
 from tests.support.browser import LiveServer, shoot, wait_until
 from tests.support.obs import MISSING, ObsStudio, RtmpListener, stream_to
@@ -64,6 +66,31 @@ def test_unreachable_obs_makes_stream_on_unknown_not_the_last_value(app) -> None
     assert snap.stream_on is None and snap.stream_source == "obs" and snap.obs.link.value == "unreachable"
     assert snap.obs.recording is None and snap.obs.on_air_since is None
     assert [entry.actor for entry in service.journal(stage_id, limit=10)][-2:] == ["obs", "obs"]
+
+
+def test_the_planner_switches_scenes_at_stream_transitions_and_writes_the_slate(app) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from runofshow.web import service_of
+
+    service = service_of(app)
+    stage = service.event().stages[0]
+    planner = AutomationPlanner(ObsAutomation("Live", "Break", "Slate"), ZoneInfo("Europe/Oslo"), "nb")
+
+    def due_after(name: str, **args: Any) -> list[tuple[str, dict[str, Any]]]:
+        state = service.command(stage.id, name, service.stored_state(stage.id).rev, args, actor="test")
+        return [(action.request_type, dict(action.data)) for action in planner.due(stage, state, service.clock.now())]
+
+    first = due_after("goto", block_id="fylkeskommunenes-samling")  # the baseline: no transition seen yet
+    assert [kind for kind, _ in first] == ["SetInputSettings"]
+    assert first[0][1]["inputSettings"]["text"].startswith("Vi har pause. Tilbake kl. ")
+    assert due_after("goto", block_id="apning-og-velkommen") == [("SetCurrentProgramScene", {"sceneName": "Live"})]
+    assert due_after("goto", block_id="4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na") == []
+    off = due_after("goto", block_id="lunsj")
+    assert off[0] == ("SetCurrentProgramScene", {"sceneName": "Break"})
+    assert off[1][1]["inputName"] == "Slate" and off[1][1]["inputSettings"]["text"].endswith(": KS informerer")
+    assert due_after("add_time", delta=timedelta(minutes=5)) != []  # the slate moves with the projections
+    assert due_after("message", text="Hei", pin=False) == []  # nothing that OBS shows changed
 
 
 # ---- against a real OBS Studio ----------------------------------------------------------------------------

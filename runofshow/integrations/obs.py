@@ -153,8 +153,7 @@ class ObsConnection:
                     log.warning("%s: link lost (%s)", self.target.describe(), error)
                 finally:
                     client.ws.close()
-                self.report = ObsReport(ObsLink.UNREACHABLE)
-                self._send()
+                self._report_link(ObsLink.UNREACHABLE)
             self.sleep(backoff)
             backoff = min(backoff * 2, BACKOFF_MAX)
 
@@ -180,12 +179,18 @@ class ObsConnection:
         """Report a link that is not up (what OBS streams is then unknown); actions due now fail."""
         self.report = ObsReport(link)
         self._send()
+        waiting = list(self._pending.values())
+        self._pending.clear()
         while self._due:
-            self._send(self._due.popleft().description + f" (OBS {link.value.replace('_', ' ')})", False)
+            waiting.append(self._due.popleft())
+        for action in waiting:
+            self._send(action.description + f" (OBS {link.value.replace('_', ' ')})", False)
 
     def _follow(self, client: ObsClient, stop: Callable[[], bool]) -> None:
         """Read the status, then follow OBS's events until the link drops or `stop()`."""
         self.report = ObsReport(ObsLink.CONNECTED)
+        if self.planner is not None:
+            self.planner.slate = ""  # an OBS that restarted lost the slate: write it again at the next change
         client.ws.settimeout(READ_TIMEOUT)
         for request in ("GetStreamStatus", "GetRecordStatus", "GetCurrentProgramScene"):
             self._request(client, request)
