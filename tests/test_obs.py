@@ -50,6 +50,18 @@ def test_obs_status_is_the_servers_alone_and_checked_like_any_command() -> None:
         spec.check({**status, "link": "sleeping"})
 
 
+@pytest.mark.parametrize("role", ["moderator", "stream"])
+def test_no_token_may_send_obs_status(app, client, token_for, role: str) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.web import service_of
+
+    before = service_of(app).stored_state("plenary")
+    response = client.post("/api/stages/plenary/obs_status", headers={"Authorization": f"Bearer {token_for(role)}"},
+                           json={"expected_rev": before.rev, "link": "connected", "streaming": True, "scene": "",
+                                 "recording": False, "action": "", "action_ok": None})
+    assert response.status_code == 403, response.get_json()
+    assert service_of(app).stored_state("plenary") == before
+
+
 def test_unreachable_obs_makes_stream_on_unknown_not_the_last_value(app) -> None:  # type: ignore[no-untyped-def]
     from runofshow.web import service_of
 
