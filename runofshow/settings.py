@@ -51,6 +51,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HEARTBEAT_SECONDS", 10.0, "Seconds between heartbeats that let screens notice a dead link.", float),
     Setting("REHEARSAL_SPEED", 0.0, "Run the stored day as a rehearsal at this speed (0: real time).", float),
     Setting("LOGO", "", "Path of an image file (PNG, SVG, JPEG) with the event's logo, shown small in a corner of the public screens (stage, studio clock, room, agenda); empty for none."),
+    Setting("OBS_URL", "", "obs-websocket URL (ws://host:4455) of the OBS Studio that streams the first stage; empty for none. A stage of its own: RUNOFSHOW_OBS_<STAGE>_URL."),
+    Setting("OBS_PASSWORD", "", "obs-websocket password of that OBS (RUNOFSHOW_OBS_<STAGE>_PASSWORD for a stage's own)."),
+    Setting("OBS_LIVE_SCENE", "", "Automation: the OBS scene to switch to when the plan goes on air; empty: leave the scene alone."),
+    Setting("OBS_BREAK_SCENE", "", "Automation: the OBS scene to switch to when the plan goes off air (a break slate, say); empty: leave it."),
+    Setting("OBS_SLATE_SOURCE", "", "Automation: the OBS text source that shows remote viewers when the stream resumes; empty: none."),
     Setting("MESSAGE_QUEUE", "", "Redis URL (redis://host:6379/0) that carries pushes between web nodes and the scheduler process; empty for a single node."),
 )
 

@@ -12,7 +12,7 @@ from runofshow.agenda.model import Stage
 from runofshow.engine.arguments import N_, Argument, CommandError, boolean, choice, integer, minutes, text
 from runofshow.engine.moves import finish, keeps_planned_start, move_on, start_block, wait_for
 from runofshow.engine.roles import Role
-from runofshow.engine.state import DisplayMode, StageState, Status
+from runofshow.engine.state import DisplayMode, ObsLink, ObsStatus, StageState, Status
 from runofshow.engine.timing import time_up_at
 
 MAX_ADD_TIME = timedelta(hours=12)
@@ -257,7 +257,21 @@ def _blackout(stage: Stage, state: StageState, args: Mapping[str, Any], now: dat
 
 def _set_stream_state(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
     """What the stream operator reports the real stream is doing (None: not reported)."""
-    return replace(state, stream_on=args["on"])
+    return replace(state, stream_on=args["on"], stream_source="manual")
+
+
+def _obs_status(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
+    """What the stage's OBS Studio reports; stream_on is unknown (None) while OBS is not connected."""
+    link = ObsLink(args["link"])
+    streaming = args["streaming"] if link is ObsLink.CONNECTED else None
+    since = state.obs.on_air_since if state.obs is not None and state.stream_on and streaming else None
+    if streaming and since is None:
+        since = now
+    action, action_ok = (args["action"], args["action_ok"]) if args["action"] else (
+        (state.obs.action, state.obs.action_ok) if state.obs is not None else ("", None))
+    status = ObsStatus(link, args["scene"], args["recording"] if link is ObsLink.CONNECTED else None, since, action,
+                       action_ok)
+    return replace(state, stream_on=streaming, stream_source="obs", obs=status)
 
 
 def _duty_args(name: str, stage: Stage, args: Mapping[str, Any]) -> tuple[str, int]:
@@ -305,6 +319,9 @@ def _current(state: StageState) -> str:
 SHOW_CONTROL = frozenset({Role.MODERATOR})
 STREAM_REPORTERS = frozenset({Role.MODERATOR, Role.STREAM})
 DUTY_TAKERS = frozenset({Role.MODERATOR, Role.FACILITATOR})
+# Sent by the server's own OBS link only: no browser, token or CLI role may send it.
+SERVER_ONLY: frozenset[Role] = frozenset()
+MAX_SCENE_LENGTH = 256
 BLOCK_ID = text("block_id", MAX_ID_LENGTH)
 DUTY_INDEX = integer("index", 0, MAX_DUTY_INDEX)
 
@@ -335,6 +352,12 @@ COMMANDS: dict[str, CommandSpec] = _table(
     CommandSpec("blackout", "Blank the stage screen or bring it back.", SHOW_CONTROL, _blackout, (boolean("on"),)),
     CommandSpec("set_stream_state", "Report whether the stream is actually on air (null: not reported, unknown).",
                 STREAM_REPORTERS, _set_stream_state, (boolean("on", nullable=True),)),
+    CommandSpec("obs_status", "What the stage's OBS Studio reports (the server's OBS link sends it): link, streaming, "
+                "program scene, recording, and the result of an automation action (empty action: none new).",
+                SERVER_ONLY, _obs_status,
+                (choice("link", tuple(link.value for link in ObsLink)), boolean("streaming", nullable=True),
+                 text("scene", MAX_SCENE_LENGTH, non_empty=False), boolean("recording", nullable=True),
+                 text("action", MAX_MESSAGE_LENGTH, non_empty=False), boolean("action_ok", nullable=True))),
     CommandSpec("take_duty", "Take a duty of a block.", DUTY_TAKERS, _take_duty,
                 (BLOCK_ID, DUTY_INDEX, text("person", MAX_PERSON_LENGTH))),
     CommandSpec("release_duty", "Give a taken duty back.", DUTY_TAKERS, _release_duty, (BLOCK_ID, DUTY_INDEX)),

@@ -9,6 +9,7 @@ from runofshow.engine.crew import DutyDue, ReminderDue
 from runofshow.engine.projections import ProjectionRow
 from runofshow.engine.snapshot import CurrentBlock, NextBlock, Snapshot
 from runofshow.engine.stream import StreamTransition
+from runofshow.engine.state import ObsStatus
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MILLISECOND = timedelta(milliseconds=1)
@@ -107,6 +108,15 @@ def reminder_to_dict(reminder: ReminderDue) -> dict[str, Any]:
     return {"block_id": reminder.block_id, "text": reminder.text, "source": reminder.source}
 
 
+def obs_to_dict(obs: ObsStatus | None) -> dict[str, Any] | None:
+    """What the stage's OBS reported, with `on_air_since_ms` for the time-on-air counter."""
+    if obs is None:
+        return None
+    out = obs.to_dict()
+    _instant(out, "on_air_since", obs.on_air_since)
+    return out
+
+
 def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
     """The snapshot as a JSON-ready dict."""
     out: dict[str, Any] = {"stage_id": snap.stage_id, "rev": snap.rev, "status": snap.status.value}
@@ -126,6 +136,8 @@ def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
         display_mode=snap.display_mode.value,
         blackout=snap.blackout,
         stream_on=snap.stream_on,
+        stream_source=snap.stream_source,
+        obs=obs_to_dict(snap.obs),
         stream_mismatch=snap.stream_mismatch,
         stream_plan=snap.stream_plan.value,
         paused=snap.paused,

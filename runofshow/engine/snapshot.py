@@ -9,7 +9,7 @@ from runofshow.agenda.model import AdvanceRule, Block, Stage, StartRule, StreamP
 from runofshow.engine.commands import require_aware
 from runofshow.engine.crew import DutyDue, ReminderDue, blocks_due_soon, duties_due, reminders_due
 from runofshow.engine.projections import ProjectionRow, project
-from runofshow.engine.state import DisplayMode, StageState, Status
+from runofshow.engine.state import DisplayMode, ObsStatus, StageState, Status
 from runofshow.engine.stream import StreamTransition, is_mismatch, next_transition
 from runofshow.engine.timing import Level, danger_before, elapsed, level_at, time_up_at, warning_before
 
@@ -70,6 +70,8 @@ class Snapshot:
     display_mode: DisplayMode
     blackout: bool
     stream_on: bool | None
+    stream_source: str
+    obs: ObsStatus | None
     stream_mismatch: bool
     stream_plan: StreamPlan
     paused: bool
@@ -114,6 +116,8 @@ def snapshot(stage: Stage, state: StageState, now: datetime) -> Snapshot:
         display_mode=state.display_mode,
         blackout=state.blackout,
         stream_on=state.stream_on,
+        stream_source=state.stream_source,
+        obs=state.obs,
         stream_mismatch=is_mismatch(stream_plan, state.stream_on),
         stream_plan=stream_plan,
         paused=state.status is Status.PAUSED,

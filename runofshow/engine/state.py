@@ -37,6 +37,43 @@ class BlockRun:
     actual_end: datetime | None
 
 
+class ObsLink(StrEnum):
+    """How the server's link to the stage's OBS Studio stands."""
+
+    CONNECTED = "connected"
+    UNREACHABLE = "unreachable"
+    WRONG_PASSWORD = "wrong_password"
+
+
+@dataclass(frozen=True)
+class ObsStatus:
+    """What the stage's OBS Studio last reported: the link, its program scene, recording, and on air since when."""
+
+    link: ObsLink
+    scene: str = ""
+    recording: bool | None = None
+    on_air_since: datetime | None = None
+    # The last automation action sent to OBS (switch a scene, write the slate) and whether OBS carried it out.
+    action: str = ""
+    action_ok: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The status as a JSON-ready dict."""
+        return {"link": self.link.value, "scene": self.scene, "recording": self.recording,
+                "on_air_since": _instant_to_text(self.on_air_since), "action": self.action,
+                "action_ok": self.action_ok}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> ObsStatus | None:
+        """The status stored by `to_dict` (None stays None)."""
+        if data is None:
+            return None
+        recording, action_ok = data.get("recording"), data.get("action_ok")
+        return cls(ObsLink(data["link"]), str(data.get("scene", "")), None if recording is None else bool(recording),
+                   _instant_from_text(data.get("on_air_since")), str(data.get("action", "")),
+                   None if action_ok is None else bool(action_ok))
+
+
 @dataclass(frozen=True)
 class StageState:
     """Everything that happened on a stage, as instants and durations; times are computed from it."""
@@ -55,6 +92,9 @@ class StageState:
     display_mode: DisplayMode = DisplayMode.COUNTDOWN
     blackout: bool = False
     stream_on: bool | None = None
+    # Who last reported stream_on: "manual" (set_stream_state) or "obs" (obs_status); "" before any report.
+    stream_source: str = ""
+    obs: ObsStatus | None = None
     duty_takers: tuple[tuple[str, int, str], ...] = ()
     history: tuple[BlockRun, ...] = ()
 
@@ -75,6 +115,8 @@ class StageState:
             "display_mode": self.display_mode.value,
             "blackout": self.blackout,
             "stream_on": self.stream_on,
+            "stream_source": self.stream_source,
+            "obs": None if self.obs is None else self.obs.to_dict(),
             "duty_takers": [
                 {"block_id": block_id, "index": index, "person": person}
                 for block_id, index, person in self.duty_takers
@@ -115,6 +157,8 @@ class StageState:
                 display_mode=DisplayMode(data.get("display_mode", DisplayMode.COUNTDOWN.value)),
                 blackout=bool(data.get("blackout", False)),
                 stream_on=None if stream_on is None else bool(stream_on),
+                stream_source=str(data.get("stream_source", "")),
+                obs=ObsStatus.from_dict(data.get("obs")),
                 duty_takers=tuple(
                     (str(taker["block_id"]), int(taker["index"]), str(taker["person"]))
                     for taker in data.get("duty_takers", ())

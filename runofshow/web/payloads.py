@@ -25,7 +25,7 @@ STAGE_SCREEN_KEYS = ("message", "message_pinned", "blackout", "flash_at", "flash
 EXTRA_SNAPSHOT_KEYS = {
     # The studio clock joins as a stage screen: its on-air light needs the reported stream state.
     "stage": STAGE_SCREEN_KEYS + ("stream_on",),
-    "stream": ("stream_on", "stream_mismatch", "stream_plan") + STAGE_SCREEN_KEYS,
+    "stream": ("stream_on", "stream_source", "obs", "stream_mismatch", "stream_plan") + STAGE_SCREEN_KEYS,
 }
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

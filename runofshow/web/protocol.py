@@ -45,7 +45,7 @@ def events() -> tuple[SocketEvent, ...]:
 
 def senders(spec: CommandSpec) -> str:
     """The roles that may send a command, in the roles' order."""
-    return ", ".join(role.value for role in Role if role in spec.roles)
+    return ", ".join(role.value for role in Role if role in spec.roles) or "the server only"
 
 
 def event_rows() -> list[str]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -15,6 +17,7 @@ from flask import Flask
 from runofshow.agenda.model import AdvanceRule, Event
 from runofshow.live.clocks import Clock, RehearsalClock, SystemClock
 from runofshow.importers import load_agenda
+from runofshow.integrations.obs import ObsConnection, obs_targets, run_obs_links
 from runofshow.web.memory import freeze_startup_objects, trim_forever
 from runofshow.agenda.placement import place_on
 from runofshow.agenda.reference import REFERENCE_AGENDA
@@ -54,14 +57,32 @@ def _keep_doing(work: Callable[[], object], seconds: float, stop: Callable[[], b
         socketio.sleep(seconds)
 
 
+def start_obs_links(service: ShowService, values: Mapping[str, Any], start: Callable[..., object],
+                    sleep: Callable[[float], object]) -> list[ObsConnection]:
+    """One background link per configured OBS Studio, started with `start(function, *args)` (none configured: none)."""
+    stage_ids = [stage.id for stage in service.event().stages] if service.has_agenda() else []
+    try:
+        targets = obs_targets(values, stage_ids, os.environ)
+    except ValueError:
+        log.exception("OBS not connected: its URL is not one")
+        return []
+    for target in targets:
+        print(f"runofshow: following {target.describe()}", flush=True)
+    return run_obs_links(service, targets, start, sleep, time.monotonic, values["LANGUAGE"])
+
+
 def start_background(app: Flask) -> ShowScheduler | None:
-    """Start the scheduler (if this node runs it) and the store watcher or, with a queue, the resync; returns the scheduler."""
+    """Start the scheduler (if this node runs it) and the store watcher or, with a queue, the resync; returns the scheduler.
+
+    The node that runs the scheduler also keeps the links to OBS Studio, so a scaled-out site has one of each.
+    """
     queued = bool(app.config["RUNOFSHOW"]["MESSAGE_QUEUE"])
     if queued:
         socketio.start_background_task(resync_screens, app, lambda: False)
     if app.config["RUNOFSHOW"]["SCHEDULER"]:
         scheduler = ShowScheduler(service_of(app))
         scheduler.start()
+        start_obs_links(service_of(app), app.config["RUNOFSHOW"], socketio.start_background_task, socketio.sleep)
         return scheduler
     if not queued:
         socketio.start_background_task(watch_store, app, lambda: False)
@@ -175,6 +196,8 @@ def run_scheduler(stop: Callable[[], bool]) -> None:
         service.subscribe(Publisher(service, emitter, skip_causes=frozenset({ChangeCause.REFRESH, ChangeCause.AGENDA})).on_change)
     scheduler = ShowScheduler(service)
     scheduler.start()
+    start_obs_links(service, values, lambda work, *args: threading.Thread(target=work, args=args, daemon=True).start(),
+                    time.sleep)
     pushes = f"pushing through {queue_display(queue)}" if queue else "no message queue: web nodes poll the store"
     print(f"runofshow scheduler: planning every stage of {service.store!r}, {pushes}", flush=True)
     try:

@@ -13,6 +13,7 @@ import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
 import { keyedChildren, refill } from './keyed.js';
 import { releasePointerFocus, ignoreHeldKeysOnControls, pressGuard } from './keyguard.js';
 import { showStageScreen } from './stagescreen.js';
+import { obsProblem, showObs } from './obs.js';
 
 const body = document.body;
 const stage = body.dataset.stage;
@@ -102,6 +103,7 @@ function frame(now) {
   setClass(body, `console show-link level-${level}`);
   setText($('stream-next'), transitionText(snap.next_stream_transition, view.blocks, view.zone, now));
   showStageScreen($('stage-now-badges'), $('stage-now-message'), view.snap, now);
+  showObs($('stream-obs'), view.snap, now);
   const tick = Math.floor(now / 30000);
   if (tick !== view.tick) { view.tick = tick; renderDuties(now); }
 }
@@ -295,13 +297,15 @@ function renderStream() {
   const badge = $('stream-plan');
   setClass(badge, `badge ${plan}`);
   setText(badge, airText(plan));
-  const actual = snap.stream_on === true ? _('ON AIR') : snap.stream_on === false ? _('OFF AIR') : _('not reported');
+  const actual = obsProblem(snap) || (snap.stream_on === true ? _('ON AIR') : snap.stream_on === false ? _('OFF AIR')
+    : _('not reported'));
   setText($('stream-actual'), `${_('Actual stream')}: ${actual}`);
   const mismatch = $('stream-mismatch');
   mismatch.hidden = !snap.stream_mismatch;
   setText(mismatch, mismatchText(snap));
   const toggle = $('stream-toggle');
   if (toggle) setText(toggle, snap.stream_on ? _('I have stopped the stream') : _('I have started the stream'));
+  if (toggle) toggle.hidden = Boolean(snap.obs);
 }
 
 // ---- duties ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { _ } from './i18n.js';
 import { statusText, airText, transitionText, mismatchText } from './labels.js';
 import { eventDay, daysWithBlocks, shownDay } from './days.js';
 import { showStageScreen } from './stagescreen.js';
+import { obsProblem, showObs } from './obs.js';
 
 const body = document.body;
 const view = { snap: null, blocks: new Map(), zone: 'UTC', dayChange: '04:00', stageScreen: '' };
@@ -21,6 +22,7 @@ function frame(now) {
   setText($('countdown'), next ? formatCountdown(next.at_ms - now) : '--:--');
   setText($('transition'), transitionText(next, view.blocks, view.zone, now));
   if (view.snap) showStageScreen($('stage-screen'), $('stage-message'), view.snap, now);
+  if (view.snap) showObs($('obs'), view.snap, now);
 }
 
 /** The rows of the day being run (or today's): an operator plans one day of stream at a time. */
@@ -81,11 +83,14 @@ function render() {
   const mismatch = $('mismatch');
   mismatch.hidden = !snap.stream_mismatch;
   setText(mismatch, mismatchText(snap));
-  const actual = snap.stream_on === true ? _('The stream is ON AIR') : snap.stream_on === false ? _('The stream is OFF AIR')
-    : _('Stream state not reported');
+  const problem = obsProblem(snap);
+  const actual = problem || (snap.stream_on === true ? _('The stream is ON AIR') : snap.stream_on === false
+    ? _('The stream is OFF AIR') : _('Stream state not reported'));
   setText($('actual'), actual);
-  setClass($('actual'), `actual-state ${snap.stream_on === true ? 'on' : snap.stream_on === false ? 'off' : 'unknown'}`);
+  setClass($('actual'), `actual-state ${problem ? 'unreachable' : snap.stream_on === true ? 'on' : snap.stream_on === false ? 'off' : 'unknown'}`);
   const toggle = $('toggle');
+  // With OBS connected the stream state is OBS's: the manual report is for sites without it.
+  toggle.hidden = Boolean(snap.obs);
   setText(toggle, snap.stream_on ? _('I have stopped the stream') : _('I have started the stream'));
   toggle.setAttribute('aria-pressed', snap.stream_on ? 'true' : 'false');
   setText($('slate'), slateText());

@@ -204,7 +204,7 @@ class Watcher:
             command = [sys.executable, str(THIS_FILE), "watch", url, "--audience", audience,
                        "--reconnect-delay", str(reconnect_delay), "--lifetime", str(lifetime)]
             if token:
-                command += ["--token", token]
+                command.append(f"--token={token}")  # a token may start with "-"
             if retry_connect:
                 command.append("--retry-connect")
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -331,7 +331,9 @@ def summary(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     following = snapshot.get("next") or {}
     return {"rev": snapshot.get("rev"), "status": snapshot.get("status"), "block_id": current.get("block_id"),
             "time_up_ms": current.get("time_up_ms"), "remaining_ms": current.get("remaining_ms"),
-            "next_block_id": following.get("block_id"), "now_ms": snapshot.get("now_ms")}
+            "next_block_id": following.get("block_id"), "now_ms": snapshot.get("now_ms"),
+            "stream_on": snapshot.get("stream_on"), "stream_source": snapshot.get("stream_source"),
+            "obs": snapshot.get("obs")}
 
 
 def _emit(kind: str, **fields: Any) -> None:

@@ -1,0 +1,1 @@
+"""Links from runofshow to the production chain (OBS Studio, OSC, HTTP automations)."""

@@ -1,0 +1,324 @@
+"""OBS Studio over obs-websocket v5, against a real OBS (Debian's obs-studio under Xvfb) and a real server."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runofshow.engine.arguments import CommandError
+from runofshow.engine.commands import COMMANDS
+from runofshow.integrations.obs_automation import AutomationPlanner, ObsAutomation
+from runofshow.integrations.obs import ObsConnection, ObsTarget, obs_targets, stage_env_name, target_from_url
+from tests.support.browser import LiveServer, shoot, wait_until
+from tests.support.obs import MISSING, ObsStudio, RtmpListener, stream_to
+from tests.support.serverproc import ServerProcess, Watcher, http_json
+
+needs_obs = pytest.mark.skipif(bool(MISSING), reason=f"not installed: {MISSING} (apt-get install obs-studio xvfb ffmpeg)")
+ON_AIR_BUDGET = 2.0  # seconds from the request to OBS to a stream screen holding the new stream state
+UNREACHABLE_BUDGET = 5.0
+NEXT_BUDGET = 0.2  # what test_server_process holds a push of Next to, OBS or not
+
+
+# ---- configuration and the command, without OBS ------------------------------------------------------------
+
+
+def test_first_stage_takes_obs_url_and_a_stage_can_have_its_own() -> None:
+    env = {stage_env_name("side-room", "URL"): "ws://10.0.0.7:4456", stage_env_name("side-room", "PASSWORD"): "s"}
+    targets = obs_targets({"OBS_URL": "ws://obs.local", "OBS_PASSWORD": "p"}, ["plenary", "side-room"], env)
+    assert targets == [ObsTarget("side-room", "10.0.0.7", 4456, "s"), ObsTarget("plenary", "obs.local", 4455, "p")]
+    assert stage_env_name("side-room", "URL") == "RUNOFSHOW_OBS_SIDE_ROOM_URL"
+    assert obs_targets({"OBS_URL": "", "OBS_PASSWORD": ""}, ["plenary"], {}) == []
+
+
+def test_an_obs_url_that_is_not_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="ws://host:port"):
+        target_from_url(None, "http://obs.local:4455", "")
+
+
+def test_obs_status_is_the_servers_alone_and_checked_like_any_command() -> None:
+    spec = COMMANDS["obs_status"]
+    assert spec.roles == frozenset()
+    status = {"link": "connected", "streaming": True, "scene": "Live", "recording": False, "action": "",
+              "action_ok": None}
+    spec.check(status)
+    with pytest.raises(CommandError):
+        spec.check({**status, "link": "sleeping"})
+
+
+@pytest.mark.parametrize("role", ["moderator", "stream"])
+def test_no_token_may_send_obs_status(app, client, token_for, role: str) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.web import service_of
+
+    before = service_of(app).stored_state("plenary")
+    response = client.post("/api/stages/plenary/obs_status", headers={"Authorization": f"Bearer {token_for(role)}"},
+                           json={"expected_rev": before.rev, "link": "connected", "streaming": True, "scene": "",
+                                 "recording": False, "action": "", "action_ok": None})
+    assert response.status_code == 403, response.get_json()
+    assert service_of(app).stored_state("plenary") == before
+
+
+def test_unreachable_obs_makes_stream_on_unknown_not_the_last_value(app) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.web import service_of
+
+    service = service_of(app)
+    link = ObsConnection(service, ObsTarget(None, "127.0.0.1", 1, ""), sleep=lambda _: None, clock=time.monotonic)
+    stage_id = service.event().stages[0].id
+    link.report.link = link.report.link.CONNECTED
+    link.report.streaming, link.report.recording, link.report.scene = True, True, "Live"
+    link._send()
+    assert service.snapshot(stage_id).stream_on is True
+    assert service.snapshot(stage_id).obs.on_air_since is not None
+    assert link._connect() is None  # nothing listens on port 1
+    snap = service.snapshot(stage_id)
+    assert snap.stream_on is None and snap.stream_source == "obs" and snap.obs.link.value == "unreachable"
+    assert snap.obs.recording is None and snap.obs.on_air_since is None
+    assert [entry.actor for entry in service.journal(stage_id, limit=10)][-2:] == ["obs", "obs"]
+
+
+def test_the_planner_switches_scenes_at_stream_transitions_and_writes_the_slate(app) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from runofshow.web import service_of
+
+    service = service_of(app)
+    stage = service.event().stages[0]
+    planner = AutomationPlanner(ObsAutomation("Live", "Break", "Slate"), ZoneInfo("Europe/Oslo"), "nb")
+
+    def due_after(name: str, **args: Any) -> list[tuple[str, dict[str, Any]]]:
+        state = service.command(stage.id, name, service.stored_state(stage.id).rev, args, actor="test")
+        return [(action.request_type, dict(action.data)) for action in planner.due(stage, state, service.clock.now())]
+
+    first = due_after("goto", block_id="fylkeskommunenes-samling")  # the baseline: no transition seen yet
+    assert [kind for kind, _ in first] == ["SetInputSettings"]
+    assert first[0][1]["inputSettings"]["text"].startswith("Vi har pause. Tilbake kl. ")
+    assert due_after("goto", block_id="apning-og-velkommen") == [("SetCurrentProgramScene", {"sceneName": "Live"})]
+    assert due_after("goto", block_id="4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na") == []
+    off = due_after("goto", block_id="lunsj")
+    assert off[0] == ("SetCurrentProgramScene", {"sceneName": "Break"})
+    assert off[1][1]["inputName"] == "Slate" and off[1][1]["inputSettings"]["text"].endswith(": KS informerer")
+    assert due_after("add_time", delta=timedelta(minutes=5)) != []  # the slate moves with the projections
+    assert due_after("message", text="Hei", pin=False) == []  # nothing that OBS shows changed
+
+
+# ---- against a real OBS Studio ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def made(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Make OBS Studios, servers and screens; every one is stopped afterwards."""
+    things: list[Any] = []
+
+    def make(thing: Any) -> Any:
+        things.append(thing)
+        return thing
+
+    yield make
+    for thing in reversed(things):
+        thing.close() if isinstance(thing, Watcher) else thing.stop()
+
+
+def obs_link(line: dict[str, Any]) -> str | None:
+    """The OBS link state a pushed snapshot carries."""
+    return (line.get("obs") or {}).get("link")
+
+
+def stream_screen(server: ServerProcess, made: Callable[..., Any]) -> Watcher:
+    """A stream operator's screen on the server."""
+    return made(Watcher(server.url, audience="stream", token=server.token("stream")))
+
+
+@pytest.mark.slow
+@needs_obs
+def test_stream_started_and_stopped_in_obs_reaches_the_stream_screen_within_2s(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    listener = made(RtmpListener()).start()
+    server = made(ServerProcess(tmp_path / "instance", env={"RUNOFSHOW_OBS_URL": obs.url})).start()
+    screen = stream_screen(server, made)
+    connected = screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    assert connected["stream_on"] is False and connected["stream_source"] == "obs"
+    assert connected["obs"]["scene"] and connected["obs"]["recording"] is False
+    client = obs.client()
+    stream_to(client, listener)
+    asked = time.time()
+    client.start_stream()
+    on_air = screen.wait_for(lambda line: line.get("stream_on") is True, timeout=ON_AIR_BUDGET + 3)
+    assert on_air["t"] - asked < ON_AIR_BUDGET, on_air["t"] - asked
+    assert on_air["obs"]["on_air_since_ms"] is not None
+    asked = time.time()
+    client.stop_stream()
+    off_air = screen.wait_for(lambda line: line["t"] > asked and line.get("stream_on") is False, timeout=ON_AIR_BUDGET + 3)
+    assert off_air["t"] - asked < ON_AIR_BUDGET, off_air["t"] - asked
+    client.disconnect()
+
+
+@pytest.mark.slow
+@needs_obs
+def test_obs_killed_is_unreachable_within_5s_next_still_flows_and_a_restart_is_picked_up(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    server = made(ServerProcess(tmp_path / "instance", env={"RUNOFSHOW_OBS_URL": obs.url})).start()
+    screen = stream_screen(server, made)
+    stage = made(Watcher(server.url, audience="stage"))
+    screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    moderator = server.token("moderator")
+    before = http_json("GET", f"{server.url}/api/stages/plenary/snapshot", token=moderator)[1]
+    if before["status"] == "not_started":
+        status, body = http_json("POST", f"{server.url}/api/stages/plenary/start", {"expected_rev": before["rev"]},
+                                 token=moderator)
+        assert status == 200, body
+
+    killed = time.time()
+    obs.kill()
+    gone = screen.wait_for(lambda line: line["t"] > killed and obs_link(line) == "unreachable",
+                           timeout=UNREACHABLE_BUDGET + 2)
+    assert gone["t"] - killed < UNREACHABLE_BUDGET and gone["stream_on"] is None
+
+    rev = http_json("GET", f"{server.url}/api/stages/plenary/snapshot", token=moderator)[1]["rev"]
+    pressed = time.time()
+    status, body = http_json("POST", f"{server.url}/api/stages/plenary/next", {"expected_rev": rev}, token=moderator)
+    assert status == 200, body
+    moved = stage.wait_for(lambda line: line["type"] == "snapshot" and line["rev"] >= body["snapshot"]["rev"])
+    assert moved["t"] - pressed < NEXT_BUDGET, moved["t"] - pressed
+
+    restarted = time.time()
+    obs.start()
+    back = screen.wait_for(lambda line: line["t"] > restarted and obs_link(line) == "connected", timeout=20)
+    assert back["stream_on"] is False
+
+
+@pytest.mark.slow
+@needs_obs
+def test_a_wrong_password_is_a_clear_status(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs", password="right-password")).start()
+    server = made(ServerProcess(tmp_path / "instance", env={"RUNOFSHOW_OBS_URL": obs.url,
+                                                            "RUNOFSHOW_OBS_PASSWORD": "wrong-password"})).start()
+    screen = stream_screen(server, made)
+    refused = screen.wait_for(lambda line: obs_link(line) == "wrong_password", timeout=10)
+    assert refused["stream_on"] is None
+    assert "wrong-password" not in server.log()
+
+
+@pytest.mark.slow
+@needs_obs
+def test_stream_view_and_console_show_what_obs_does(tmp_path: Path, made, open_page) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    listener = made(RtmpListener()).start()
+    live = LiveServer(tmp_path / "instance")
+    # The OBS link runs on the node that runs the scheduler.
+    live.process.extra_env.update({"RUNOFSHOW_OBS_URL": obs.url, "RUNOFSHOW_SCHEDULER": "on",
+                                   "RUNOFSHOW_OBS_BREAK_SCENE": "No such scene"})
+    made(live.start())
+    stream = open_page(live.share_link("stream", "/stream/plenary"), viewport={"width": 1280, "height": 1000}, wait=True)
+    stream.wait_for_function("document.getElementById('obs').textContent.includes('OBS connected')", timeout=10_000)
+    assert "Scene: " in stream.locator("#obs").inner_text() and "Not recording" in stream.locator("#obs").inner_text()
+    assert "OFF AIR" in stream.locator("#actual").inner_text()
+    assert stream.locator("#toggle").is_hidden()
+    client = obs.client()
+    stream_to(client, listener)
+    client.start_stream()
+    client.start_record()
+    stream.wait_for_function("document.getElementById('obs').textContent.includes('On air for')", timeout=5000)
+    assert "ON AIR" in stream.locator("#actual").inner_text()
+    stream.wait_for_function("document.getElementById('obs').textContent.includes('· Recording')", timeout=5000)
+    shoot(stream, "stream-obs")
+    console = open_page(live.share_link("moderator", "/console/plenary"), wait=True)
+    console.wait_for_function("document.getElementById('stream-obs').textContent.includes('On air for')", timeout=5000)
+    assert "ON AIR" in console.locator("#stream-actual").inner_text()
+    client.stop_record()
+    client.disconnect()
+
+    live.go_to("apning-og-velkommen")
+    live.go_to("lunsj")  # the plan goes off air: the break scene is missing in this OBS
+    stream.wait_for_function("document.getElementById('obs').textContent.includes('OBS automation failed: scene No such scene')",
+                             timeout=5000)
+    console.wait_for_function("document.getElementById('stream-obs').classList.contains('failed')", timeout=5000)
+
+    obs.kill()
+    stream.wait_for_function("document.getElementById('actual').textContent.includes('OBS unreachable')", timeout=5000)
+    assert "ON AIR" not in stream.locator("#actual").inner_text()
+    console.wait_for_function("document.getElementById('stream-actual').textContent.includes('OBS unreachable')",
+                              timeout=5000)
+    shoot(stream, "stream-obs-unreachable")
+
+
+def plenary_blocks(server: ServerProcess) -> list[dict[str, Any]]:
+    """The plenary's blocks as the crew gets them."""
+    status, body = http_json("GET", f"{server.url}/api/stages/plenary/agenda", token=server.token("moderator"))
+    assert status == 200, body
+    return body["blocks"]
+
+
+def goto(server: ServerProcess, token: str, block_id: str) -> None:
+    """Jump the plenary to a block, as the moderator."""
+    rev = http_json("GET", f"{server.url}/api/stages/plenary/snapshot", token=token)[1]["rev"]
+    status, body = http_json("POST", f"{server.url}/api/stages/plenary/goto", {"expected_rev": rev, "block_id": block_id},
+                             token=token)
+    assert status == 200, body
+
+
+@pytest.mark.slow
+@needs_obs
+def test_a_plan_transition_switches_the_obs_scene_and_writes_the_slate(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    from obsws_python import EventClient
+    from obsws_python.subs import Subs
+
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    client = obs.client()
+    client.create_scene("Live")
+    client.create_scene("Break")
+    client.create_input("Break", "Slate", "text_ft2_source_v2", {"text": ""}, True)
+    scenes: list[str] = []
+    events = EventClient(host="127.0.0.1", port=obs.port, password="", subs=Subs.SCENES)
+
+    def on_current_program_scene_changed(data: Any) -> None:
+        scenes.append(data.scene_name)
+
+    events.callback.register(on_current_program_scene_changed)
+    server = made(ServerProcess(tmp_path / "instance", env={
+        "RUNOFSHOW_OBS_URL": obs.url, "RUNOFSHOW_OBS_LIVE_SCENE": "Live", "RUNOFSHOW_OBS_BREAK_SCENE": "Break",
+        "RUNOFSHOW_OBS_SLATE_SOURCE": "Slate"})).start()
+    screen = stream_screen(server, made)
+    screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    moderator = server.token("moderator")
+    blocks = plenary_blocks(server)
+    live = next(block for block in blocks if block["stream"] == "live")
+    after = next(block for block in blocks[blocks.index(live):] if block["stream"] != "live")
+    try:
+        goto(server, moderator, after["id"])  # off air first, whatever ran before
+        time.sleep(1)
+        scenes.clear()
+        goto(server, moderator, live["id"])
+        wait_until(lambda: "Live" in scenes, timeout=3)
+        goto(server, moderator, after["id"])
+        wait_until(lambda: scenes[-1:] == ["Break"], timeout=3)
+        slate = client.get_input_settings("Slate").input_settings["text"]
+        following = next(block for block in blocks[blocks.index(after):] if block["stream"] == "live")
+        assert slate.startswith("We are on a break. Back at ") and slate.endswith(f": {following['title']}"), slate
+        done = screen.wait_for(lambda line: (line.get("obs") or {}).get("action", "").startswith("slate Slate"),
+                               timeout=3)
+        assert done["obs"]["action_ok"] is True
+    finally:
+        events.disconnect()
+        client.disconnect()
+
+
+@pytest.mark.slow
+@needs_obs
+def test_a_missing_scene_is_journaled_as_failed_and_the_show_goes_on(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    server = made(ServerProcess(tmp_path / "instance", env={"RUNOFSHOW_OBS_URL": obs.url,
+                                                            "RUNOFSHOW_OBS_LIVE_SCENE": "No such scene"})).start()
+    screen = stream_screen(server, made)
+    screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    moderator = server.token("moderator")
+    blocks = plenary_blocks(server)
+    live = next(block for block in blocks if block["stream"] == "live")
+    goto(server, moderator, next(block for block in blocks if block["stream"] != "live")["id"])
+    goto(server, moderator, live["id"])
+    failed = screen.wait_for(lambda line: (line.get("obs") or {}).get("action", "").startswith("scene No such scene"),
+                             timeout=3)
+    assert failed["obs"]["action_ok"] is False and failed["block_id"] == live["id"]
