@@ -1,0 +1,1 @@
+"""Links to the production chain: OSC, HTTP automations (webhooks), OBS, and the status of each."""
