@@ -51,6 +51,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HEARTBEAT_SECONDS", 10.0, "Seconds between heartbeats that let screens notice a dead link.", float),
     Setting("REHEARSAL_SPEED", 0.0, "Run the stored day as a rehearsal at this speed (0: real time).", float),
     Setting("LOGO", "", "Path of an image file (PNG, SVG, JPEG) with the event's logo, shown small in a corner of the public screens (stage, studio clock, room, agenda); empty for none."),
+    Setting("OSC_LISTEN", "", "host:port where OSC commands are received over UDP (0.0.0.0:53000, say); empty: OSC in is off."),
+    Setting("OSC_ALLOW", "127.0.0.1", "Comma-separated addresses or networks (10.0.0.0/24) whose OSC commands are accepted; packets from others are ignored."),
+    Setting("OSC_ROLE", "moderator", "The role OSC commands act with: moderator, facilitator or stream."),
+    Setting("OSC_TARGETS", "", "Comma-separated IPv4 host:port targets that receive the show's state over OSC; empty: OSC out is off."),
+    Setting("WEBHOOKS", "", "Path of a JSON file listing webhook targets and the triggers each wants (or that JSON itself); empty: no webhooks."),
+    Setting("WEBHOOK_SECRET", "", "Key that signs every webhook delivery (HMAC-SHA256) unless a target names its own secret."),
     Setting("MESSAGE_QUEUE", "", "Redis URL (redis://host:6379/0) that carries pushes between web nodes and the scheduler process; empty for a single node."),
 )
 
