@@ -26,7 +26,7 @@ from runofshow.engine.arguments import Kind
 from runofshow.i18n import SOURCE_LANGUAGE
 from runofshow.integrations import status
 from runofshow.integrations.variables import stage_variables
-from runofshow.integrations.watch import StageWatch, every
+from runofshow.integrations.watch import Announced, StageWatch, every
 
 PREFIX = "/runofshow"
 MAX_PACKET = 65536
@@ -205,8 +205,9 @@ class OscOut:
         log.warning("OSC out: a round was not sent (%s)", error)
         status.report("osc out", "", "error", str(error))
 
-    def send_round(self, changed: set[str]) -> None:
+    def send_round(self, changes: list[Announced]) -> None:
         """Everything of the changed stages; the ticking variables of running stages once a second."""
+        changed = {stage_id for stage_id, _, _ in changes}
         tick = time.monotonic() - self._last_tick >= TICK_SECONDS
         if tick:
             self._last_tick = time.monotonic()

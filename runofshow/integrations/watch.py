@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -14,8 +15,15 @@ from runofshow.live.service import NoAgenda, ShowService
 from runofshow.live.store import StoreUnavailable
 
 
+MAX_PENDING = 1000
+
+Announced = tuple[str, Event, StageState]
+"""A stage id with the event and state announced for it."""
+
+
 class StageWatch:
-    """Keeps the last announced (event, state) of each stage and wakes its owner's worker on every change.
+    """Keeps the last announced (event, state) of each stage, and every change since the worker last looked, and
+    wakes the worker on every change.
 
     The service's listener only stores and signals: it never sends, so a slow peer never delays a command or a push.
     """
@@ -24,7 +32,7 @@ class StageWatch:
         self.service = service
         self.changed = threading.Event()
         self._latest: dict[str, tuple[Event, StageState]] = {}
-        self._dirty: set[str] = set()
+        self._pending: deque[Announced] = deque(maxlen=MAX_PENDING)
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -47,15 +55,16 @@ class StageWatch:
             known = self._latest.get(stage_id)
             if known is None or known[0] is not event or state.rev >= known[1].rev:
                 self._latest[stage_id] = (event, state)
-                self._dirty.add(stage_id)
+                self._pending.append((stage_id, event, state))
         self.changed.set()
 
-    def take_changed(self) -> set[str]:
-        """The stages changed since the last call."""
+    def take_changes(self) -> list[Announced]:
+        """Every change since the last call, oldest first (a worker that fell far behind gets the last MAX_PENDING)."""
         with self._lock:
-            dirty, self._dirty = self._dirty, set()
-        self.changed.clear()
-        return dirty
+            self.changed.clear()
+            pending = list(self._pending)
+            self._pending.clear()
+        return pending
 
     def latest(self) -> dict[str, tuple[Event, StageState]]:
         """Every known stage's last (event, state)."""
@@ -67,14 +76,14 @@ class StageWatch:
         return self.service.clock.now()
 
 
-def every(seconds: float, watch: StageWatch, work: Callable[[set[str]], Any], stopped: threading.Event,
+def every(seconds: float, watch: StageWatch, work: Callable[[list[Announced]], Any], stopped: threading.Event,
           on_error: Callable[[Exception], None]) -> None:
-    """Call `work(changed stages)` on every change and at least every `seconds`, until `stopped` is set."""
+    """Call `work(changes since the last call)` on every change and at least every `seconds`, until `stopped`."""
     while not stopped.is_set():
         watch.changed.wait(seconds)
         if stopped.is_set():
             return
         try:
-            work(watch.take_changed())
+            work(watch.take_changes())
         except Exception as error:  # noqa: BLE001 - an integration fails soft and keeps going
             on_error(error)
