@@ -107,7 +107,7 @@ class Delivery:
     trigger: str
     stage: str
     body: bytes
-    queued_at: float = field(default_factory=time.time)
+    queued_at: float = field(default_factory=time.time)  # the site's time (a rehearsal's show time)
     state: str = "queued"  # queued, retrying, delivered, failed, dropped
     attempts: int = 0
     code: int | None = None
@@ -252,17 +252,17 @@ class Webhooks:
         if found:
             variables = stage_variables(event, stage_id, state, now)
             for moment in found:
-                self.queue(stage_id, moment, variables, now.isoformat())
+                self.queue(stage_id, moment, variables, now)
 
-    def queue(self, stage_id: str, moment: Moment, variables: dict[str, Any], at: str) -> None:
-        """One delivery of `moment` to each target that wants it."""
+    def queue(self, stage_id: str, moment: Moment, variables: dict[str, Any], at: datetime) -> None:
+        """One delivery of `moment` (at the site's time `at`) to each target that wants it."""
         for worker in self.workers:
             if not worker.target.wants(moment.trigger, stage_id):
                 continue
             body = json.dumps({"id": uuid.uuid4().hex, "trigger": moment.trigger, "stage": stage_id,
-                               "block_id": moment.block_id, "at": at, "variables": variables},
+                               "block_id": moment.block_id, "at": at.isoformat(), "variables": variables},
                               ensure_ascii=False).encode("utf-8")
-            delivery = Delivery(worker.target, moment.trigger, stage_id, body)
+            delivery = Delivery(worker.target, moment.trigger, stage_id, body, at.timestamp())
             with self._lock:
                 self.deliveries.append(delivery)
             if not worker.offer(delivery):

@@ -55,7 +55,11 @@ def _keep_doing(work: Callable[[], object], seconds: float, stop: Callable[[], b
 
 
 def start_background(app: Flask) -> ShowScheduler | None:
-    """Start the scheduler (if this node runs it) and the store watcher or, with a queue, the resync; returns the scheduler."""
+    """Start the scheduler (if this node runs it), the store watcher or, with a queue, the resync, and the integrations
+    the settings switch on (OSC, webhooks); returns the scheduler."""
+    from runofshow.integrations.running import start_integrations
+
+    start_integrations(app)
     queued = bool(app.config["RUNOFSHOW"]["MESSAGE_QUEUE"])
     if queued:
         socketio.start_background_task(resync_screens, app, lambda: False)
