@@ -217,3 +217,17 @@ def test_targets_are_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
         read_targets('[{"url": "http://x/"}]', "")
     with pytest.raises(ValueError, match="http"):
         read_targets('[{"url": "ftp://x/"}]', SECRET)
+
+
+def test_a_broken_setting_is_a_status_on_the_desk_never_a_crash(app) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.integrations.running import desk_report, start_integrations
+
+    app.config["RUNOFSHOW"] = {**app.config["RUNOFSHOW"], "WEBHOOKS": '[{"url": "http://x/", "triggers": ["lunch"]}]',
+                               "OSC_LISTEN": "nowhere"}
+    running = start_integrations(app)
+    assert running.webhooks is None and running.osc == []
+    report = {(item["name"], item["stage"]): item for item in desk_report(app, ["plenary"])["integrations"]}
+    assert report[("webhooks", "")]["state"] == "error" and "lunch" in report[("webhooks", "")]["detail"]
+    assert report[("osc in", "")]["state"] == "error" and report[("obs", "plenary")]["state"] == "off"
+    status.forget("webhooks")
+    status.forget("osc in")

@@ -184,13 +184,14 @@ class OscOut:
         self.sock.setblocking(False)
         self._last_tick = 0.0
         self._addresses: dict[tuple[str, int], tuple[str, int]] = {}
+        self._failing = False
         self.sent = 0
         self.failures = 0
 
     def start(self) -> None:
         """Send in the background."""
         self.watch.start()
-        status.report("osc out", "", "ok", "to " + ", ".join(f"{host}:{port}" for host, port in self.targets))
+        status.report("osc out", "", "ok", self.describe())
         threading.Thread(target=every, args=(TICK_SECONDS, self.watch, self.send_round, self.stopped, self.failed),
                          name="osc-out", daemon=True).start()
 
@@ -202,12 +203,14 @@ class OscOut:
     def failed(self, error: Exception) -> None:
         """A round that could not be sent: logged, shown on the desk, and the next round tries again."""
         self.failures += 1
+        self._failing = True
         log.warning("OSC out: a round was not sent (%s)", error)
         status.report("osc out", "", "error", str(error))
 
     def send_round(self, changes: list[Announced]) -> None:
         """Everything of the changed stages; the ticking variables of running stages once a second."""
         changed = {stage_id for stage_id, _, _ in changes}
+        failures = self.failures
         tick = time.monotonic() - self._last_tick >= TICK_SECONDS
         if tick:
             self._last_tick = time.monotonic()
@@ -220,6 +223,8 @@ class OscOut:
             for key in keys:
                 if key != "stage":
                     self.send(osc_message(f"{PREFIX}/{stage_id}/{key}", variables[key]))
+        if self.failures == failures:
+            self.recovered()
 
     def address_of(self, target: tuple[str, int]) -> tuple[str, int]:
         """A target's IPv4 address, looked up once in this worker (a name is never looked up on a command's path)."""
@@ -235,7 +240,18 @@ class OscOut:
                 self.sent += 1
             except OSError as error:
                 self.failures += 1
+                self._failing = True
                 status.report("osc out", "", "unreachable", f"{target[0]}:{target[1]}: {error.strerror or error}")
+
+    def recovered(self) -> None:
+        """A round went out to every target after one that did not: the desk says so again."""
+        if self._failing:
+            self._failing = False
+            status.report("osc out", "", "ok", self.describe())
+
+    def describe(self) -> str:
+        """Where the show's state goes, for the desk."""
+        return "to " + ", ".join(f"{host}:{port}" for host, port in self.targets)
 
 
 def start_osc(app: Flask, values: dict[str, Any]) -> list[OscIn | OscOut]:
