@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,17 +18,11 @@ from runofshow.integrations import status
 from runofshow.integrations.osc import OscIn, OscOut, host_port, osc_arguments
 from runofshow.integrations.watch import StageWatch
 from runofshow.web import service_of
+from tests.support.browser import wait_until
 
 
-def eventually(check: Callable[[], Any], seconds: float = 3.0) -> Any:
-    """The first truthy result of `check` within `seconds`, else the test fails."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.02)
-    pytest.fail(f"not within {seconds} s")
+# The shared poll of the browser tests: the first truthy result within the timeout, else AssertionError.
+eventually = wait_until
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from runofshow.integrations.watch import StageWatch
 from runofshow.integrations.webhooks import (SIGNATURE_HEADER, TIMESTAMP_HEADER, Retry, Webhooks, read_targets,
                                              sign)
 from runofshow.web import service_of
+from tests.support.browser import wait_until
 
 SECRET = "s3cret"
 FAST = Retry(attempts=30, first=0.1, longest=0.4, timeout=1.0)
@@ -66,15 +67,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def eventually(check: Callable[[], Any], seconds: float = 5.0) -> Any:
-    """The first truthy result of `check` within `seconds`, else the test fails."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.02)
-    pytest.fail(f"not within {seconds} s")
+# The shared poll of the browser tests: the first truthy result within the timeout, else AssertionError.
+eventually = wait_until
 
 
 @pytest.fixture
