@@ -4,31 +4,23 @@ runs the show, the state goes out over OSC, the webhook arrives signed, and the 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from pythonosc.dispatcher import Dispatcher
-from pythonosc.osc_server import ThreadingOSCUDPServer
 from pythonosc.udp_client import SimpleUDPClient
 
 from tests.support.browser import LiveServer, shoot, wait_until
 from tests.support.serverproc import free_port, http_json
+from tests.test_osc import OscReceiver
 from tests.test_webhooks import SECRET, Receiver, verified
 
 
 @pytest.fixture(scope="module")
-def osc_server() -> Iterator[tuple[ThreadingOSCUDPServer, list[tuple[str, Any]]]]:
+def osc_server() -> Iterator[OscReceiver]:
     """A python-osc server on localhost that keeps every message it gets."""
-    received: list[tuple[str, Any]] = []
-    dispatcher = Dispatcher()
-    dispatcher.set_default_handler(lambda address, *values: received.append((address, values[0] if values else None)))
-    server = ThreadingOSCUDPServer(("127.0.0.1", 0), dispatcher)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server, received
-    server.shutdown()
-    server.server_close()
+    server = OscReceiver()
+    yield server
+    server.close()
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +39,7 @@ def wired(tmp_path_factory, osc_server, receiver) -> Iterator[tuple[LiveServer, 
     live.process.async_mode = "gevent"
     live.process.extra_env.update({
         "RUNOFSHOW_OSC_LISTEN": f"127.0.0.1:{osc_port}",
-        "RUNOFSHOW_OSC_TARGETS": f"127.0.0.1:{osc_server[0].server_address[1]}",
+        "RUNOFSHOW_OSC_TARGETS": f"127.0.0.1:{osc_server.port}",
         "RUNOFSHOW_WEBHOOKS": json.dumps([{"url": f"http://127.0.0.1:{receiver.port}/hook", "triggers": "*"}]),
         "RUNOFSHOW_WEBHOOK_SECRET": SECRET,
     })
@@ -60,8 +52,7 @@ def test_osc_and_webhooks_reach_the_chain_and_the_desk_shows_them(wired, osc_ser
     SimpleUDPClient("127.0.0.1", osc_port).send_message("/runofshow/plenary/start", [])
     snap = wait_until(lambda: (s := live.snapshot())["status"] == "running" and s)
     title = snap["current"]["title"]
-    received = osc_server[1]
-    wait_until(lambda: ("/runofshow/plenary/title", title) in list(received))
+    wait_until(lambda: title in osc_server.seen("/runofshow/plenary/title"))
     wait_until(lambda: "block_started" in receiver.triggers())
     assert receiver.triggers()[:2] == ["show_started", "block_started"]
     assert all(verified(item) for item in receiver.received)

@@ -100,30 +100,44 @@ def test_osc_arguments_follow_the_command_table() -> None:
         host_port("nowhere")
 
 
+class OscReceiver:
+    """A real python-osc UDP server on localhost, in a thread, that keeps every message it gets."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, Any]] = []
+        self.lock = threading.Lock()
+        dispatcher = Dispatcher()
+        dispatcher.set_default_handler(self.note)
+        self.server = ThreadingOSCUDPServer(("127.0.0.1", 0), dispatcher)
+        self.port: int = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def note(self, address: str, *values: Any) -> None:
+        """Keep one message: its address and first value."""
+        with self.lock:
+            self.received.append((address, values[0] if values else None))
+
+    def seen(self, address: str) -> list[Any]:
+        """Every value received at `address`, in order."""
+        with self.lock:
+            return [value for where, value in self.received if where == address]
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def test_the_show_goes_out_to_a_real_osc_server(app) -> None:  # type: ignore[no-untyped-def]
-    received: list[tuple[str, Any]] = []
-    lock = threading.Lock()
-
-    def note(address: str, *values: Any) -> None:
-        with lock:
-            received.append((address, values[0] if values else None))
-
-    dispatcher = Dispatcher()
-    dispatcher.set_default_handler(note)
-    server = ThreadingOSCUDPServer(("127.0.0.1", 0), dispatcher)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    receiver = OscReceiver()
     service = service_of(app)
-    sender = OscOut(StageWatch(service), [("127.0.0.1", server.server_address[1])])
+    sender = OscOut(StageWatch(service), [("127.0.0.1", receiver.port)])
     sender.start()
     try:
         rev = service.state("plenary").rev
         service.command("plenary", "start", rev, actor="test")
         title = service.event().stage("plenary").blocks[0].title
-
-        def seen(address: str) -> list[Any]:
-            with lock:
-                return [value for where, value in received if where == address]
-
+        seen = receiver.seen
         assert eventually(lambda: title in seen("/runofshow/plenary/title"))
         assert "running" in seen("/runofshow/plenary/status")
         assert seen("/runofshow/plenary/next_title") and seen("/runofshow/plenary/delay_seconds")
@@ -134,5 +148,4 @@ def test_the_show_goes_out_to_a_real_osc_server(app) -> None:  # type: ignore[no
         assert any(item.stage == "" and item.name == "osc out" and item.state == "ok" for item in status.statuses())
     finally:
         sender.stop()
-        server.shutdown()
-        server.server_close()
+        receiver.close()
