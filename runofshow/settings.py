@@ -56,6 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OBS_LIVE_SCENE", "", "Automation: the OBS scene to switch to when the plan goes on air; empty: leave the scene alone."),
     Setting("OBS_BREAK_SCENE", "", "Automation: the OBS scene to switch to when the plan goes off air (a break slate, say); empty: leave it."),
     Setting("OBS_SLATE_SOURCE", "", "Automation: the OBS text source that shows remote viewers when the stream resumes; empty: none."),
+    Setting("OSC_LISTEN", "", "host:port where OSC commands are received over UDP (0.0.0.0:53000, say); empty: OSC in is off."),
+    Setting("OSC_ALLOW", "127.0.0.1", "Comma-separated addresses or networks (10.0.0.0/24) whose OSC commands are accepted; packets from others are ignored."),
+    Setting("OSC_ROLE", "moderator", "The role OSC commands act with: moderator, facilitator or stream."),
+    Setting("OSC_TARGETS", "", "Comma-separated IPv4 host:port targets that receive the show's state over OSC; empty: OSC out is off."),
+    Setting("WEBHOOKS", "", "Path of a JSON file listing webhook targets and the triggers each wants (or that JSON itself); empty: no webhooks."),
+    Setting("WEBHOOK_SECRET", "", "Key that signs every webhook delivery (HMAC-SHA256) unless a target names its own secret."),
     Setting("MESSAGE_QUEUE", "", "Redis URL (redis://host:6379/0) that carries pushes between web nodes and the scheduler process; empty for a single node."),
 )
 

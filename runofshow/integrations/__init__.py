@@ -1,1 +1,1 @@
-"""Links from runofshow to the production chain (OBS Studio, OSC, HTTP automations)."""
+"""Links to the production chain: OBS Studio, OSC, HTTP automations (webhooks), and the status of each."""

@@ -14,7 +14,8 @@ from runofshow.engine.commands import DUTY_TAKERS, SHOW_CONTROL, STREAM_REPORTER
 from runofshow.i18n import SOURCE_LANGUAGE, translations
 from runofshow.live.service import NoAgenda, ShowService, UnknownStage
 from runofshow.live.store import StoreUnavailable
-from runofshow.web.commands import BadRequest, read_request
+from runofshow.web.commands import BadRequest, Request, read_request
+from runofshow.web.presses import PressWindow, press_revision
 from runofshow.web.publisher import snapshot_payload
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ FAILURES: tuple[type[Exception], ...] = (BadRequest, CommandError, UnknownStage,
 """The service and engine errors a request can cause (StaleRevision is a CommandError)."""
 
 CONSOLE = "console"
+PRESSES_KEY = "runofshow.presses"
 
 ROLE_NAMES: dict[Role, str] = {
     Role.MODERATOR: N_("moderator"),
@@ -153,13 +155,34 @@ def command_reply(identity: Identity, name: str, body: Any, stage_id: str | None
         checked = read_request(name, body)
         event = show.event()
         target = stage_or_first(event, stage_id or checked.stage_id)
-        state = show.command(target, name, checked.expected_rev, checked.args, actor=actor_of(identity))
+        actor = actor_of(identity)
+        if checked.press and press_window().repeated(actor, target, name, checked.args):
+            state = show.state(target)
+            return {"ok": True, "repeated": True,
+                    "snapshot": snapshot_payload(event, target, state, show.clock.now(), CONSOLE)}
+        state = show.command(target, name, revision_of(show, target, checked), checked.args, actor=actor)
+        if checked.press:
+            press_window().accepted(actor, target, name, checked.args)
     except FAILURES as error:
         failure = failure_of(error, language)
         if isinstance(error, StaleRevision) and target is not None:
             failure = replace(failure, extra={**failure.extra, "snapshot": current_snapshot(show, target)})
         return failure.ack()
     return {"ok": True, "snapshot": snapshot_payload(event, target, state, show.clock.now(), CONSOLE)}
+
+
+def press_window() -> PressWindow:
+    """The running app's memory of recent button presses."""
+    return current_app.extensions.setdefault(PRESSES_KEY, PressWindow())
+
+
+def revision_of(show: ShowService, stage_id: str, checked: Request) -> int:
+    """The revision a command acts on: the one it names, or for a button press the stage's own (when its block is
+    the one the press expects to leave)."""
+    if checked.expected_rev is not None:
+        return checked.expected_rev
+    state = show.state(stage_id)
+    return press_revision(state, checked.name, checked.expected_block) if checked.checks_block else state.rev
 
 
 def current_snapshot(show: ShowService, stage_id: str) -> dict[str, Any] | None:

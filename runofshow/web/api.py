@@ -69,3 +69,13 @@ def stage_command(stage_id: str, command: str) -> Any:
         return problem(STATUS["not_found"], "not_found", f"unknown command {command!r}; see /api/openapi.json")
     reply = command_reply(current_identity(current_service().store), command, request.get_json(silent=True), stage_id)
     return jsonify(reply), STATUS[reply["error"]] if not reply["ok"] else 200
+
+
+@bp.get("/stages/<stage_id>/variables")
+def stage_variables(stage_id: str) -> Response:
+    """A stage's state as flat, public-safe variables for Companion's generic HTTP module (see docs/companion.md)."""
+    from runofshow.integrations.variables import stage_variables as variables_of
+
+    show = current_service()
+    show.stage(stage_id)
+    return jsonify(variables_of(show.event(), stage_id, show.state(stage_id), show.clock.now()))

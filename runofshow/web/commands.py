@@ -18,27 +18,44 @@ class BadRequest(ValueError):
 
 @dataclass(frozen=True)
 class Request:
-    """A checked control request: which stage, which command, against which revision, with what."""
+    """A checked control request: which stage, which command, against which revision, with what.
+
+    A button press (`press`) carries no revision: its revision is the stage's own when it is applied. When it names
+    the block it expects to leave (`checks_block`), `expected_block` is that block, None for "no block running"
+    (see docs/companion.md).
+    """
 
     stage_id: str | None
     name: str
-    expected_rev: int
+    expected_rev: int | None
     args: dict[str, Any]
+    press: bool = False
+    checks_block: bool = False
+    expected_block: str | None = None
 
 
 def read_request(name: str, body: Any) -> Request:
-    """Check a command body (`expected_rev`, optional `stage`, the command's arguments as the table declares them);
-    BadRequest, or the table's CommandError for a wrong argument."""
+    """Check a command body (`expected_rev` or a press's `expected_block`, optional `stage`, the command's arguments
+    as the table declares them); BadRequest, or the table's CommandError for a wrong argument."""
     spec = COMMANDS.get(name)
     if spec is None:
         raise BadRequest(f"unknown command {name!r}")
     if not isinstance(body, Mapping):
         raise BadRequest("body: expected a JSON object")
+    checks_block = "expected_rev" not in body and "expected_block" in body
+    press = checks_block or ("expected_rev" not in body and body.get("press") is True)
     expected_rev = body.get("expected_rev")
-    if isinstance(expected_rev, bool) or not isinstance(expected_rev, int) or not 0 <= expected_rev <= MAX_REV:
-        raise BadRequest(f"expected_rev: expected an integer from 0 to {MAX_REV}")
+    expected_block = body.get("expected_block")
+    if press:
+        if expected_block is not None and (not isinstance(expected_block, str) or len(expected_block) > MAX_ID_LENGTH):
+            raise BadRequest("expected_block: expected a block id, or null for no block")
+        expected_block = expected_block or None
+    elif isinstance(expected_rev, bool) or not isinstance(expected_rev, int) or not 0 <= expected_rev <= MAX_REV:
+        raise BadRequest(f"expected_rev: expected an integer from 0 to {MAX_REV} (or a button press: expected_block, "
+                         "or press: true)")
     stage_id = body.get("stage")
     if stage_id is not None and (not isinstance(stage_id, str) or len(stage_id) > MAX_ID_LENGTH):
         raise BadRequest("stage: expected a stage id")
     # A wrong argument stays a CommandError: it carries the sentence a crew member reads.
-    return Request(stage_id, name, expected_rev, spec.read(body))
+    return Request(stage_id, name, None if press else expected_rev, spec.read(body), press, checks_block,
+                   expected_block if checks_block else None)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from runofshow.engine import COMMANDS, Argument, Kind
+from runofshow.engine.commands import MAX_ID_LENGTH
 from runofshow.web.commands import MAX_REV
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -58,9 +59,16 @@ def openapi_document() -> dict[str, Any]:
         "/api/stages/{stage_id}/agenda": {"get": {
             "summary": "A stage's blocks, redacted for the caller's role.", "operationId": "agenda",
             "parameters": [_stage_parameter()], "responses": _responses({})}},
+        "/api/stages/{stage_id}/variables": {"get": {
+            "summary": "A stage's state as flat, public-safe variables for button panels (docs/companion.md).",
+            "operationId": "variables", "parameters": [_stage_parameter()], "responses": _responses({})}},
     }
     for spec in COMMANDS.values():
+        # A button press sends expected_block or press instead of expected_rev (docs/companion.md); with
+        # expected_rev present they are ignored, which is the form this document requires.
         properties = {"expected_rev": {"type": "integer", "minimum": 0, "maximum": MAX_REV},
+                      "expected_block": {"type": "string", "maxLength": MAX_ID_LENGTH, "nullable": True},
+                      "press": {"type": "boolean"},
                       **{argument.wire_name: argument_schema(argument) for argument in spec.arguments}}
         required = ["expected_rev"] + [argument.wire_name for argument in spec.arguments if not argument.optional]
         paths[f"/api/stages/{{stage_id}}/{spec.name}"] = {"post": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 
 from runofshow.live.service import NoAgenda
 from runofshow.web.adapter import current_service
@@ -27,3 +27,18 @@ def overview() -> Any:
     except NoAgenda:
         return render_template("error.html", code=503, reason="no_agenda"), 503
     return render_template("overview.html", audience=CREW_AUDIENCE, event=event, identity=identity, stage_id="")
+
+
+@bp.get("/overview/integrations")
+def integrations() -> Any:
+    """Every integration's status and the last webhook deliveries, for the production desk (crew roles only)."""
+    from runofshow.integrations.running import desk_report
+
+    service = current_service()
+    if not current_identity(service.store).may_watch(CREW_AUDIENCE):
+        return jsonify({"ok": False, "error": "unauthenticated"}), 401
+    try:
+        stage_ids = [stage.id for stage in service.event().stages]
+    except NoAgenda:
+        stage_ids = []
+    return jsonify(desk_report(current_app, stage_ids))

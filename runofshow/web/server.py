@@ -72,10 +72,14 @@ def start_obs_links(service: ShowService, values: Mapping[str, Any], start: Call
 
 
 def start_background(app: Flask) -> ShowScheduler | None:
-    """Start the scheduler (if this node runs it) and the store watcher or, with a queue, the resync; returns the scheduler.
+    """Start the scheduler (if this node runs it), the store watcher or, with a queue, the resync, and the integrations
+    the settings switch on (OSC, webhooks); returns the scheduler.
 
     The node that runs the scheduler also keeps the links to OBS Studio, so a scaled-out site has one of each.
     """
+    from runofshow.integrations.running import start_integrations
+
+    start_integrations(app)
     queued = bool(app.config["RUNOFSHOW"]["MESSAGE_QUEUE"])
     if queued:
         socketio.start_background_task(resync_screens, app, lambda: False)

@@ -6,6 +6,7 @@ import { _ } from './i18n.js';
 import { statusText } from './labels.js';
 import { currentTiming } from './timing.js';
 import { showStageScreen } from './stagescreen.js';
+import { watchIntegrations } from './integrations.js';
 
 const view = { zone: 'UTC' };
 const cards = new Map(); // stage id -> { node, snap }
@@ -52,6 +53,10 @@ startLive({
     frame,
   },
 });
+
+const stageNames = new Map([...document.querySelectorAll('[data-stage-id]')]
+  .map((node) => [node.dataset.stageId, node.querySelector('h2 span').textContent]));
+watchIntegrations(stageNames, () => view.zone);
 
 // Kept for the console of a browser: which stages are drawn and at which revision.
 window.runofshowOverview = () => [...cards].map(([id, card]) => ({ id, rev: card.snap ? card.snap.rev : null }));
