@@ -24,6 +24,7 @@ from websocket import WebSocketException, WebSocketTimeoutException
 
 from runofshow.engine.commands import MAX_MESSAGE_LENGTH, StaleRevision
 from runofshow.engine.state import ObsLink
+from runofshow.integrations.status import report as report_to_desk
 from runofshow.integrations.obs_automation import AutomationPlanner, ObsAction, ObsAutomation
 from runofshow.live.changes import Change
 from runofshow.live.service import ShowService
@@ -51,6 +52,8 @@ OP_RESPONSE = 7
 
 Sleep = Callable[[float], object]
 Clock = Callable[[], float]
+DESK_STATE = {ObsLink.CONNECTED: "ok", ObsLink.UNREACHABLE: "unreachable", ObsLink.WRONG_PASSWORD: "error"}
+"""How the production desk words each state of an OBS link (runofshow.integrations.status)."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,7 @@ class ObsConnection:
         stage_id = self._stage_id()
         if stage_id is None:
             return
+        report_to_desk("obs", stage_id, DESK_STATE[self.report.link], self.target.describe())
         for _ in range(STALE_RETRIES):
             try:
                 rev = self.service.stored_state(stage_id).rev
