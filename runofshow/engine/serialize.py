@@ -54,6 +54,7 @@ def current_to_dict(current: CurrentBlock, now_ms: int) -> dict[str, Any]:
         added_ms=duration_ms(current.added),
         advance=current.advance.value,
         start_rule=current.start_rule.value,
+        adjusted_ms=None if current.adjusted is None else duration_ms(current.adjusted),
     )
     return out
 
@@ -79,6 +80,8 @@ def row_to_dict(row: ProjectionRow) -> dict[str, Any]:
         start_rule=row.start_rule.value,
         at_risk=row.at_risk,
         state=row.state.value,
+        adjusted_ms=None if row.adjusted is None else duration_ms(row.adjusted),
+        dropped=row.dropped,
     )
     return out
 
