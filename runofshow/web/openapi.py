@@ -58,6 +58,15 @@ def openapi_document() -> dict[str, Any]:
         "/api/stages/{stage_id}/agenda": {"get": {
             "summary": "A stage's blocks, redacted for the caller's role.", "operationId": "agenda",
             "parameters": [_stage_parameter()], "responses": _responses({})}},
+        "/api/stages/{stage_id}/recovery": {"get": {
+            "summary": "Crew only: plans to get back on time (or use spare time), each with its changes, the fixed "
+                       "starts it saves and what it costs; `block` and `minutes` ask for a target.",
+            "operationId": "recovery", "security": [{"bearer": []}],
+            "parameters": [_stage_parameter(),
+                           {"name": "block", "in": "query", "required": False, "schema": {"type": "string"}},
+                           {"name": "minutes", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 720}}],
+            "responses": _responses({"400": "Bad target", "401": "Not crew"})}},
     }
     for spec in COMMANDS.values():
         properties = {"expected_rev": {"type": "integer", "minimum": 0, "maximum": MAX_REV},
