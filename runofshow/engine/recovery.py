@@ -373,7 +373,8 @@ def _ahead(stage: Stage, projection: Projection) -> tuple[HardStart, timedelta] 
         before = projection.rows[index - 1]
         if before.projected_end is None or before.state not in (RowState.CURRENT, RowState.UPCOMING):
             return None
-        spare = block.planned_start - max(before.projected_end, stage.blocks[index - 1].planned_end)
+        # Only what the chain gained counts: a planned gap before the fixed start is not spare time.
+        spare = min(block.planned_start, stage.blocks[index - 1].planned_end) - before.projected_end
         if spare >= MINUTE:
             return HardStart(block.id, block.title, block.planned_start, block.planned_start), spare
         return None
