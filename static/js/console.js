@@ -13,6 +13,9 @@ import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
 import { keyedChildren, refill } from './keyed.js';
 import { releasePointerFocus, ignoreHeldKeysOnControls, pressGuard } from './keyguard.js';
 import { showStageScreen } from './stagescreen.js';
+import {
+  adjustedText, behindLine, confirmText, fetchOptions, hasAdjustments, optionsHeading, renderPlans,
+} from './recovery.js';
 
 const body = document.body;
 const stage = body.dataset.stage;
@@ -20,7 +23,7 @@ const stage = body.dataset.stage;
 const may = new Set(($('main').dataset.may || '').split(' ').filter(Boolean));
 const view = {
   snap: null, blocks: new Map(), order: [], rooms: [], zone: 'UTC', dayChange: '04:00', tick: -1, pickedDay: null,
-  rows: new Map(), detailsFor: null,
+  rows: new Map(), detailsFor: null, recovery: null,
 };
 const PRESENCE = { on_site: _('on site'), remote: _('remote') };
 
@@ -113,7 +116,8 @@ function render() {
   const current = snap.current;
   setText($('status'), statusText(snap.status));
   setText($('now-title'), current ? current.title : snap.next ? `${_('Next')}: ${snap.next.title}` : statusText(snap.status));
-  setText($('planned-length'), current ? formatCountdown(current.planned_duration_ms) : '–');
+  setText($('planned-length'), !current ? '–' : current.adjusted_ms == null ? formatCountdown(current.planned_duration_ms)
+    : `${formatCountdown(current.adjusted_ms)} (${_('was %(was)s', { was: formatCountdown(current.planned_duration_ms) })})`);
   setText($('added'), current ? minutesText(current.added_ms) : '–');
   setText($('delay'), delayText(snap.delay_ms));
   setClass($('delay'), delayMinutes(snap.delay_ms) > 0 ? 'late' : '');
@@ -132,6 +136,7 @@ function render() {
   renderStream();
   renderTimeline();
   renderDuties(serverNow());
+  renderRecovery();
 }
 
 /** The day of the block being run or waited for (null before the agenda arrives or after the show). */
@@ -205,8 +210,10 @@ function updateTimelineRow(tr, row) {
   const delayWords = row.delay_ms === null || !late ? '' : minutesText(row.delay_ms);
   refill(delay, `${delayWords}|${row.at_risk}`, () => [
     document.createTextNode(delayWords), ...(row.at_risk ? [el('span', ` ${_('at risk')}`, 'at-risk')] : [])]);
-  refill(title, `${row.title}|${row.start_rule}`, () => [
-    document.createTextNode(row.title), ...(row.start_rule === 'hard' ? [el('span', ` · ${_('fixed time')}`, 'muted')] : [])]);
+  const adjusted = adjustedText(row, row.planned_end_ms - row.planned_start_ms);
+  refill(title, `${row.title}|${row.start_rule}|${adjusted}`, () => [
+    document.createTextNode(row.title), ...(row.start_rule === 'hard' ? [el('span', ` · ${_('fixed time')}`, 'muted')] : []),
+    ...(adjusted ? [el('span', ` · ${adjusted}`, 'adjusted-note')] : [])]);
   const block = view.blocks.get(row.block_id);
   const plan = block && block.stream !== 'unspecified' ? block.stream : '';
   refill(streamCell, plan, () => (plan ? [el('span', airText(plan), `badge ${plan}`)] : []));
@@ -303,6 +310,63 @@ function renderStream() {
   const toggle = $('stream-toggle');
   if (toggle) setText(toggle, snap.stream_on ? _('I have stopped the stream') : _('I have started the stream'));
 }
+
+// ---- getting back on time ---------------------------------------------------------------------
+
+/** The behind line, the fixed starts to aim for, undo; the plans again when the show moved on since. */
+function renderRecovery() {
+  if (!$('recovery')) return;
+  const snap = view.snap;
+  const line = behindLine(snap, view.zone);
+  setText($('recovery-line'), line || _('On time.'));
+  setClass($('recovery-line'), `recovery-line${line ? ' late' : ''}`);
+  $('undo-plan').hidden = !hasAdjustments(snap);
+  const select = $('recovery-block');
+  const fixed = snap.projections.filter((row) => row.start_rule === 'hard' && row.state === 'upcoming');
+  const wanted = fixed.map((row) => `${row.block_id}|${formatTime(row.planned_start_ms, view.zone)} ${row.title}`).join('\n');
+  if (select.dataset.options !== wanted) {
+    const first = select.firstElementChild;
+    select.replaceChildren(first, ...fixed.map((row) => {
+      const option = el('option', `${formatTime(row.planned_start_ms, view.zone)} ${row.title}`);
+      option.value = row.block_id;
+      return option;
+    }));
+    select.dataset.options = wanted;
+  }
+  if (view.recovery && view.recovery.rev !== snap.rev) findOptions();
+}
+
+/** Ask the server for plans (for the target in the form, if any) and draw them side by side. */
+async function findOptions() {
+  const asked = view.snap?.rev;
+  view.recovery = { rev: asked };
+  try {
+    const options = await fetchOptions(stage, { minutes: $('recovery-minutes').value, block: $('recovery-block').value });
+    if (view.recovery?.rev !== asked) return;
+    view.recovery = options;
+    setText($('recovery-options-heading'), optionsHeading(options, view.zone));
+    renderPlans($('recovery-plans'), options, view.zone, applyPlan);
+  } catch (error) {
+    setText($('feedback'), error.message);
+  }
+}
+
+/** Apply a plan after asking; it goes against the revision it was made for, so a plan gone stale is refused. */
+async function applyPlan(plan) {
+  const made = view.recovery;
+  if (!(await confirmDialog(confirmText(plan)))) return;
+  if (!view.snap || made !== view.recovery || made.rev !== view.snap.rev) {
+    setText($('feedback'), _('The show moved on while you chose: here are the plans for now.'));
+    findOptions();
+    return;
+  }
+  send('apply_plan', { changes: plan.changes });
+}
+
+$('recovery-form')?.addEventListener('submit', (event) => { event.preventDefault(); findOptions(); });
+$('undo-plan')?.addEventListener('click', async () => {
+  if (await confirmDialog(_('Undo the last plan? The blocks get back the lengths they had before it.'))) send('undo_plan');
+});
 
 // ---- duties ----------------------------------------------------------------------------------
 
