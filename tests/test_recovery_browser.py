@@ -65,3 +65,25 @@ def test_a_plan_applied_on_the_console_moves_every_screen_and_undo_restores(serv
         f"!document.querySelector('#timeline tr[data-key=\"{BEFORE_LUNCH}\"]').textContent.includes('was 45')",
         timeout=3000)
     assert lunch_cell(other) == before_other
+
+
+def test_the_editor_sets_what_a_block_may_give(server: LiveServer, open_page: Any) -> None:
+    editor = open_page(server.share_link("moderator", "/editor/plenary"), viewport=WIDE, wait=True)
+    row = editor.locator('li[data-block="ks-informerer"]')
+    shortest = row.locator('input[name="min_minutes"]')
+    shortest.wait_for()
+    assert shortest.input_value() == "" and shortest.get_attribute("placeholder") == "by category"
+    shortest.fill("20")
+    shortest.dispatch_event("change")
+    wait_until(lambda: block(server, "ks-informerer")["min_minutes"] == 20)
+    row = editor.locator('li[data-block="ks-informerer"]')
+    row.locator('input[name="optional"]').check()
+    wait_until(lambda: block(server, "ks-informerer")["optional"] is True)
+    editor.locator('li[data-block="ks-informerer"] input[name="protected"]').check()
+    wait_until(lambda: block(server, "ks-informerer")["protected"] is True)
+    assert editor.locator('li[data-block="ks-informerer"] input[name="optional"]').is_checked()
+
+
+def block(server: LiveServer, block_id: str) -> dict[str, Any]:
+    """One block of the plenary as the crew's agenda gives it."""
+    return next(item for item in server.agenda()["blocks"] if item["id"] == block_id)
