@@ -212,3 +212,32 @@ def test_done_when_apply_and_undo_on_every_screen_and_the_report(app, client, so
     assert "Adjusted min" in page
     cell = page.split(f'data-block="{changed["block_id"]}"', 1)[1].split("adjusted-cell", 1)[1].split("</td>", 1)[0]
     assert str(changed["after_ms"] // 60_000) in cell
+
+
+def test_what_if_names_the_fixed_starts_a_command_would_put_at_risk(reference: Event) -> None:
+    from runofshow.engine.whatif import put_at_risk
+
+    stage = reference.stage(STAGE)
+    state = started(stage)
+    now = stage.blocks[0].planned_end - timedelta(minutes=3)
+    assert put_at_risk(stage, state, "add_time", {"delta": timedelta(minutes=-1)}, now) == ()
+    risky = put_at_risk(stage, state, "add_time", {"delta": timedelta(minutes=5)}, now)
+    assert [start.block_id for start in risky] == [LUNCH] and risky[0].late_by == timedelta(minutes=5)
+    assert put_at_risk(stage, state, "goto", {"block_id": "ks-informerer"}, now) == ()
+    with pytest.raises(CommandError):
+        put_at_risk(stage, state, "goto", {"block_id": "nope"}, now)
+
+
+def test_what_if_over_rest(app, client, clock, token_for) -> None:  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Bearer {token_for('moderator')}"}
+    clock.set(datetime(2024, 5, 6, 9, 0, tzinfo=OSLO))
+    state = service_of(app).state(STAGE)
+    if state.status.value == "not_started":
+        assert client.post(f"/api/stages/{STAGE}/start", json={"expected_rev": state.rev}, headers=headers).status_code == 200
+    clock.set(datetime(2024, 5, 6, 10, 57, tzinfo=OSLO))
+    answer = client.get(f"/api/stages/{STAGE}/what-if?command=add_time&minutes=5", headers=headers)
+    assert answer.status_code == 200
+    assert [(start["block_id"], start["late_ms"]) for start in answer.get_json()["at_risk"]] == [(LUNCH, 5 * 60_000)]
+    assert client.get(f"/api/stages/{STAGE}/what-if?command=add_time&minutes=5").status_code == 401
+    assert client.get(f"/api/stages/{STAGE}/what-if?command=end", headers=headers).status_code == 400
+    assert client.get(f"/api/stages/{STAGE}/what-if?command=add_time&minutes=x", headers=headers).status_code == 400

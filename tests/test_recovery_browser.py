@@ -35,6 +35,8 @@ def test_a_plan_applied_on_the_console_moves_every_screen_and_undo_restores(serv
     wait_live(other)
     console.wait_for_function("document.getElementById('recovery-line').textContent.includes('Lunsj')", timeout=3000)
     assert "at risk" in console.locator("#recovery-line").inner_text()
+    console.wait_for_function("document.getElementById('what-if').textContent.includes('+5 min would put Lunsj')",
+                              timeout=3000)
     assert other.locator("#recovery").count() == 0  # only those who may apply a plan see the panel
     before_other = lunch_cell(other)
 

@@ -87,6 +87,36 @@ def stage_recovery(stage_id: str) -> Any:
     return jsonify(recovery_to_dict(recovery))
 
 
+WHAT_IF_COMMANDS = ("add_time", "goto")
+
+
+@bp.get("/stages/<stage_id>/what-if")
+def stage_what_if(stage_id: str) -> Any:
+    """Crew only: the fixed starts that `add_time` (`minutes`) or `goto` (`block`) would put at risk if pressed now."""
+    from runofshow.engine.serialize import hard_start_to_dict
+    from runofshow.engine.whatif import put_at_risk
+
+    show = current_service()
+    if current_identity(show.store).role is Role.PUBLIC:
+        return problem(STATUS["unauthenticated"], "unauthenticated", "what-if is for the crew")
+    stage = show.stage(stage_id)
+    name = request.args.get("command", "")
+    if name not in WHAT_IF_COMMANDS:
+        return problem(STATUS["bad_request"], "bad_request", f"command must be one of {', '.join(WHAT_IF_COMMANDS)}")
+    raw = {"minutes": _number(request.args.get("minutes"))} if name == "add_time" else {"block_id": request.args.get("block")}
+    args = COMMANDS[name].read(raw)
+    risky = put_at_risk(stage, show.state(stage_id), name, args, show.clock.now())
+    return jsonify({"command": name, "at_risk": [hard_start_to_dict(start) for start in risky]})
+
+
+def _number(text: str | None) -> float | str | None:
+    """A query value as a number when it is one (the command's own check then names what is wrong)."""
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return text
+
+
 @bp.post("/stages/<stage_id>/<command>")
 def stage_command(stage_id: str, command: str) -> Any:
     """Apply a command of the table to a stage; the body carries `expected_rev` and the command's arguments."""

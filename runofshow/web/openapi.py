@@ -67,6 +67,15 @@ def openapi_document() -> dict[str, Any]:
                            {"name": "minutes", "in": "query", "required": False,
                             "schema": {"type": "integer", "minimum": 1, "maximum": 720}}],
             "responses": _responses({"400": "Bad target", "401": "Not crew"})}},
+        "/api/stages/{stage_id}/what-if": {"get": {
+            "summary": "Crew only: the fixed starts that add_time (`minutes`) or goto (`block`) would put at risk now.",
+            "operationId": "what_if", "security": [{"bearer": []}],
+            "parameters": [_stage_parameter(),
+                           {"name": "command", "in": "query", "required": True,
+                            "schema": {"type": "string", "enum": ["add_time", "goto"]}},
+                           {"name": "minutes", "in": "query", "required": False, "schema": {"type": "number"}},
+                           {"name": "block", "in": "query", "required": False, "schema": {"type": "string"}}],
+            "responses": _responses({"400": "Bad command or arguments", "401": "Not crew"})}},
     }
     for spec in COMMANDS.values():
         properties = {"expected_rev": {"type": "integer", "minimum": 0, "maximum": MAX_REV},

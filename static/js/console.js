@@ -14,7 +14,7 @@ import { keyedChildren, refill } from './keyed.js';
 import { releasePointerFocus, ignoreHeldKeysOnControls, pressGuard } from './keyguard.js';
 import { showStageScreen } from './stagescreen.js';
 import {
-  adjustedText, behindLine, confirmText, fetchOptions, hasAdjustments, optionsHeading, renderPlans,
+  adjustedText, behindLine, confirmText, fetchAtRisk, fetchOptions, hasAdjustments, optionsHeading, renderPlans, startsText,
 } from './recovery.js';
 
 const body = document.body;
@@ -23,7 +23,7 @@ const stage = body.dataset.stage;
 const may = new Set(($('main').dataset.may || '').split(' ').filter(Boolean));
 const view = {
   snap: null, blocks: new Map(), order: [], rooms: [], zone: 'UTC', dayChange: '04:00', tick: -1, pickedDay: null,
-  rows: new Map(), detailsFor: null, recovery: null,
+  rows: new Map(), detailsFor: null, recovery: null, whatIfKey: null,
 };
 const PRESENCE = { on_site: _('on site'), remote: _('remote') };
 
@@ -106,7 +106,7 @@ function frame(now) {
   setText($('stream-next'), transitionText(snap.next_stream_transition, view.blocks, view.zone, now));
   showStageScreen($('stage-now-badges'), $('stage-now-message'), view.snap, now);
   const tick = Math.floor(now / 30000);
-  if (tick !== view.tick) { view.tick = tick; renderDuties(now); }
+  if (tick !== view.tick) { view.tick = tick; renderDuties(now); renderWhatIf(); }
 }
 
 // ---- on every snapshot -----------------------------------------------------------------------
@@ -137,6 +137,7 @@ function render() {
   renderTimeline();
   renderDuties(serverNow());
   renderRecovery();
+  renderWhatIf();
 }
 
 /** The day of the block being run or waited for (null before the agenda arrives or after the show). */
@@ -191,7 +192,10 @@ function goToButton(blockId) {
   go.addEventListener('click', async () => {
     const row = view.rows.get(blockId);
     if (!row) return;
-    const confirmed = await confirmDialog(_('Start “%(title)s” now? The running block ends.', { title: row.title }));
+    const risky = await fetchAtRisk(stage, { command: 'goto', block: blockId });
+    const question = _('Start “%(title)s” now? The running block ends.', { title: row.title });
+    const confirmed = await confirmDialog(risky.length
+      ? `${question}\n${_('This puts %(names)s at risk.', { names: startsText(risky, view.zone) })}` : question);
     if (confirmed) send('goto', { block_id: blockId });
   });
   return go;
@@ -334,6 +338,20 @@ function renderRecovery() {
     select.dataset.options = wanted;
   }
   if (view.recovery && view.recovery.rev !== snap.rev) findOptions();
+}
+
+/** Before +5 min is pressed: which fixed starts it would put at risk (asked again for each new revision). */
+async function renderWhatIf() {
+  const line = $('what-if');
+  if (!line) return;
+  if (!view.snap.current) { setText(line, ''); return; }
+  // Asked again for each revision and each minute (an overrunning block moves the projections by itself).
+  const key = `${view.snap.rev}|${Math.floor(serverNow() / 60000)}`;
+  if (view.whatIfKey === key) return;
+  view.whatIfKey = key;
+  const risky = await fetchAtRisk(stage, { command: 'add_time', minutes: 5 });
+  if (view.whatIfKey !== key) return;
+  setText(line, risky.length ? _('+5 min would put %(names)s at risk', { names: startsText(risky, view.zone) }) : '');
 }
 
 /** Ask the server for plans (for the target in the form, if any) and draw them side by side. */

@@ -34,7 +34,7 @@ export function behindLine(snap, zone) {
   const risky = atRiskRows(snap);
   const late = minutes(snap.delay_ms);
   if (!risky.length && late <= 0) return '';
-  const names = risky.map((row) => `${row.title} ${formatTime(row.planned_start_ms, zone)}`).join(', ');
+  const names = startsText(risky, zone);
   const behind = ngettext('Behind %(num)s min', 'Behind %(num)s min', Math.max(late, 0));
   return names ? _('%(behind)s: %(names)s at risk', { behind, names }) : behind;
 }
@@ -113,13 +113,32 @@ export function confirmText(plan) {
   return `${_('Apply this plan? Every screen shows the new times at once.')}\n${plan.blocks.map(changeText).join('\n')}`;
 }
 
-/** The plans from the server for this stage now, or for a target (`minutes` back by `block`). */
-export async function fetchOptions(stage, target = {}) {
-  const query = new URLSearchParams(Object.entries(target).filter(([, value]) => value));
-  const response = await fetch(`/api/stages/${encodeURIComponent(stage)}/recovery?${query}`, { credentials: 'same-origin' });
+/** A crew-only JSON answer about this stage (`what` is recovery or what-if), with the non-empty `params`. */
+async function stageQuery(stage, what, params) {
+  const query = new URLSearchParams(Object.entries(params).filter(([, value]) => value));
+  const response = await fetch(`/api/stages/${encodeURIComponent(stage)}/${what}?${query}`, { credentials: 'same-origin' });
   const body = await response.json();
   if (!response.ok) throw new Error(body.message || body.error);
   return body;
+}
+
+/** The plans from the server for this stage now, or for a target (`minutes` back by `block`). */
+export function fetchOptions(stage, target = {}) {
+  return stageQuery(stage, 'recovery', target);
+}
+
+/** The fixed starts a command (add_time with `minutes`, goto with `block`) would put at risk; [] when it cannot run. */
+export async function fetchAtRisk(stage, params) {
+  try {
+    return (await stageQuery(stage, 'what-if', params)).at_risk;
+  } catch (error) {
+    return [];
+  }
+}
+
+/** "Lunsj 12:00, Middag 19:00": fixed starts by title and planned time. */
+export function startsText(starts, zone) {
+  return starts.map((start) => `${start.title} ${formatTime(start.planned_start_ms, zone)}`).join(', ');
 }
 
 /** "now 25 min, was 30" for a row a plan changed ("dropped" for one it dropped), else ''. */
