@@ -11,7 +11,7 @@ from runofshow.agenda.document import block_from_dict, block_to_dict
 from runofshow.agenda.edits import apply_edit
 from runofshow.agenda.model import Category, Event, Stage, StartRule
 from runofshow.annotate.annotator import annotate
-from runofshow.engine import Command, CommandError, StageState, apply, initial_state
+from runofshow.engine import Command, CommandError, StageState, apply, initial_state, snapshot
 from runofshow.engine.projections import project
 from runofshow.engine.recovery import PlanKind, parse_changes, recovery_options
 from runofshow.web import service_of
@@ -116,6 +116,9 @@ def test_an_optional_block_may_be_dropped_and_the_show_passes_over_it(reference:
     dropping = [plan for plan in recovery_options(stage, state, now).plans if plan.kind == PlanKind.DROP_OPTIONAL]
     assert dropping and dropping[0].changes[0].after is None
     applied = apply(stage, state, Command("apply_plan", state.rev, {"changes": dropping[0].key}), now)
+    dropped_row = project(stage, applied, now).rows[1]
+    assert dropped_row.dropped and dropped_row.projected_start == dropped_row.projected_end
+    assert snapshot(stage, applied, now).next.block_id == "4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na"
     moved = apply(stage, applied, Command("next", applied.rev), now)
     assert moved.current == "4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na"
 

@@ -127,8 +127,12 @@ def project(stage: Stage, state: StageState, now: datetime) -> Projection:
                 block.start_rule, at_risk, upcoming,
             ))
         previous_planned_end = planned_end
-    next_index = first_upcoming if first_upcoming < len(blocks) else None
     running = state.status in (Status.RUNNING, Status.PAUSED)
+    if running and adjustments:
+        # Next passes over blocks a plan dropped, so the next block is the first one not dropped.
+        while first_upcoming < len(blocks) and state.dropped(blocks[first_upcoming].id):
+            first_upcoming += 1
+    next_index = first_upcoming if first_upcoming < len(blocks) else None
     return Projection(tuple(rows), current_index if running else None, next_index)
 
 

@@ -174,8 +174,8 @@ def refusal(stage: Stage, state: StageState, projection: Projection, block_id: s
     if block.protected:
         return "protected"
     running = row.state is RowState.CURRENT
-    if length is None:
-        return None if block.optional and not running else "not_optional"
+    if length is None:  # neither the running block nor the one a gap waits for may be dropped
+        return None if block.optional and block_id != state.current else "not_optional"
     if length < block.shortest:
         return "below_minimum"
     if running and length < state.length(block):
