@@ -402,7 +402,9 @@ def _plan(kind: str, stage: Stage, state: StageState, now: datetime, at_risk: tu
     """One plan with the projection its lengths make."""
     after = project(stage, adjusted_state(state, lengths, stage), now)
     late_after = {start.block_id: start for start in hard_starts(stage, after) if start.late_by >= MINUTE}
-    saves = tuple(start.block_id for start in at_risk if start.block_id not in late_after)
+    # A fixed start the plan drops is not saved: only one that still happens, on time.
+    dropped = {block_id for block_id, length in lengths.items() if length is None}
+    saves = tuple(start.block_id for start in at_risk if start.block_id not in late_after.keys() | dropped)
     changes = tuple(
         Change(block_id, stage.block(block_id).title, stage.block(block_id).category,
                state.length(stage.block(block_id)), length)
