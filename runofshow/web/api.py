@@ -66,6 +66,11 @@ def stage_agenda(stage_id: str) -> Response:
 MAX_TARGET_MINUTES = 720
 
 
+def _not_crew(show: Any) -> bool:
+    """True when the caller is not signed in as crew (recovery and what-if are crew reads)."""
+    return current_identity(show.store).role is Role.PUBLIC
+
+
 @bp.get("/stages/<stage_id>/recovery")
 def stage_recovery(stage_id: str) -> Any:
     """Crew only: the plans to get back on time now (`block` and `minutes` ask for a target), or to use spare time."""
@@ -73,7 +78,7 @@ def stage_recovery(stage_id: str) -> Any:
     from runofshow.engine.serialize import recovery_to_dict
 
     show = current_service()
-    if current_identity(show.store).role is Role.PUBLIC:
+    if _not_crew(show):
         return problem(STATUS["unauthenticated"], "unauthenticated", "recovery options are for the crew")
     stage = show.stage(stage_id)
     block_id = request.args.get("block") or None
@@ -97,7 +102,7 @@ def stage_what_if(stage_id: str) -> Any:
     from runofshow.engine.whatif import put_at_risk
 
     show = current_service()
-    if current_identity(show.store).role is Role.PUBLIC:
+    if _not_crew(show):
         return problem(STATUS["unauthenticated"], "unauthenticated", "what-if is for the crew")
     stage = show.stage(stage_id)
     name = request.args.get("command", "")
