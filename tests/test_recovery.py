@@ -171,9 +171,12 @@ def test_adjustments_survive_the_store_and_undo_stack_is_kept() -> None:
 
 def test_done_when_apply_and_undo_on_every_screen_and_the_report(app, client, socket_client, clock, token_for) -> None:  # type: ignore[no-untyped-def]
     """The reference day as a rehearsal: the first block overruns by 20 minutes; a plan keeps the lunch; undo."""
-    screens = {audience: socket_client() for audience in ("agenda", "stage")}
+    screens = {audience: socket_client() for audience in ("agenda", "stage", "room")}
+    screens["stream"] = socket_client("stream")
     for audience, screen in screens.items():
-        screen.emit("join", {"audience": audience, "stage": STAGE}, callback=True)
+        where = {"room": "plenary"} if audience == "room" else {"stage": STAGE}
+        joined = screen.emit("join", {"audience": audience, **where}, callback=True)
+        assert joined["ok"] is True, (audience, joined)
     moderator = socket_client("moderator")
     moderator.emit("join", {"audience": "console"}, callback=True)
     clock.set(datetime(2024, 5, 6, 9, 0, tzinfo=OSLO))
@@ -196,7 +199,8 @@ def test_done_when_apply_and_undo_on_every_screen_and_the_report(app, client, so
     assert lunch["projected_start"] == "2024-05-06T10:00:00+00:00" and not lunch["at_risk"]
     pushed = {audience: received(screen, "snapshot")[-1] for audience, screen in screens.items()}
     assert {snap["rev"] for snap in pushed.values()} == {ack["snapshot"]["rev"]}
-    assert lunch_row(pushed["agenda"]["projections"])["projected_start"] == "2024-05-06T10:00:00+00:00"
+    for audience in ("agenda", "room", "stream"):  # the public agenda, room screens and the stream windows move
+        assert lunch_row(pushed[audience]["projections"])["projected_start"] == "2024-05-06T10:00:00+00:00", audience
     changed = keeping[0]["blocks"][0]
     row = next(row for row in ack["snapshot"]["projections"] if row["block_id"] == changed["block_id"])
     assert row["adjusted_ms"] == changed["after_ms"] < changed["before_ms"]
