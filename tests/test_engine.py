@@ -103,7 +103,7 @@ def test_initial_state_is_not_started_at_revision_zero() -> None:
 def test_command_names_are_the_documented_table() -> None:
     assert tuple(COMMANDS) == ("start", "next", "previous", "goto", "cue", "add_time", "pause", "resume", "end",
                              "message", "flash", "display_mode", "blackout", "set_stream_state", "obs_status",
-                             "take_duty", "release_duty")
+                             "take_duty", "release_duty", "apply_plan", "undo_plan")
 
 
 def test_stale_revision_is_refused_and_nothing_changes() -> None:

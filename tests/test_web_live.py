@@ -163,7 +163,7 @@ def test_openapi_matches_the_routes(app, client) -> None:  # type: ignore[no-unt
     for name in COMMANDS:
         assert f"/api/stages/{{stage_id}}/{name}" in document["paths"]
     api_rules = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
-    assert len(api_rules) == 6  # the flat variables for button panels joined the five
+    assert len(api_rules) == 8  # the five, the flat variables for button panels, the crew's recovery and what-if
 
 
 def test_public_payloads_never_carry_private_text(app, socket_client, clock) -> None:  # type: ignore[no-untyped-def]

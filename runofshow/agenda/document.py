@@ -85,6 +85,9 @@ def block_to_dict(block: Block) -> dict[str, Any]:
         "warning_minutes": _minutes(block.warning_before),
         "danger_minutes": _minutes(block.danger_before),
         "facts": [{"kind": f.kind, "value": f.value, "source": f.source, "rule": f.rule} for f in block.facts],
+        "min_minutes": _minutes(block.min_duration),
+        "protected": block.protected,
+        "optional": block.optional,
     }
 
 
@@ -245,6 +248,9 @@ def block_from_dict(data: Any, path: str) -> Block:
             Fact(kind=f.get("kind", str), value=f.get("value", str), source=f.get("source", str, ""), rule=f.get("rule", str, ""))
             for f in r.objects("facts")
         ),
+        min_duration=r.minutes("min_minutes", None),
+        protected=r.get("protected", bool, False),
+        optional=r.get("optional", bool, False),
     )
 
 

@@ -23,11 +23,12 @@ OVERRIDE = "override"
 OVERRIDE_RULE = "editor"
 EDITABLE_FIELDS = ("title", "start", "duration_minutes", "category", "category_label", "stream", "stream_source",
                    "breakout", "duties", "rooms", "advance", "start_rule", "description", "notes", "speakers", "contacts",
-                   "facilitators", "reminders", "working_groups", "warning_minutes", "danger_minutes")
+                   "facilitators", "reminders", "working_groups", "warning_minutes", "danger_minutes", "min_minutes",
+                   "protected", "optional")
 # Which field each kind of inferred fact decides.
 FACT_FIELDS = {"stream": "stream", "speaker": "speakers", "affiliation": "speakers", "presence": "speakers",
                "contact": "contacts", "working_group": "working_groups", "duty": "duties", "breakout": "breakout",
-               "group_rule": "breakout", "reminder": "reminders"}
+               "group_rule": "breakout", "reminder": "reminders", "flex": "min_minutes"}
 DEFAULT_NEW_MINUTES = 15
 CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 

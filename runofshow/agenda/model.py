@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
@@ -154,6 +156,25 @@ def fixed_offset(offset: timedelta) -> timezone:
     return timezone(offset)
 
 
+MINIMUM_SHARE: dict[Category, float] = {
+    Category.TALK: 0.8,
+    Category.DISCUSSION: 0.5,
+    Category.WORKSHOP: 0.5,
+    Category.BREAK: 0.5,
+    Category.MEAL: 1.0,
+    Category.MILESTONE: 1.0,
+    Category.OTHER: 0.6,
+}
+"""How much of its planned length a block keeps at least when none is given: talks give little, a discussion or a
+break half, a meal or a milestone nothing."""
+
+
+def default_minimum(category: Category, planned: timedelta) -> timedelta:
+    """The category's share of the planned length, rounded up to a whole minute."""
+    minutes = math.ceil(planned.total_seconds() / 60 * MINIMUM_SHARE[category] - 1e-9)
+    return min(timedelta(minutes=max(minutes, 0)), planned)
+
+
 @dataclass(frozen=True)
 class Block:
     """One item of a stage's run of show."""
@@ -181,6 +202,9 @@ class Block:
     warning_before: timedelta | None = None
     danger_before: timedelta | None = None
     facts: tuple[Fact, ...] = ()
+    min_duration: timedelta | None = None
+    protected: bool = False
+    optional: bool = False
 
     def __post_init__(self) -> None:
         """Keep the start as a fixed UTC offset: a ZoneInfo start would add durations in wall-clock time,
@@ -194,6 +218,15 @@ class Block:
     def planned_end(self) -> datetime:
         """When the block is planned to end."""
         return self.planned_start + self.planned_duration
+
+    @property
+    def shortest(self) -> timedelta:
+        """The shortest this block may run: its own minimum, else its category's share of the planned length."""
+        if self.protected:
+            return self.planned_duration
+        if self.min_duration is not None:
+            return min(self.min_duration, self.planned_duration)
+        return default_minimum(self.category, self.planned_duration)
 
 
 @dataclass(frozen=True)
@@ -301,6 +334,8 @@ def _validate_block(stage: Stage, block: Block, previous: Block | None, seen_blo
         raise fault("start", "the start time has no time zone")
     if block.planned_duration < timedelta(0):
         raise fault("duration_minutes", f"negative duration {block.planned_duration}")
+    if block.min_duration is not None and block.min_duration < timedelta(0):
+        raise fault("min_minutes", "the minimum length is negative")
     for name, field, value in (("warning_before", "warning_minutes", block.warning_before),
                                ("danger_before", "danger_minutes", block.danger_before)):
         if value is not None and value < timedelta(0):

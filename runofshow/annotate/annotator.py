@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Any
 
-from runofshow.agenda.model import Breakout, Category, Contact, Duty, Fact, Presence, Reminder, Speaker, StreamPlan
+from runofshow.agenda.model import (Breakout, Category, Contact, Duty, Fact, Presence, Reminder, Speaker, StreamPlan,
+                                    default_minimum)
 from runofshow.annotate import rules
 from runofshow.annotate.rules import Rule
 
@@ -24,6 +27,13 @@ class Annotations:
     working_groups: tuple[str, ...] = ()
     contacts: tuple[Contact, ...] = ()
     facts: tuple[Fact, ...] = ()
+    flex: str = ""
+
+    def flex_fields(self, planned: timedelta) -> dict[str, Any]:
+        """The block fields the notes decide about giving time: protected, optional, or a lower minimum."""
+        if self.flex == "shortenable":
+            return {"min_duration": default_minimum(Category.DISCUSSION, planned)}
+        return {"protected": self.flex == "protected", "optional": self.flex == "optional"}
 
 
 # ---------------------------------------------------------------- sentences
@@ -163,6 +173,7 @@ class _Collector:
     working_groups: list[str] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    flex: str = ""
     # The last person mentioned, and in which paragraph, for "Kommer fysisk." on its own.
     last_person: tuple[str, int] | None = None
 
@@ -224,6 +235,7 @@ class _Collector:
             working_groups=tuple(self.working_groups),
             contacts=tuple(self.contacts),
             facts=tuple(self.facts),
+            flex=self.flex,
         )
 
 
@@ -375,6 +387,15 @@ def _reminder(collector: _Collector, sentence: str) -> None:
     if all(r.text != text for r in collector.reminders):
         collector.reminders.append(Reminder(text, sentence))
         collector.fact("reminder", text, sentence, hit[0].id)
+
+
+def _flex(collector: _Collector, sentence: str) -> None:
+    """"Kan kortes ved behov", "optional", "må ikke kortes": how much the block may give; the first statement decides."""
+    hit = _first(rules.FLEX_RULES, sentence)
+    if hit is None or _is_question(sentence):
+        return
+    collector.fact("flex", hit[0].value, sentence, hit[0].id)
+    collector.flex = collector.flex or hit[0].value
 
 
 def _working_groups(collector: _Collector, sentence: str) -> None:
@@ -544,6 +565,7 @@ def annotate(description: str, notes: str, *, title: str = "", facilitators: Seq
         _assigned_duties(collector, sentence.text)
         _per_group_duties(collector, sentence.text)
         _reminder(collector, sentence.text)
+        _flex(collector, sentence.text)
         _working_groups(collector, sentence.text)
         _contacts(collector, sentence.text)
         if not _person_line(collector, sentence, title):

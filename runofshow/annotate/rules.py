@@ -335,6 +335,20 @@ REMINDER_RULES: tuple[Rule, ...] = (
 )
 
 
+# ---------------------------------------------------------------- how much a block may give
+
+FLEX_RULES: tuple[Rule, ...] = (
+    rule("flex.nb.protected", r"\b(?:må|skal)\s+ikke\s+(?:kortes|forkortes|kuttes)\b|\bbeskyttet\b|\bikke\s+kutt", "protected"),
+    rule("flex.en.protected", r"\b(?:must|may|should)\s+not\s+be\s+(?:shortened|cut)\b|\bprotected\b|\bdo\s+not\s+cut\b",
+         "protected"),
+    rule("flex.nb.optional", r"\bvalgfri(?:tt)?\b|\bkan\s+(?:droppes|sløyfes|utgå|kuttes\s+helt)\b", "optional"),
+    rule("flex.en.optional", r"\boptional\b|\bcan\s+be\s+(?:dropped|skipped)\b", "optional"),
+    rule("flex.nb.shortenable", r"\bkan\s+(?:kortes|forkortes)(?:\s+ned)?(?:\s+ved\s+behov)?\b", "shortenable"),
+    rule("flex.en.shortenable", r"\bcan\s+be\s+(?:shortened|cut\s+short|trimmed)\b", "shortenable"),
+)
+"""Notes that say a block is protected (never cut), optional (may be dropped) or may be shortened; the first wins."""
+
+
 # ---------------------------------------------------------------- presence
 
 PRESENCE_RULES: tuple[Rule, ...] = (

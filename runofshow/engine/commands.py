@@ -11,6 +11,8 @@ from typing import Any
 from runofshow.agenda.model import Stage
 from runofshow.engine.arguments import N_, Argument, CommandError, boolean, choice, integer, minutes, text
 from runofshow.engine.moves import finish, keeps_planned_start, move_on, start_block, wait_for
+from runofshow.engine.projections import project
+from runofshow.engine.recovery import adjusted_state, parse_changes, refusal
 from runofshow.engine.roles import Role
 from runofshow.engine.state import DisplayMode, ObsLink, ObsStatus, StageState, Status
 from runofshow.engine.timing import time_up_at
@@ -21,6 +23,7 @@ MAX_MESSAGE_LENGTH = 500
 MAX_ID_LENGTH = 200
 MAX_PERSON_LENGTH = 100
 MAX_DUTY_INDEX = 1000
+MAX_CHANGES_LENGTH = 20000
 
 
 class StaleRevision(CommandError):
@@ -303,6 +306,40 @@ def _release_duty(stage: Stage, state: StageState, args: Mapping[str, Any], now:
     return replace(state, duty_takers=others)
 
 
+PLAN_REFUSALS: dict[str, str] = {
+    "no_block": N_("There is no block “%(block)s” in this stage's agenda. Reload the page."),
+    "finished": N_("“%(block)s” has already run: its length can no longer change."),
+    "protected": N_("“%(block)s” is protected: its length may not change."),
+    "not_optional": N_("“%(block)s” is not optional, or is running: it cannot be dropped."),
+    "below_minimum": N_("“%(block)s” cannot be shorter than its minimum."),
+    "running_past": N_("“%(block)s” has already run longer than that."),
+}
+"""Why a plan's change is refused, for the moderator; the reason code is the key."""
+
+
+def _apply_plan(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
+    """Blocks get the plan's new lengths (or are dropped); the planned lengths stay on record."""
+    try:
+        lengths = parse_changes(args["changes"])
+    except ValueError as error:
+        raise CommandError(f"apply_plan: {error}") from None
+    projection = project(stage, state, now)
+    for block_id, length in lengths.items():
+        reason = refusal(stage, state, projection, block_id, length, now)
+        if reason is not None:
+            raise CommandError(f"apply_plan: block {block_id!r} refused ({reason})", PLAN_REFUSALS[reason],
+                               f"plan_{reason}", block=block_id)
+    return adjusted_state(state, lengths, stage)
+
+
+def _undo_plan(stage: Stage, state: StageState, args: Mapping[str, Any], now: datetime) -> StageState:
+    """The block lengths as they were before the last plan applied."""
+    if not state.adjusted_before:
+        raise CommandError("undo_plan: no plan to undo", N_("No plan has been applied: there is nothing to undo."),
+                           "no_plan")
+    return replace(state, adjusted=state.adjusted_before[-1], adjusted_before=state.adjusted_before[:-1])
+
+
 def _no_blocks(name: str, stage: Stage) -> CommandError:
     """The refusal of a command on a stage without blocks."""
     return CommandError(f"{name}: stage {stage.id!r} has no blocks", N_("This stage has no blocks in the agenda."),
@@ -361,5 +398,10 @@ COMMANDS: dict[str, CommandSpec] = _table(
     CommandSpec("take_duty", "Take a duty of a block.", DUTY_TAKERS, _take_duty,
                 (BLOCK_ID, DUTY_INDEX, text("person", MAX_PERSON_LENGTH))),
     CommandSpec("release_duty", "Give a taken duty back.", DUTY_TAKERS, _release_duty, (BLOCK_ID, DUTY_INDEX)),
+    CommandSpec("apply_plan", "Apply a recovery plan: new lengths for blocks still to run, `block=minutes` or "
+                "`block=drop`, comma-separated (as the recovery options give them). The planned lengths stay on record.",
+                SHOW_CONTROL, _apply_plan, (text("changes", MAX_CHANGES_LENGTH),)),
+    CommandSpec("undo_plan", "Undo the last plan applied: the block lengths go back to what they were before it.",
+                SHOW_CONTROL, _undo_plan),
 )
 """Every command, declared once; adapters read it when they are built, so a command added here reaches them all."""

@@ -56,8 +56,12 @@ def finish(state: StageState, at: datetime) -> StageState:
 
 
 def move_on(stage: Stage, state: StageState, index: int, at: datetime) -> StageState:
-    """Block `index` ends at `at`: the next block starts, or a gap waits for its planned start, or the show ends."""
+    """Block `index` ends at `at`: the next block starts, or a gap waits for its planned start, or the show ends.
+
+    Blocks an applied plan dropped are passed over."""
     following = index + 1
+    while following < len(stage.blocks) and state.dropped(stage.blocks[following].id):
+        following += 1
     if following >= len(stage.blocks):
         return finish(state, at)
     block = stage.blocks[following]

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from runofshow.agenda.model import AdvanceRule, Block, Stage, StartRule
 from runofshow.engine.moves import hard_start_at
-from runofshow.engine.state import BlockRun, StageState, Status
+from runofshow.engine.state import StageState, Status
 from runofshow.engine.timing import time_up_at
 
 
@@ -35,19 +35,21 @@ class ProjectionRow:
     start_rule: StartRule
     at_risk: bool
     state: RowState
+    adjusted: timedelta | None = None
+    dropped: bool = False
 
     @classmethod
     def fast(
         cls, block_id: str, title: str, planned_start: datetime, planned_end: datetime,
         projected_start: datetime | None, projected_end: datetime | None, delay: timedelta | None,
-        start_rule: StartRule, at_risk: bool, state: RowState,
+        start_rule: StartRule, at_risk: bool, state: RowState, adjusted: timedelta | None = None, dropped: bool = False,
     ) -> ProjectionRow:
         """The same row as the constructor builds, several times faster (snapshots hold hundreds)."""
         row = object.__new__(cls)
         row.__dict__.update(
             block_id=block_id, title=title, planned_start=planned_start, planned_end=planned_end,
             projected_start=projected_start, projected_end=projected_end, delay=delay,
-            start_rule=start_rule, at_risk=at_risk, state=state,
+            start_rule=start_rule, at_risk=at_risk, state=state, adjusted=adjusted, dropped=dropped,
         )
         return row
 
@@ -87,16 +89,17 @@ def project(stage: Stage, state: StageState, now: datetime) -> Projection:
     else:
         first_upcoming = current_index + 1
     done_until = current_index if current_index is not None else first_upcoming
-    rows = _past_rows(blocks[:done_until], state.history) if done_until else []
+    rows = _past_rows(blocks[:done_until], state) if done_until else []
     cursor = now
     if state.status in (Status.RUNNING, Status.PAUSED) and current_index is not None:
         block = blocks[current_index]
         start = state.actual_start or now
         cursor = current_projected_end(block, state, now)
-        rows.append(_row(block, start, cursor, False, RowState.CURRENT))
+        rows.append(_row(block, start, cursor, False, RowState.CURRENT, state))
     waiting = state.status in (Status.NOT_STARTED, Status.GAP)
     hard_rule, upcoming, make_row = StartRule.HARD, RowState.UPCOMING, ProjectionRow.fast
     previous_planned_end = _planned_end(blocks[first_upcoming - 1]) if 0 < first_upcoming < len(blocks) else None
+    adjustments = state.adjustments
     for index in range(first_upcoming, len(blocks)):
         block = blocks[index]
         planned_start = block.planned_start
@@ -110,29 +113,43 @@ def project(stage: Stage, state: StageState, now: datetime) -> Projection:
             at_risk = hard and cursor > planned_start
         else:
             start = cursor
-        cursor = start + block.planned_duration
-        rows.append(make_row(
-            block.id, block.title, planned_start, planned_end, start, cursor, cursor - planned_end,
-            block.start_rule, at_risk, upcoming,
-        ))
+        if block.id in adjustments:
+            length = adjustments[block.id]
+            cursor = start + (length if length is not None else timedelta(0))
+            rows.append(make_row(
+                block.id, block.title, planned_start, planned_end, start, cursor, cursor - planned_end,
+                block.start_rule, at_risk, upcoming, length, length is None,
+            ))
+        else:
+            cursor = start + block.planned_duration
+            rows.append(make_row(
+                block.id, block.title, planned_start, planned_end, start, cursor, cursor - planned_end,
+                block.start_rule, at_risk, upcoming,
+            ))
         previous_planned_end = planned_end
-    next_index = first_upcoming if first_upcoming < len(blocks) else None
     running = state.status in (Status.RUNNING, Status.PAUSED)
+    if running and adjustments:
+        # Next passes over blocks a plan dropped, so the next block is the first one not dropped.
+        while first_upcoming < len(blocks) and state.dropped(blocks[first_upcoming].id):
+            first_upcoming += 1
+    next_index = first_upcoming if first_upcoming < len(blocks) else None
     return Projection(tuple(rows), current_index if running else None, next_index)
 
 
-def _row(block: Block, start: datetime, end: datetime, at_risk: bool, row_state: RowState) -> ProjectionRow:
-    """A row with projected times."""
+def _row(block: Block, start: datetime, end: datetime, at_risk: bool, row_state: RowState,
+         state: StageState) -> ProjectionRow:
+    """A row with projected times, and the adjusted length when a plan changed it."""
     planned_end = _planned_end(block)
+    adjusted = state.adjustments.get(block.id)
     return ProjectionRow.fast(
         block.id, block.title, block.planned_start, planned_end, start, end, end - planned_end,
-        block.start_rule, at_risk, row_state,
+        block.start_rule, at_risk, row_state, adjusted, state.dropped(block.id),
     )
 
 
-def _past_rows(blocks: tuple[Block, ...], history: tuple[BlockRun, ...]) -> list[ProjectionRow]:
+def _past_rows(blocks: tuple[Block, ...], state: StageState) -> list[ProjectionRow]:
     """Rows for blocks before the current point: done (their last run) or skipped."""
-    last_runs = {run.block_id: run for run in history}
+    last_runs = {run.block_id: run for run in state.history}
     rows = []
     for block in blocks:
         run = last_runs.get(block.id)
@@ -143,7 +160,7 @@ def _past_rows(blocks: tuple[Block, ...], history: tuple[BlockRun, ...]) -> list
             ))
         else:
             end = run.actual_end if run.actual_end is not None else run.actual_start
-            rows.append(_row(block, run.actual_start, end, False, RowState.DONE))
+            rows.append(_row(block, run.actual_start, end, False, RowState.DONE, state))
     return rows
 
 

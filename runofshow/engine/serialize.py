@@ -7,6 +7,7 @@ from typing import Any
 
 from runofshow.engine.crew import DutyDue, ReminderDue
 from runofshow.engine.projections import ProjectionRow
+from runofshow.engine.recovery import Change, HardStart, Plan, Recovery
 from runofshow.engine.snapshot import CurrentBlock, NextBlock, Snapshot
 from runofshow.engine.stream import StreamTransition
 from runofshow.engine.state import ObsStatus
@@ -55,6 +56,7 @@ def current_to_dict(current: CurrentBlock, now_ms: int) -> dict[str, Any]:
         added_ms=duration_ms(current.added),
         advance=current.advance.value,
         start_rule=current.start_rule.value,
+        adjusted_ms=None if current.adjusted is None else duration_ms(current.adjusted),
     )
     return out
 
@@ -80,6 +82,8 @@ def row_to_dict(row: ProjectionRow) -> dict[str, Any]:
         start_rule=row.start_rule.value,
         at_risk=row.at_risk,
         state=row.state.value,
+        adjusted_ms=None if row.adjusted is None else duration_ms(row.adjusted),
+        dropped=row.dropped,
     )
     return out
 
@@ -144,3 +148,54 @@ def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
         level=snap.level.value,
     )
     return out
+
+
+def hard_start_to_dict(start: HardStart) -> dict[str, Any]:
+    """A fixed start with its planned and projected time and how late it is."""
+    out: dict[str, Any] = {"block_id": start.block_id, "title": start.title}
+    _instant(out, "planned_start", start.planned_start)
+    _instant(out, "projected_start", start.projected_start)
+    out["late_ms"] = duration_ms(start.late_by)
+    return out
+
+
+def change_to_dict(change: Change) -> dict[str, Any]:
+    """One block's new length in a plan (after_ms null: dropped)."""
+    return {
+        "block_id": change.block_id, "title": change.title, "category": change.category.value,
+        "before_ms": duration_ms(change.before),
+        "after_ms": None if change.after is None else duration_ms(change.after),
+        "dropped": change.after is None,
+    }
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """One recovery plan: what it changes, what it saves, what it costs, and the projected times it makes."""
+    out: dict[str, Any] = {
+        "kind": plan.kind,
+        "changes": plan.key,
+        "blocks": [change_to_dict(change) for change in plan.changes],
+        "saves": list(plan.saves),
+        "still_late": [hard_start_to_dict(start) for start in plan.still_late],
+        "gained_ms": duration_ms(plan.gained),
+        "cost_ms": {category: duration_ms(taken) for category, taken in plan.cost.items()},
+        "talks_touched": plan.talks_touched,
+        "starts_early": plan.starts_early,
+        "projections": [row_to_dict(row) for row in plan.rows],
+    }
+    _instant(out, "target_start", plan.target_start)
+    _instant(out, "end", plan.end)
+    return out
+
+
+def recovery_to_dict(recovery: Recovery) -> dict[str, Any]:
+    """Where the stage stands against its fixed times, and its plans."""
+    return {
+        "stage_id": recovery.stage_id,
+        "rev": recovery.rev,
+        "direction": recovery.direction,
+        "amount_ms": duration_ms(recovery.amount),
+        "target": None if recovery.target is None else hard_start_to_dict(recovery.target),
+        "at_risk": [hard_start_to_dict(start) for start in recovery.at_risk],
+        "plans": [plan_to_dict(plan) for plan in recovery.plans],
+    }

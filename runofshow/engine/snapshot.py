@@ -35,6 +35,7 @@ class CurrentBlock:
     projected_end: datetime
     advance: AdvanceRule
     start_rule: StartRule
+    adjusted: timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,4 +148,5 @@ def _current(block: Block, state: StageState, row: ProjectionRow, now: datetime)
         projected_end=row.projected_end,
         advance=block.advance,
         start_rule=block.start_rule,
+        adjusted=row.adjusted,
     )

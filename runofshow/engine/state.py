@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from enum import StrEnum
 from typing import Any
 
-from runofshow.agenda.model import Stage
+from runofshow.agenda.model import Block, Stage
+
+Adjustments = tuple[tuple[str, timedelta | None], ...]
+"""Adjusted lengths by block id, sorted; None means the block is dropped."""
 
 
 class Status(StrEnum):
@@ -97,6 +101,24 @@ class StageState:
     obs: ObsStatus | None = None
     duty_takers: tuple[tuple[str, int, str], ...] = ()
     history: tuple[BlockRun, ...] = ()
+    adjusted: Adjustments = ()
+    adjusted_before: tuple[Adjustments, ...] = ()
+
+    @cached_property
+    def adjustments(self) -> dict[str, timedelta | None]:
+        """The adjusted lengths by block id (None: dropped)."""
+        return dict(self.adjusted)
+
+    def length(self, block: Block) -> timedelta:
+        """How long the block runs now: its adjusted length, zero when dropped, else its planned length."""
+        if block.id not in self.adjustments:
+            return block.planned_duration
+        adjusted = self.adjustments[block.id]
+        return timedelta(0) if adjusted is None else adjusted
+
+    def dropped(self, block_id: str) -> bool:
+        """True when an applied plan dropped this block."""
+        return block_id in self.adjustments and self.adjustments[block_id] is None
 
     def to_dict(self) -> dict[str, Any]:
         """The state as a JSON-ready dict: ISO instants, durations as float seconds under *_seconds keys."""
@@ -129,6 +151,8 @@ class StageState:
                 }
                 for run in self.history
             ],
+            "adjusted": _adjustments_to_list(self.adjusted),
+            "adjusted_before": [_adjustments_to_list(layer) for layer in self.adjusted_before],
         }
 
     @classmethod
@@ -164,6 +188,8 @@ class StageState:
                     for taker in data.get("duty_takers", ())
                 ),
                 history=tuple(history),
+                adjusted=_adjustments_from_list(data.get("adjusted", ())),
+                adjusted_before=tuple(_adjustments_from_list(layer) for layer in data.get("adjusted_before", ())),
             )
         except (KeyError, TypeError) as error:
             raise ValueError(f"not a stage state document: {error!r}") from None
@@ -187,3 +213,17 @@ def _instant_from_text(text: str | None) -> datetime | None:
     if instant.utcoffset() is None:
         raise ValueError(f"instant {text!r} has no time zone")
     return instant
+
+
+def _adjustments_to_list(adjusted: Adjustments) -> list[dict[str, Any]]:
+    """Adjusted lengths as JSON: seconds, or null for a dropped block."""
+    return [{"block_id": block_id, "seconds": None if length is None else length.total_seconds()}
+            for block_id, length in adjusted]
+
+
+def _adjustments_from_list(items: Any) -> Adjustments:
+    """Adjusted lengths stored by `_adjustments_to_list`."""
+    return tuple(sorted(
+        (str(item["block_id"]), None if item["seconds"] is None else timedelta(seconds=float(item["seconds"])))
+        for item in items
+    ))

@@ -35,7 +35,7 @@ def time_up_at(block: Block, state: StageState, now: datetime) -> datetime:
     """When the current block's time runs out; a running pause pushes it along with `now`."""
     if state.actual_start is None:
         raise ValueError(f"stage {state.stage_id!r}: block {block.id!r} has no actual start")
-    time_up = state.actual_start + block.planned_duration + state.added + state.paused_total
+    time_up = state.actual_start + state.length(block) + state.added + state.paused_total
     if state.paused_at is not None:
         time_up += now - state.paused_at
     return time_up

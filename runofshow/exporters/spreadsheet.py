@@ -16,6 +16,7 @@ from runofshow.agenda.model import Event
 from runofshow.agenda.document import event_to_dict
 from runofshow.importers.spreadsheet import (
     COLUMNS,
+    FLAG_COLUMNS,
     JSON_LIST_COLUMNS,
     NAME_LIST_COLUMNS,
     NUMBER_COLUMNS,
@@ -61,6 +62,8 @@ def cell_value(column: str, value: Any) -> Any:
         return None
     if column in NUMBER_COLUMNS or column == "duration_minutes":
         return value
+    if column in FLAG_COLUMNS:
+        return "yes" if value else None
     if column in NAME_LIST_COLUMNS | JSON_LIST_COLUMNS | {"speakers"}:
         return compact_json(value) if value else None
     if isinstance(value, (dict, list)):

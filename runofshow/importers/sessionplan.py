@@ -898,6 +898,7 @@ def build_block(
         advance=AdvanceRule.AUTO if auto else AdvanceRule.MANUAL,
         rooms=rooms,
         facts=notes.facts,
+        **notes.flex_fields(item.length),
     )
 
 

@@ -40,14 +40,16 @@ BLOCK_COLUMNS: tuple[str, ...] = (
     "stage", "stage_name", "id", "title", "start", "end", "duration_minutes", "category", "category_label",
     "stream", "stream_source", "start_rule", "advance", "description", "facilitators", "speakers", "notes",
     "contacts", "breakout", "duties", "reminders", "working_groups", "rooms", "warning_minutes", "danger_minutes",
-    "facts",
+    "facts", "min_minutes", "protected", "optional",
 )
 EVENT_COLUMNS: tuple[str, ...] = ("event_title", "event_venue", "event_timezone", "event_days", "event_rooms")
 COLUMNS: tuple[str, ...] = BLOCK_COLUMNS + EVENT_COLUMNS
 TEXT_COLUMNS = frozenset({"stage_name", "title", "category_label", "stream_source", "description", "notes",
                           "event_title", "event_venue"})
 ENUM_COLUMNS = frozenset({"category", "stream", "start_rule", "advance"})
-NUMBER_COLUMNS = frozenset({"warning_minutes", "danger_minutes"})
+NUMBER_COLUMNS = frozenset({"warning_minutes", "danger_minutes", "min_minutes"})
+FLAG_COLUMNS = frozenset({"protected", "optional"})
+FLAG_YES = frozenset({"yes", "true", "1", "x", "ja"})
 NAME_LIST_COLUMNS = frozenset({"facilitators", "working_groups", "rooms"})
 JSON_LIST_COLUMNS = frozenset({"contacts", "duties", "reminders", "facts"})
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -294,6 +296,8 @@ def row_block(row: Row, sheet: Sheet, zone: ZoneInfo, default_day: date | None, 
     block["breakout"] = json_cell(row, "breakout", sheet, dict) if cell_text(row, "breakout").strip() else None
     for column in NUMBER_COLUMNS:
         block[column] = minutes_cell(row, column, sheet, required=False)
+    for column in FLAG_COLUMNS:
+        block[column] = cell_text(row, column).strip().lower() in FLAG_YES
     return block
 
 

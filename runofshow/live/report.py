@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,8 @@ class BlockReport:
     actual_duration: timedelta | None
     runs: int
     status: str  # "done", "running", "not_run", "removed" (ran, then was taken out of the agenda)
+    adjusted_duration: timedelta | None = None  # the length an applied recovery plan gave it, if any
+    dropped: bool = False  # an applied recovery plan dropped it
 
     @property
     def start_delay(self) -> timedelta | None:
@@ -87,21 +89,26 @@ def build_report(event: Event, stage_id: str, state: StageState, journal: Sequen
     """The run report of one stage from its agenda, its live state's history and its journal, at `now`."""
     stage = event.stage(stage_id)
     blocks = block_reports(stage, state.history, state.current if state.status.value in ("running", "paused") else None,
-                           now)
+                           now, state)
     entries = tuple(entry for entry in journal if entry.stage_id in (None, stage_id))
     windows = actual_windows(entries, stage) or planned_windows(stage)
     return RunReport(event.title, stage.id, stage.name, event.timezone, now, blocks, windows, entries)
 
 
-def block_reports(stage: Stage, history: Iterable[BlockRun], running: str | None, now: datetime) -> tuple[BlockReport, ...]:
-    """One report per block of the stage, then any block that ran but is no longer in the agenda."""
+def block_reports(stage: Stage, history: Iterable[BlockRun], running: str | None, now: datetime,
+                  state: StageState | None = None) -> tuple[BlockReport, ...]:
+    """One report per block of the stage (with the length a recovery plan gave it), then any block that ran but is
+    no longer in the agenda."""
     runs: dict[str, list[BlockRun]] = {}
     for run in history:
         runs.setdefault(run.block_id, []).append(run)
     reports = []
     for block in stage.blocks:
-        reports.append(_block_report(block.id, block.title, block.planned_start, block.planned_end,
-                                     block.planned_duration, runs.pop(block.id, []), running, now))
+        report = _block_report(block.id, block.title, block.planned_start, block.planned_end,
+                               block.planned_duration, runs.pop(block.id, []), running, now)
+        if state is not None and block.id in state.adjustments:
+            report = replace(report, adjusted_duration=state.adjustments[block.id], dropped=state.dropped(block.id))
+        reports.append(report)
     for block_id, removed in runs.items():
         reports.append(_block_report(block_id, block_id, None, None, None, removed, running, now, removed=True))
     return tuple(reports)
@@ -172,7 +179,7 @@ def _cell(value: object) -> object:
 
 
 BLOCK_COLUMNS = ("block_id", "title", "status", "planned_start", "planned_end", "planned_minutes", "actual_start",
-                 "actual_end", "actual_minutes", "start_delay_minutes", "overrun_minutes", "runs")
+                 "actual_end", "actual_minutes", "start_delay_minutes", "overrun_minutes", "runs", "adjusted_minutes")
 STREAM_COLUMNS = ("stream_window", "start", "end", "minutes", "source", "blocks")
 JOURNAL_COLUMNS = ("journal_id", "at", "actor", "command", "args", "rev")
 
@@ -185,7 +192,7 @@ def report_rows(report: RunReport) -> list[list[object]]:
         rows.append([block.block_id, block.title, block.status, _local(block.planned_start, zone),
                      _local(block.planned_end, zone), minutes(block.planned_duration), _local(block.actual_start, zone),
                      _local(block.actual_end, zone), minutes(block.actual_duration), minutes(block.start_delay),
-                     minutes(block.overrun), block.runs])
+                     minutes(block.overrun), block.runs, "dropped" if block.dropped else minutes(block.adjusted_duration)])
     rows += [[], list(STREAM_COLUMNS)]
     for number, window in enumerate(report.stream_windows, start=1):
         length = None if window.end is None else window.end - window.start

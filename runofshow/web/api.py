@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -60,6 +61,65 @@ def stage_agenda(stage_id: str) -> Response:
     show.stage(stage_id)
     identity = current_identity(show.store)
     return jsonify(agenda_payload(show.event(), stage_id, audience_for(identity)))
+
+
+MAX_TARGET_MINUTES = 720
+
+
+def _not_crew(show: Any) -> bool:
+    """True when the caller is not signed in as crew (recovery and what-if are crew reads)."""
+    return current_identity(show.store).role is Role.PUBLIC
+
+
+@bp.get("/stages/<stage_id>/recovery")
+def stage_recovery(stage_id: str) -> Any:
+    """Crew only: the plans to get back on time now (`block` and `minutes` ask for a target), or to use spare time."""
+    from runofshow.engine.recovery import recovery_options
+    from runofshow.engine.serialize import recovery_to_dict
+
+    show = current_service()
+    if _not_crew(show):
+        return problem(STATUS["unauthenticated"], "unauthenticated", "recovery options are for the crew")
+    stage = show.stage(stage_id)
+    block_id = request.args.get("block") or None
+    raw_minutes = request.args.get("minutes") or None
+    if block_id is not None and block_id not in {block.id for block in stage.blocks}:
+        return problem(STATUS["not_found"], "not_found", f"stage {stage_id!r} has no block {block_id!r}")
+    if raw_minutes is not None and not (raw_minutes.isdigit() and 0 < int(raw_minutes) <= MAX_TARGET_MINUTES):
+        return problem(STATUS["bad_request"], "bad_request", f"minutes must be a whole number from 1 to {MAX_TARGET_MINUTES}")
+    target = None if raw_minutes is None else timedelta(minutes=int(raw_minutes))
+    recovery = recovery_options(stage, show.state(stage_id), show.clock.now(), target_block_id=block_id, target=target)
+    return jsonify(recovery_to_dict(recovery))
+
+
+WHAT_IF_COMMANDS = ("add_time", "goto")
+
+
+@bp.get("/stages/<stage_id>/what-if")
+def stage_what_if(stage_id: str) -> Any:
+    """Crew only: the fixed starts that `add_time` (`minutes`) or `goto` (`block`) would put at risk if pressed now."""
+    from runofshow.engine.serialize import hard_start_to_dict
+    from runofshow.engine.whatif import put_at_risk
+
+    show = current_service()
+    if _not_crew(show):
+        return problem(STATUS["unauthenticated"], "unauthenticated", "what-if is for the crew")
+    stage = show.stage(stage_id)
+    name = request.args.get("command", "")
+    if name not in WHAT_IF_COMMANDS:
+        return problem(STATUS["bad_request"], "bad_request", f"command must be one of {', '.join(WHAT_IF_COMMANDS)}")
+    raw = {"minutes": _number(request.args.get("minutes"))} if name == "add_time" else {"block_id": request.args.get("block")}
+    args = COMMANDS[name].read(raw)
+    risky = put_at_risk(stage, show.state(stage_id), name, args, show.clock.now())
+    return jsonify({"command": name, "at_risk": [hard_start_to_dict(start) for start in risky]})
+
+
+def _number(text: str | None) -> float | str | None:
+    """A query value as a number when it is one (the command's own check then names what is wrong)."""
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return text
 
 
 @bp.post("/stages/<stage_id>/<command>")

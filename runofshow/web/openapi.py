@@ -62,6 +62,24 @@ def openapi_document() -> dict[str, Any]:
         "/api/stages/{stage_id}/variables": {"get": {
             "summary": "A stage's state as flat, public-safe variables for button panels (docs/companion.md).",
             "operationId": "variables", "parameters": [_stage_parameter()], "responses": _responses({})}},
+        "/api/stages/{stage_id}/recovery": {"get": {
+            "summary": "Crew only: plans to get back on time (or use spare time), each with its changes, the fixed "
+                       "starts it saves and what it costs; `block` and `minutes` ask for a target.",
+            "operationId": "recovery", "security": [{"bearer": []}],
+            "parameters": [_stage_parameter(),
+                           {"name": "block", "in": "query", "required": False, "schema": {"type": "string"}},
+                           {"name": "minutes", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 720}}],
+            "responses": _responses({"400": "Bad target", "401": "Not crew"})}},
+        "/api/stages/{stage_id}/what-if": {"get": {
+            "summary": "Crew only: the fixed starts that add_time (`minutes`) or goto (`block`) would put at risk now.",
+            "operationId": "what_if", "security": [{"bearer": []}],
+            "parameters": [_stage_parameter(),
+                           {"name": "command", "in": "query", "required": True,
+                            "schema": {"type": "string", "enum": ["add_time", "goto"]}},
+                           {"name": "minutes", "in": "query", "required": False, "schema": {"type": "number"}},
+                           {"name": "block", "in": "query", "required": False, "schema": {"type": "string"}}],
+            "responses": _responses({"400": "Bad command or arguments", "401": "Not crew"})}},
     }
     for spec in COMMANDS.values():
         # A button press sends expected_block or press instead of expected_rev (docs/companion.md); with

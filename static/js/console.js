@@ -14,6 +14,9 @@ import { keyedChildren, refill } from './keyed.js';
 import { releasePointerFocus, ignoreHeldKeysOnControls, pressGuard } from './keyguard.js';
 import { showStageScreen } from './stagescreen.js';
 import { obsProblem, showObs } from './obs.js';
+import {
+  adjustedText, behindLine, confirmText, fetchAtRisk, fetchOptions, hasAdjustments, optionsHeading, renderPlans, startsText,
+} from './recovery.js';
 
 const body = document.body;
 const stage = body.dataset.stage;
@@ -21,7 +24,7 @@ const stage = body.dataset.stage;
 const may = new Set(($('main').dataset.may || '').split(' ').filter(Boolean));
 const view = {
   snap: null, blocks: new Map(), order: [], rooms: [], zone: 'UTC', dayChange: '04:00', tick: -1, pickedDay: null,
-  rows: new Map(), detailsFor: null,
+  rows: new Map(), detailsFor: null, recovery: null, whatIfKey: null,
 };
 const PRESENCE = { on_site: _('on site'), remote: _('remote') };
 
@@ -105,7 +108,7 @@ function frame(now) {
   showStageScreen($('stage-now-badges'), $('stage-now-message'), view.snap, now);
   showObs($('stream-obs'), view.snap, now);
   const tick = Math.floor(now / 30000);
-  if (tick !== view.tick) { view.tick = tick; renderDuties(now); }
+  if (tick !== view.tick) { view.tick = tick; renderDuties(now); renderWhatIf(); }
 }
 
 // ---- on every snapshot -----------------------------------------------------------------------
@@ -115,7 +118,8 @@ function render() {
   const current = snap.current;
   setText($('status'), statusText(snap.status));
   setText($('now-title'), current ? current.title : snap.next ? `${_('Next')}: ${snap.next.title}` : statusText(snap.status));
-  setText($('planned-length'), current ? formatCountdown(current.planned_duration_ms) : '–');
+  setText($('planned-length'), !current ? '–' : current.adjusted_ms == null ? formatCountdown(current.planned_duration_ms)
+    : `${formatCountdown(current.adjusted_ms)} (${_('was %(was)s', { was: formatCountdown(current.planned_duration_ms) })})`);
   setText($('added'), current ? minutesText(current.added_ms) : '–');
   setText($('delay'), delayText(snap.delay_ms));
   setClass($('delay'), delayMinutes(snap.delay_ms) > 0 ? 'late' : '');
@@ -134,6 +138,8 @@ function render() {
   renderStream();
   renderTimeline();
   renderDuties(serverNow());
+  renderRecovery();
+  renderWhatIf();
 }
 
 /** The day of the block being run or waited for (null before the agenda arrives or after the show). */
@@ -188,7 +194,10 @@ function goToButton(blockId) {
   go.addEventListener('click', async () => {
     const row = view.rows.get(blockId);
     if (!row) return;
-    const confirmed = await confirmDialog(_('Start “%(title)s” now? The running block ends.', { title: row.title }));
+    const risky = await fetchAtRisk(stage, { command: 'goto', block: blockId });
+    const question = _('Start “%(title)s” now? The running block ends.', { title: row.title });
+    const confirmed = await confirmDialog(risky.length
+      ? `${question}\n${_('This puts %(names)s at risk.', { names: startsText(risky, view.zone) })}` : question);
     if (confirmed) send('goto', { block_id: blockId });
   });
   return go;
@@ -207,8 +216,10 @@ function updateTimelineRow(tr, row) {
   const delayWords = row.delay_ms === null || !late ? '' : minutesText(row.delay_ms);
   refill(delay, `${delayWords}|${row.at_risk}`, () => [
     document.createTextNode(delayWords), ...(row.at_risk ? [el('span', ` ${_('at risk')}`, 'at-risk')] : [])]);
-  refill(title, `${row.title}|${row.start_rule}`, () => [
-    document.createTextNode(row.title), ...(row.start_rule === 'hard' ? [el('span', ` · ${_('fixed time')}`, 'muted')] : [])]);
+  const adjusted = adjustedText(row, row.planned_end_ms - row.planned_start_ms);
+  refill(title, `${row.title}|${row.start_rule}|${adjusted}`, () => [
+    document.createTextNode(row.title), ...(row.start_rule === 'hard' ? [el('span', ` · ${_('fixed time')}`, 'muted')] : []),
+    ...(adjusted ? [el('span', ` · ${adjusted}`, 'adjusted-note')] : [])]);
   const block = view.blocks.get(row.block_id);
   const plan = block && block.stream !== 'unspecified' ? block.stream : '';
   refill(streamCell, plan, () => (plan ? [el('span', airText(plan), `badge ${plan}`)] : []));
@@ -307,6 +318,77 @@ function renderStream() {
   if (toggle) setText(toggle, snap.stream_on ? _('I have stopped the stream') : _('I have started the stream'));
   if (toggle) toggle.hidden = Boolean(snap.obs);
 }
+
+// ---- getting back on time ---------------------------------------------------------------------
+
+/** The behind line, the fixed starts to aim for, undo; the plans again when the show moved on since. */
+function renderRecovery() {
+  if (!$('recovery')) return;
+  const snap = view.snap;
+  const line = behindLine(snap, view.zone);
+  setText($('recovery-line'), line || _('On time.'));
+  setClass($('recovery-line'), `recovery-line${line ? ' late' : ''}`);
+  $('undo-plan').hidden = !hasAdjustments(snap);
+  const select = $('recovery-block');
+  const fixed = snap.projections.filter((row) => row.start_rule === 'hard' && row.state === 'upcoming');
+  const wanted = fixed.map((row) => `${row.block_id}|${formatTime(row.planned_start_ms, view.zone)} ${row.title}`).join('\n');
+  if (select.dataset.options !== wanted) {
+    const first = select.firstElementChild;
+    select.replaceChildren(first, ...fixed.map((row) => {
+      const option = el('option', `${formatTime(row.planned_start_ms, view.zone)} ${row.title}`);
+      option.value = row.block_id;
+      return option;
+    }));
+    select.dataset.options = wanted;
+  }
+  if (view.recovery && view.recovery.rev !== snap.rev) findOptions();
+}
+
+/** Before +5 min is pressed: which fixed starts it would put at risk (asked again for each new revision). */
+async function renderWhatIf() {
+  const line = $('what-if');
+  if (!line) return;
+  if (!view.snap.current) { setText(line, ''); return; }
+  // Asked again for each revision and each minute (an overrunning block moves the projections by itself).
+  const key = `${view.snap.rev}|${Math.floor(serverNow() / 60000)}`;
+  if (view.whatIfKey === key) return;
+  view.whatIfKey = key;
+  const risky = await fetchAtRisk(stage, { command: 'add_time', minutes: 5 });
+  if (view.whatIfKey !== key) return;
+  setText(line, risky.length ? _('+5 min would put %(names)s at risk', { names: startsText(risky, view.zone) }) : '');
+}
+
+/** Ask the server for plans (for the target in the form, if any) and draw them side by side. */
+async function findOptions() {
+  const asked = view.snap?.rev;
+  view.recovery = { rev: asked };
+  try {
+    const options = await fetchOptions(stage, { minutes: $('recovery-minutes').value, block: $('recovery-block').value });
+    if (view.recovery?.rev !== asked) return;
+    view.recovery = options;
+    setText($('recovery-options-heading'), optionsHeading(options, view.zone));
+    renderPlans($('recovery-plans'), options, view.zone, applyPlan);
+  } catch (error) {
+    setText($('feedback'), error.message);
+  }
+}
+
+/** Apply a plan after asking; it goes against the revision it was made for, so a plan gone stale is refused. */
+async function applyPlan(plan) {
+  const made = view.recovery;
+  if (!(await confirmDialog(confirmText(plan)))) return;
+  if (!view.snap || made !== view.recovery || made.rev !== view.snap.rev) {
+    setText($('feedback'), _('The show moved on while you chose: here are the plans for now.'));
+    findOptions();
+    return;
+  }
+  send('apply_plan', { changes: plan.changes });
+}
+
+$('recovery-form')?.addEventListener('submit', (event) => { event.preventDefault(); findOptions(); });
+$('undo-plan')?.addEventListener('click', async () => {
+  if (await confirmDialog(_('Undo the last plan? The blocks get back the lengths they had before it.'))) send('undo_plan');
+});
 
 // ---- duties ----------------------------------------------------------------------------------
 

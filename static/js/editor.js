@@ -15,6 +15,7 @@ const CATEGORIES = {
 const STREAMS = { live: _('Streamed'), off: _('Not streamed'), on_request: _('On request'), unspecified: _('Not decided') };
 const START_RULES = { soft: _('Follows the previous'), hard: _('Fixed time') };
 const ADVANCES = { manual: _('Wait for the moderator'), auto: _('Move on by itself') };
+const FLAG_FIELDS = ['protected', 'optional'];
 const JSON_FIELDS = {
   breakout: _('Breakouts (JSON)'), duties: _('Duties (JSON)'), speakers: _('Speakers (JSON)'), reminders: _('Reminders (JSON)'),
   working_groups: _('Working groups (JSON)'), contacts: _('Contacts, crew only (JSON)'),
@@ -115,7 +116,10 @@ function labelled(text, control) {
 
 /** The value a control holds, as the field expects it. */
 function valueOf(control) {
-  if (control.name === 'duration_minutes') return control.value === '' ? null : Number(control.value);
+  if (control.name === 'duration_minutes' || control.name === 'min_minutes') {
+    return control.value === '' ? null : Number(control.value);
+  }
+  if (FLAG_FIELDS.includes(control.name)) return control.checked;
   if (control.name === 'start') return timeOfDay(control.value);
   if (Object.hasOwn(JSON_FIELDS, control.name)) {
     try { return JSON.parse(control.value || 'null'); } catch (error) { return { invalid_json: control.value }; }
@@ -142,6 +146,23 @@ function factList(block) {
     list.append(item);
   }
   return list;
+}
+
+/** What the block may give when the show runs late: its shortest length, protected, optional. */
+function giveFields(block) {
+  const box = el('fieldset', '', 'give');
+  box.append(el('legend', _('When running late')));
+  const shortest = input('min_minutes', block.min_minutes === null ? '' : String(block.min_minutes), 'number',
+    _('Shortest (min)'));
+  shortest.min = '0';
+  shortest.placeholder = _('by category');
+  box.append(labelled(_('Shortest (min)'), shortest));
+  for (const [name, label] of [['protected', _('Protected: never shortened')], ['optional', _('Optional: may be dropped')]]) {
+    const flag = input(name, 'yes', 'checkbox', label);
+    flag.checked = Boolean(block[name]);
+    box.append(labelled(label, flag));
+  }
+  return box;
 }
 
 function blockRow(block, index, count) {
@@ -173,7 +194,7 @@ function blockRow(block, index, count) {
     box.checked = block.rooms.includes(room.id);
     rooms.append(labelled(room.name, box));
   }
-  head.append(rooms);
+  head.append(rooms, giveFields(block));
   const add = el('button', _('Add after'));
   add.type = 'button'; add.dataset.action = 'add';
   const remove = el('button', _('Delete'), 'danger-button');
