@@ -588,6 +588,22 @@ def _category_word(text: str) -> tuple[Category, str] | None:
     return (best[2], best[3]) if best else None
 
 
+def classify_conference_type(label: str, length_minutes: float) -> tuple[Category, Fact | None]:
+    """The category a conference tool's event type names, with the rule that fired as a fact (None: no rule)."""
+    words = re.sub(r"[_\s]+", " ", label.lower())
+    best: tuple[int, int, str, Category] | None = None
+    for priority, (rule_id, category, keys) in enumerate(rules.CONFERENCE_TYPE_RULES):
+        for key in keys:
+            match = re.search(rf"(?<![a-z]){re.escape(key)}", words)
+            if match and (best is None or (match.start(), priority) < best[:2]):
+                best = (match.start(), priority, rule_id, category)
+    if best is not None:
+        return best[3], Fact("category", best[3].value, f"type: {label}", best[2])
+    if length_minutes == 0:
+        return Category.MILESTONE, Fact("category", Category.MILESTONE.value, f"type: {label}", "type.no-length")
+    return Category.OTHER, None
+
+
 def classify_category(title: str, description: str, duration_minutes: float) -> tuple[Category, str]:
     """The category of a block from its title and text, with the word that decided it."""
     if duration_minutes == 0:

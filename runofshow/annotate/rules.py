@@ -418,3 +418,24 @@ CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
 )
 # Inflections allowed after a category word ("Pausen", "gruppediskusjonene", "Workshops").
 CATEGORY_SUFFIX = r"(?:ene|en|er|et|es|a|n|s)?"
+
+
+# ---------------------------------------------------------------- conference types
+
+# Event types of conference tools (frab, pretalx, C3VOC schedule 2) to categories. The word that
+# comes first in the type decides ("Talk 30 min + 10min Q&A" is a talk, "Q&A session" a discussion);
+# at the same position the earlier row wins. Each row's id is kept as the fact's rule.
+CONFERENCE_TYPE_RULES: tuple[tuple[str, Category, tuple[str, ...]], ...] = (
+    ("type.meal", Category.MEAL,
+     ("lunch", "dinner", "breakfast", "meal", "lunsj", "middag", "frokost", "mittag", "abendessen")),
+    ("type.break", Category.BREAK, ("break", "pause", "coffee", "kaffe", "intermission")),
+    ("type.lightning", Category.TALK, ("lightning", "lyntale", "blitz")),
+    ("type.workshop", Category.WORKSHOP,
+     ("workshop", "hands-on", "hands on", "tutorial", "training", "lab", "verkstad", "verksted")),
+    ("type.panel", Category.DISCUSSION,
+     ("panel", "podium", "roundtable", "round table", "fireside", "debate", "debatt", "discussion", "diskusjon",
+      "diskussion", "samtale", "meeting", "bof", "q&a")),
+    ("type.talk", Category.TALK,
+     ("talk", "lecture", "keynote", "presentation", "vortrag", "foredrag", "innlegg", "session")),
+    ("type.meta", Category.MILESTONE, ("milestone", "doors", "opening", "closing", "meta")),
+)

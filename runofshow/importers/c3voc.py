@@ -7,7 +7,8 @@ Mapping (docs/formats.md has the full table):
 * an event's absolute `date` is its start (its `start` clock time only when `date` is missing,
   then on its day, after midnight when earlier than the day's `day_start`); `duration` (`0:30`,
   `00:30`, `0:30:00`) or else `end` gives its length;
-* `type` gives the category (its label kept in category_label); `do_not_stream` the stream plan
+* `type` gives the category by annotate/rules.py's CONFERENCE_TYPE_RULES (label in category_label, rule
+  in a `category` fact); `do_not_stream` the stream plan
   (true: off, false: live, absent or null: unspecified); persons the speakers (pretalx `name`,
   frab `public_name`; nameless persons are skipped); subtitle, abstract and description the
   description (HTML markup removed);
@@ -42,6 +43,7 @@ from runofshow.agenda.model import (
     Block,
     Category,
     Event,
+    Fact,
     Room,
     RoomKind,
     Speaker,
@@ -51,6 +53,7 @@ from runofshow.agenda.model import (
     validate,
 )
 from runofshow.agenda.days import calendar_day
+from runofshow.annotate import classify_conference_type
 from runofshow.agenda.text import parse_duration, slugify, strip_html, unique_id
 from runofshow.importers.errors import ImportProblem
 
@@ -124,15 +127,6 @@ def type_checker() -> Any:
 
     return jsonschema.Draft7Validator(TYPES_SCHEMA)
 
-_CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
-    (Category.MEAL, ("lunch", "dinner", "breakfast", "meal", "lunsj", "middag", "frokost", "mittag", "abendessen")),
-    (Category.BREAK, ("break", "pause", "coffee", "kaffe", "intermission")),
-    (Category.WORKSHOP, ("workshop", "hands-on", "hands on", "tutorial", "training", "lab", "verkstad", "verksted")),
-    (Category.DISCUSSION, ("discussion", "panel", "podium", "meeting", "roundtable", "round table", "bof", "q&a",
-                           "fireside", "debate", "diskusjon", "diskussion", "samtale")),
-    (Category.TALK, ("talk", "lecture", "keynote", "presentation", "vortrag", "foredrag", "lightning", "session")),
-    (Category.MILESTONE, ("milestone", "doors", "opening", "closing")),
-)
 _ROOM_KINDS = {"lecturehall": RoomKind.PLENARY, "stage": RoomKind.PLENARY, "workshop": RoomKind.BREAKOUT,
                "online": RoomKind.REMOTE, "bbb": RoomKind.REMOTE}
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
@@ -452,13 +446,10 @@ def stream_source(event: dict[str, Any]) -> str:
     return f"do_not_stream: {json.dumps(value) if isinstance(value, bool) else value}"
 
 
-def category_of(label: str, length: timedelta) -> Category:
-    """The category a source's type label names (by its words), a milestone for 0 minutes, else other."""
-    words = label.lower()
-    for category, keys in _CATEGORY_WORDS:
-        if any(re.search(rf"(?<![a-z]){re.escape(key)}", words) for key in keys):
-            return category
-    return Category.MILESTONE if length == timedelta(0) else Category.OTHER
+def category_of(label: str, length: timedelta) -> tuple[Category, tuple[Fact, ...]]:
+    """The category a source's type label names (annotate/rules.py's table), with the rule that fired as a fact."""
+    category, fact = classify_conference_type(label, length / timedelta(minutes=1))
+    return category, (fact,) if fact is not None else ()
 
 
 def chosen_zone(declared: Any, fallback: str, starts: list[datetime]) -> str:
@@ -542,7 +533,7 @@ def blocks_of(talks: list[_Talk], room_id: str) -> tuple[Block, ...]:
     """Blocks of one stage: hard start for the first, after a gap and for meals; breaks advance by themselves."""
     blocks: list[Block] = []
     for index, talk in enumerate(talks):
-        category = category_of(talk.label, talk.length)
+        category, facts = category_of(talk.label, talk.length)
         previous = talks[index - 1] if index else None
         hard = previous is None or talk.start > previous.start + previous.length or category is Category.MEAL
         auto = category in (Category.BREAK, Category.MEAL, Category.MILESTONE)
@@ -551,7 +542,7 @@ def blocks_of(talks: list[_Talk], room_id: str) -> tuple[Block, ...]:
             category=category, category_label=talk.label, description=talk.description, speakers=talk.speakers,
             stream=talk.stream, stream_source=talk.stream_source, rooms=(room_id,),
             start_rule=StartRule.HARD if hard else StartRule.SOFT,
-            advance=AdvanceRule.AUTO if auto else AdvanceRule.MANUAL,
+            advance=AdvanceRule.AUTO if auto else AdvanceRule.MANUAL, facts=facts,
         ))
     return tuple(blocks)
 

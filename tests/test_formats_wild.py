@@ -1,0 +1,80 @@
+"""Agendas from the wild (issue 16): conference types, dates in summaries, assumed zones, recording plans."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from runofshow.agenda.model import Category
+from runofshow.annotate import classify_conference_type
+from runofshow.importers import parse_agenda
+
+
+def schedule(events: list[dict[str, Any]], *, zone: str | None = "Europe/Berlin",
+             offset: str = "+01:00") -> bytes:
+    """A small C3VOC schedule.json with one room; events given as (title, type, start clock, extra keys)."""
+    rows = []
+    for number, item in enumerate(events, start=1):
+        day = item.get("day", "2025-03-01")
+        rows.append({"id": number, "guid": f"00000000-0000-4000-8000-{number:012d}", "logo": None,
+                     "date": f"{day}T{item.get('start', '10:00')}:00{offset}", "start": item.get("start", "10:00"),
+                     "duration": item.get("duration", "00:30"), "room": item.get("room", "Hall"), "slug": f"e{number}",
+                     "url": f"https://example.org/e{number}", "title": item["title"], "subtitle": "",
+                     "track": None, "type": item.get("type", "Talk"), "language": "en", "abstract": "",
+                     "description": item.get("description", ""), "recording_license": "",
+                     "do_not_record": item.get("do_not_record", False), "persons": [], "links": [],
+                     "attachments": [], **item.get("extra", {})})
+    days = sorted({row["date"][:10] for row in rows})
+    conference: dict[str, Any] = {
+        "acronym": "wild25", "title": "Wild Con", "start": days[0], "end": days[-1], "daysCount": len(days),
+        "timeslot_duration": "00:05", "rooms": [{"name": "Hall", "guid": "00000000-0000-4000-8000-00000000aaaa"}],
+        "days": [{"index": index, "date": day, "day_start": f"{day}T04:00:00{offset}",
+                  "day_end": f"{day}T23:59:00{offset}",
+                  "rooms": {"Hall": [row for row in rows if row["date"][:10] == day]}}
+                 for index, day in enumerate(days, start=1)]}
+    if zone is not None:
+        conference["time_zone_name"] = zone
+    return json.dumps({"schedule": {"version": "1.0", "base_url": "https://example.org/",
+                                    "conference": conference}}).encode("utf-8")
+
+
+@pytest.mark.parametrize(("label", "category", "rule"), [
+    ("Talk 30 min + 10min Q&A", Category.TALK, "type.talk"),
+    ("Vortrag (45 Minuten) mit Q&A", Category.TALK, "type.talk"),
+    ("Lightning Talk", Category.TALK, "type.lightning"),
+    ("LIGHTNING_TALK", Category.TALK, "type.lightning"),
+    ("Panel discussion", Category.DISCUSSION, "type.panel"),
+    ("Q&A session", Category.DISCUSSION, "type.panel"),
+    ("Workshop (2h, bring a laptop)", Category.WORKSHOP, "type.workshop"),
+    ("HANDS-ON", Category.WORKSHOP, "type.workshop"),
+    ("META", Category.MILESTONE, "type.meta"),
+    ("Lunch break", Category.MEAL, "type.meal"),
+    ("Coffee", Category.BREAK, "type.break"),
+])
+def test_conference_types_map_by_their_first_word_with_the_rule_kept(label: str, category: Category,
+                                                                      rule: str) -> None:
+    found, fact = classify_conference_type(label, 40)
+    assert found is category
+    assert fact is not None and (fact.kind, fact.value, fact.rule, fact.source) == (
+        "category", category.value, rule, f"type: {label}")
+
+
+def test_an_unknown_type_is_other_without_a_fact_and_a_zero_length_one_a_milestone() -> None:
+    assert classify_conference_type("Performance", 60) == (Category.OTHER, None)
+    category, fact = classify_conference_type("Performance", 0)
+    assert category is Category.MILESTONE and fact is not None and fact.rule == "type.no-length"
+
+
+def test_imported_talks_with_q_and_a_are_talks_and_carry_the_rule_that_fired() -> None:
+    event = parse_agenda(schedule([
+        {"title": "One", "type": "Talk 30 min + 10min Q&A", "start": "10:00"},
+        {"title": "Two", "type": "Talk 20 min + 5 min Q&A", "start": "10:40"},
+        {"title": "Three", "type": "Panel", "start": "11:20"},
+    ]), path="types.json")
+    blocks = {block.title: block for block in event.all_blocks()}
+    assert [blocks[t].category for t in ("One", "Two", "Three")] == [Category.TALK, Category.TALK,
+                                                                    Category.DISCUSSION]
+    assert blocks["One"].category_label == "Talk 30 min + 10min Q&A"
+    assert [(f.kind, f.rule) for f in blocks["Two"].facts] == [("category", "type.talk")]
