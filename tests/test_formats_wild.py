@@ -78,3 +78,64 @@ def test_imported_talks_with_q_and_a_are_talks_and_carry_the_rule_that_fired() -
                                                                     Category.DISCUSSION]
     assert blocks["One"].category_label == "Talk 30 min + 10min Q&A"
     assert [(f.kind, f.rule) for f in blocks["Two"].facts] == [("category", "type.talk")]
+
+
+def test_a_multi_day_summary_shows_each_days_date_and_a_single_day_none() -> None:
+    from runofshow.terminal.summary import event_summary
+
+    three_days = parse_agenda(schedule([
+        {"title": "Opening talk", "day": "2025-03-01", "start": "10:00"},
+        {"title": "Second morning", "day": "2025-03-02", "start": "09:00"},
+        {"title": "Late show", "day": "2025-03-02", "start": "23:30"},
+        {"title": "Closing talk", "day": "2025-03-03", "start": "11:00"},
+    ]), path="days.json")
+    lines = event_summary(three_days).splitlines()
+    headings = [line.strip() for line in lines if line.strip().endswith(("2025-03-01", "2025-03-02", "2025-03-03"))
+                and not line.startswith("2025")]
+    assert headings == ["Saturday 2025-03-01", "Sunday 2025-03-02", "Monday 2025-03-03"]
+    assert lines.index("  Sunday 2025-03-02") < next(i for i, l in enumerate(lines) if "Second morning" in l)
+    # a new day is a heading, not a gap of many hours; a gap within a day stays
+    assert [line.strip() for line in lines if "gap" in line] == ["↓ gap 14h 00m"]
+    one_day = parse_agenda(schedule([{"title": "Only", "start": "10:00"}]), path="one.json")
+    assert "Saturday" not in event_summary(one_day)
+
+
+def test_an_import_without_a_zone_says_which_it_assumed_and_the_export_does_not_claim_it() -> None:
+    from runofshow.exporters.c3voc import to_schedule_dict, to_schedule_xml
+    from runofshow.terminal.summary import event_summary
+
+    data = schedule([{"title": "Talk", "start": "10:00"}], zone=None)
+    event = parse_agenda(data, path="nozone.json")
+    assert (event.timezone, event.timezone_assumed) == ("Europe/Oslo", True)
+    text = event_summary(event)
+    assert "Time zone Europe/Oslo assumed" in text and "--timezone" in text
+    assert "time_zone_name" not in to_schedule_dict(event)["schedule"]["conference"]
+    assert "time_zone_name" not in to_schedule_xml(event)
+    chosen = parse_agenda(data, path="nozone.json", timezone="Europe/Oslo")
+    assert not chosen.timezone_assumed and "assumed" not in event_summary(chosen)
+    assert to_schedule_dict(chosen)["schedule"]["conference"]["time_zone_name"] == "Europe/Oslo"
+    declared = parse_agenda(schedule([{"title": "Talk"}], zone="Europe/Berlin"), path="berlin.json")
+    assert (declared.timezone, declared.timezone_assumed) == ("Europe/Berlin", False)
+
+
+def test_a_spreadsheet_without_a_zone_column_is_assumed_and_with_one_is_not() -> None:
+    header = "title,start,duration_minutes"
+    plain = parse_agenda(f"{header}\nWelcome,2025-03-01 10:00,30\n".encode(), path="plain.csv")
+    assert plain.timezone_assumed
+    zoned = parse_agenda(f"{header},event_timezone\nWelcome,2025-03-01 10:00,30,Europe/Berlin\n".encode(),
+                         path="zoned.csv")
+    assert (zoned.timezone, zoned.timezone_assumed) == ("Europe/Berlin", False)
+
+
+def test_cli_dry_run_names_the_assumed_zone_and_the_option(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from runofshow.terminal.cli import main
+
+    path = tmp_path / "nozone.json"
+    path.write_bytes(schedule([{"title": "Talk"}], zone=None))
+    result = CliRunner().invoke(main, ["import", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Europe/Oslo assumed" in result.output and "--timezone" in result.output
+    chosen = CliRunner().invoke(main, ["import", str(path), "--dry-run", "--timezone", "Europe/Paris"])
+    assert "(Europe/Paris)" in chosen.output and "assumed" not in chosen.output

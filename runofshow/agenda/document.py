@@ -103,6 +103,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
             for stage in event.stages
         ],
         "rooms": [{"id": room.id, "name": room.name, "kind": room.kind.value} for room in event.rooms],
+        **({"timezone_assumed": True} if event.timezone_assumed else {}),
     }
 
 
@@ -277,5 +278,6 @@ def event_from_dict(data: Any) -> Event:
             venue=r.get("venue", str, ""),
             stages=stages,
             rooms=rooms,
+            timezone_assumed=r.get("timezone_assumed", bool, False),
         )
     )

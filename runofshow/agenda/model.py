@@ -239,6 +239,8 @@ class Event:
     stages: tuple[Stage, ...] = ()
     rooms: tuple[Room, ...] = ()
     source: str = field(default="", compare=False)
+    # The file gave no zone and the importer assumed `timezone`: summaries say so, exports do not claim it.
+    timezone_assumed: bool = False
 
     @property
     def date(self) -> date:

@@ -148,7 +148,7 @@ def to_schedule_dict(event: Event) -> dict[str, Any]:
         "daysCount": len(event.days),
         "timeslot_duration": TIMESLOT,
     }
-    if _ZONE_PATTERN.search(event.timezone):
+    if _ZONE_PATTERN.search(event.timezone) and not event.timezone_assumed:  # an assumed zone is not the source's
         conference["time_zone_name"] = event.timezone
     if event.venue:
         conference["meta"] = {"venue": event.venue}
@@ -201,8 +201,10 @@ def to_schedule_xml(event: Event) -> str:
     conference = ET.SubElement(root, "conference")
     for tag, value in (("title", event.title), ("acronym", acronym), ("start", event.days[0].isoformat()),
                        ("end", event.days[-1].isoformat()), ("days", str(len(event.days))),
-                       ("timeslot_duration", TIMESLOT), ("time_zone_name", event.timezone)):
-        _text(conference, tag, value)
+                       ("timeslot_duration", TIMESLOT),
+                       ("time_zone_name", "" if event.timezone_assumed else event.timezone)):
+        if value:
+            _text(conference, tag, value)
     for index, (day, start, end, rooms) in enumerate(schedule_days(event), start=1):
         day_element = ET.SubElement(root, "day", {"index": str(index), "date": day.isoformat(),
                                                   "start": start.isoformat(), "end": end.isoformat()})

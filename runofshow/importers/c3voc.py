@@ -304,6 +304,8 @@ def schedule_to_event(schedule: dict[str, Any], path: str, timezone: str, namer:
         stages=stages,
         rooms=tuple(rooms.values()),
         source=path,
+        # The fallback named the zone: the file gave none, or one its own offsets contradict.
+        timezone_assumed=zone_name == timezone and zone_name != str(conference.get("time_zone_name") or "").strip(),
     )
     try:
         return validate(event)

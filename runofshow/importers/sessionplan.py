@@ -993,6 +993,7 @@ def assemble_event(
         stages=(Stage(id="plenary", name=plenary, blocks=blocks),),
         rooms=tuple(rooms),
         source=path,
+        timezone_assumed=True,  # the export never says its zone; parse_agenda clears this when a person chose one
     )
     return validated(event, dict(zip(ids, (item.line for item in items))), path)
 

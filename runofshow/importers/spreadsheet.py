@@ -221,6 +221,8 @@ def table_document(rows: list[Row], sheet: Sheet, timezone: str, day: date | Non
         "stages": list(stages.values()),
         "rooms": room_list(event["event_rooms"], rows, stages, sheet),
     }
+    if not event["event_timezone"]:
+        document["timezone_assumed"] = True
     return document, positions
 
 

@@ -159,14 +159,16 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the agenda as the native JSON document; store nothing.")
 @click.option("--dry-run", is_flag=True, help="Check and summarise the file; store nothing.")
 @click.option("--replace", is_flag=True, help="Replace the agenda even while a show is in progress.")
-@click.option("--timezone", default="Europe/Oslo", show_default=True, help="Time zone of the times in the file.")
+@click.option("--timezone", default=None,
+              help="Time zone of the times in the file (IANA name, e.g. Europe/Berlin). Default: the file's own zone; "
+                   "a file without one is read in Europe/Oslo, and the summary says so.")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date of the day when the file does not say it (YYYY-MM-DD).")
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default=None,
               help="Input format (default: detected from the content).")
 @database_option
 @friendly_errors
-def import_command(file: Path, as_json: bool, dry_run: bool, replace: bool, timezone: str, day: Any,
+def import_command(file: Path, as_json: bool, dry_run: bool, replace: bool, timezone: str | None, day: Any,
                    file_format: str | None, database: str | None) -> None:
     """Import an agenda FILE, print a summary and store it as the event to run."""
     event = load_agenda(file, format=file_format, timezone=timezone, day=day.date() if day else None)
@@ -188,13 +190,14 @@ def import_command(file: Path, as_json: bool, dry_run: bool, replace: bool, time
               show_default=True, help="Output file ('-': standard output; xlsx needs a file).")
 @click.option("--from", "in_format", type=click.Choice(FORMATS), default=None,
               help="Format of FILE (default: detected from the content).")
-@click.option("--timezone", default="Europe/Oslo", show_default=True, help="Time zone of the times in FILE.")
+@click.option("--timezone", default=None,
+              help="Time zone of the times in FILE (default: the file's own zone, else Europe/Oslo, assumed).")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date of the day when FILE does not say it (YYYY-MM-DD).")
 @database_option
 @friendly_errors
-def export_command(file: Path | None, out_format: str, output: Path, in_format: str | None, timezone: str, day: Any,
-                   database: str | None) -> None:
+def export_command(file: Path | None, out_format: str, output: Path, in_format: str | None, timezone: str | None,
+                   day: Any, database: str | None) -> None:
     """Convert an agenda FILE to another format, or export the stored event when no FILE is given."""
     if out_format in BINARY_FORMATS and str(output) == "-":
         _fail(f"{out_format} is a binary format: give an output file with -o")
