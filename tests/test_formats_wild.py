@@ -139,3 +139,22 @@ def test_cli_dry_run_names_the_assumed_zone_and_the_option(tmp_path) -> None:  #
     assert "Europe/Oslo assumed" in result.output and "--timezone" in result.output
     chosen = CliRunner().invoke(main, ["import", str(path), "--dry-run", "--timezone", "Europe/Paris"])
     assert "(Europe/Paris)" in chosen.output and "assumed" not in chosen.output
+
+
+def _preview(client, data: bytes, name: str, **form: str):  # type: ignore[no-untyped-def]
+    """The JSON answer of an upload preview."""
+    import io
+
+    return client.post("/import/preview", data={"file": (io.BytesIO(data), name), **form},
+                       content_type="multipart/form-data").get_json()
+
+
+def test_the_upload_preview_says_which_zone_it_assumed_and_takes_a_chosen_one(app, moderator) -> None:  # type: ignore[no-untyped-def]
+    data = "title,start,duration_minutes\nWelcome,2025-03-01 10:00,30\n".encode()
+    assumed = _preview(moderator, data, "plain.csv")
+    assert assumed["ok"] and assumed["timezone"] == "Europe/Oslo" and assumed["timezone_assumed"] is True
+    assert "Europe/Oslo" in assumed["timezone_note"] and "Time zone" in assumed["timezone_note"]
+    chosen = _preview(moderator, data, "plain.csv", timezone="Europe/Berlin")
+    assert (chosen["timezone"], chosen["timezone_assumed"], chosen["timezone_note"]) == ("Europe/Berlin", False, "")
+    wrong = _preview(moderator, data, "plain.csv", timezone="Mars/Olympus")
+    assert wrong["ok"] is False and wrong["field"] == "timezone" and "Mars/Olympus" in wrong["message"]

@@ -47,6 +47,8 @@ function showPreview(reply) {
   const diff = reply.diff;
   $('preview').hidden = false;
   $('preview-summary').textContent = diff.empty ? _('Nothing would change.') : summary(diff.counts);
+  $('preview-zone').textContent = reply.timezone_note || '';
+  $('preview-zone').hidden = !reply.timezone_note;
   $('preview-lists').replaceChildren(
     list(_('Changed'), diff.changed, (item) => `${item.title} — ${item.fields.join(', ')}`),
     list(_('Added'), diff.added, (item) => item.title),
