@@ -158,3 +158,114 @@ def test_the_upload_preview_says_which_zone_it_assumed_and_takes_a_chosen_one(ap
     assert (chosen["timezone"], chosen["timezone_assumed"], chosen["timezone_note"]) == ("Europe/Berlin", False, "")
     wrong = _preview(moderator, data, "plain.csv", timezone="Mars/Olympus")
     assert wrong["ok"] is False and wrong["field"] == "timezone" and "Mars/Olympus" in wrong["message"]
+
+
+# ---------------------------------------------------------------- C3VOC schedule 2
+
+def schedule2(events: list[dict[str, Any]], *, zone: str | None = "Europe/Berlin") -> dict[str, Any]:
+    """A small schedule 2 document with two rooms over two days (events given in full by the test)."""
+    conference: dict[str, Any] = {
+        "acronym": "hub_2025", "title": "Hub Con", "start": "2025-12-27T10:00:00+01:00",
+        "end": "2025-12-28T20:00:00+01:00",
+        "rooms": [{"name": "Saal 1", "guid": "11111111-1111-4111-8111-111111111111", "type": "LECTURE_HALL"},
+                  {"name": "Workshop B", "guid": "22222222-2222-4222-8222-222222222222", "type": "WORKSHOP"}],
+        "days": [{"index": 1, "date": "2025-12-27", "start": "2025-12-27T04:00:00+01:00",
+                  "end": "2025-12-28T03:59:00+01:00"},
+                 {"index": 2, "date": "2025-12-28", "start": "2025-12-28T04:00:00+01:00",
+                  "end": "2025-12-29T03:59:00+01:00"}]}
+    if zone:
+        conference["time_zone_name"] = zone
+    return {"$schema": "https://c3voc.de/schema/schedule2", "schedule": {"version": "v1", "conference": conference,
+                                                                        "events": events}}
+
+
+def s2_event(title: str, start: str, end: str, room_guid: str, kind: str = "TALK", **extra: Any) -> dict[str, Any]:
+    """A schedule 2 event with every required key."""
+    import uuid
+
+    return {"guid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"test:{title}")),
+            "start": start, "end": end, "room": {"guid": room_guid}, "slug": "hub-1-x", "url": "https://hub.example/x",
+            "title": title, "subtitle": None, "track": {"slug": "main"}, "type": kind, "language": "de",
+            "abstract": None, "participants": [], "links": [], **extra}
+
+
+SAAL, WORKSHOP_ROOM = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
+
+
+@pytest.fixture(scope="module")
+def schema2_validator():  # type: ignore[no-untyped-def]
+    """The shared schedule 2 JSON Schema."""
+    import jsonschema
+
+    from tests.conftest import SHARED
+
+    schema = json.loads((SHARED / "formats" / "c3voc-schedule" / "schema2.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft6Validator(schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+
+
+def test_schedule2_is_detected_by_content_and_imports_rooms_people_and_meta_events(schema2_validator) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from runofshow.importers import detect_format
+
+    document = schedule2([
+        s2_event("Opening keynote", "2025-12-27T11:00:00+01:00", "2025-12-27T11:45:00+01:00", SAAL,
+                 participants=[{"name": "Ada", "guid": "33333333-3333-4333-8333-333333333333", "role": "SPEAKER"},
+                               {"name": "Host Person", "guid": "44444444-4444-4444-8444-444444444444",
+                                "role": "HOST"}]),
+        {"type": "BREAK", "title": "Mate refill", "start": "2025-12-27T11:45:00+01:00",
+         "end": "2025-12-27T12:00:00+01:00", "room": {"guid": SAAL}},
+        s2_event("Solder it", "2025-12-28T14:00:00+01:00", "2025-12-28T16:00:00+01:00", WORKSHOP_ROOM, "HANDS-ON"),
+        s2_event("Quick ones", "2025-12-28T18:00:00+01:00", "2025-12-28T18:30:00+01:00", SAAL, "LIGHTNING_TALK"),
+        {"type": "META", "title": "Doors", "start": "2025-12-28T09:00:00+01:00", "end": "2025-12-28T09:00:00+01:00",
+         "room": {"guid": SAAL}},
+    ])
+    assert not [e.message for e in schema2_validator.iter_errors(document)]  # the test's input is itself valid
+    text = json.dumps(document)
+    assert detect_format(text) == "c3voc2-json"
+    event = parse_agenda(text.encode(), path="hub-schedule")  # no suffix: found by content
+    assert (event.title, event.timezone, [d.isoformat() for d in event.days]) == (
+        "Hub Con", "Europe/Berlin", ["2025-12-27", "2025-12-28"])
+    assert [room.name for room in event.rooms] == ["Saal 1", "Workshop B"]
+    blocks = {block.title: block for block in event.all_blocks()}
+    assert [s.name for s in blocks["Opening keynote"].speakers] == ["Ada"]  # the host is not a speaker
+    assert blocks["Opening keynote"].planned_duration == timedelta(minutes=45)
+    assert [(t, blocks[t].category) for t in ("Mate refill", "Solder it", "Quick ones", "Doors")] == [
+        ("Mate refill", Category.BREAK), ("Solder it", Category.WORKSHOP), ("Quick ones", Category.TALK),
+        ("Doors", Category.MILESTONE)]
+    assert blocks["Solder it"].rooms == ("workshop-b",)
+
+
+def test_schedule2_export_is_schema_valid_and_reads_back_the_same(schema2_validator) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.exporters.c3voc2 import to_schedule2_dict
+
+    source = parse_agenda(schedule([
+        {"title": "Morning talk", "type": "Talk 30 min + 10min Q&A", "start": "09:00", "duration": "00:40"},
+        {"title": "Coffee", "type": "break", "start": "09:40", "duration": "00:20"},
+        {"title": "Hack the planet", "type": "Workshop", "start": "10:00", "duration": "02:00", "day": "2025-03-02"},
+        {"title": "Sparks", "type": "Lightning talk", "start": "13:00", "duration": "00:05", "day": "2025-03-02"},
+    ]), path="one.json")
+    document = to_schedule2_dict(source)
+    assert not [f"{e.json_path}: {e.message}" for e in schema2_validator.iter_errors(document)]
+    events = {item["title"]: item for item in document["schedule"]["events"]}
+    assert [events[t]["type"] for t in ("Morning talk", "Coffee", "Hack the planet", "Sparks")] == [
+        "TALK", "BREAK", "WORKSHOP", "LIGHTNING_TALK"]
+    back = parse_agenda(json.dumps(document).encode(), path="back.json")
+    assert sorted((b.title, b.planned_start, b.planned_duration, b.category) for b in back.all_blocks()) == sorted(
+        (b.title, b.planned_start, b.planned_duration, b.category) for b in source.all_blocks())
+
+
+def test_a_schedule2_error_names_the_event_in_the_flat_array() -> None:
+    from runofshow.importers import ImportProblem
+
+    document = schedule2([
+        s2_event("Fine", "2025-12-27T11:00:00+01:00", "2025-12-27T11:45:00+01:00", SAAL),
+        s2_event("", "2025-12-27T12:00:00+01:00", "2025-12-27T12:45:00+01:00", SAAL),
+    ])
+    with pytest.raises(ImportProblem) as caught:
+        parse_agenda(json.dumps(document).encode(), path="broken.json")
+    assert caught.value.field == "schedule.events[1].title"
+    document["schedule"]["events"][1].update(title="Bad start", start="tomorrow")
+    with pytest.raises(ImportProblem) as caught:
+        parse_agenda(json.dumps(document).encode(), path="broken.json")
+    assert caught.value.field == "schedule.events[1].start" and "tomorrow" in str(caught.value)

@@ -17,6 +17,7 @@ from runofshow.importers.c3voc import (
     parse_c3voc_json,
     parse_c3voc_xml,
 )
+from runofshow.importers.c3voc2 import FORMAT_NAME as C3VOC2_JSON, looks_like_c3voc2_json, parse_c3voc2_json
 from runofshow.importers.common import read_limited
 from runofshow.importers.errors import ImportProblem
 from runofshow.importers.native import (
@@ -44,13 +45,15 @@ from runofshow.importers.spreadsheet import (
 )
 
 DEFAULT_TIMEZONE = "Europe/Oslo"
-FORMATS = (SESSIONPLAN, C3VOC_JSON, C3VOC_XML, NATIVE_YAML, NATIVE_JSON, CSV_FORMAT, XLSX_FORMAT)
+FORMATS = (SESSIONPLAN, C3VOC_JSON, C3VOC2_JSON, C3VOC_XML, NATIVE_YAML, NATIVE_JSON, CSV_FORMAT, XLSX_FORMAT)
 _SUFFIX_FORMATS = {".xlsx": XLSX_FORMAT, ".csv": CSV_FORMAT, ".yaml": NATIVE_YAML, ".yml": NATIVE_YAML,
                    ".xml": C3VOC_XML}
 
 
 def detect_format(text: str) -> str | None:
     """The name of the format text is in, or None when no importer recognises it."""
+    if looks_like_c3voc2_json(text):  # before schedule.json: both have `schedule` and `conference`
+        return C3VOC2_JSON
     if looks_like_c3voc_json(text):
         return C3VOC_JSON
     if looks_like_c3voc_xml(text):
@@ -118,7 +121,7 @@ def _parsed(data: bytes, path: str, format: str | None, timezone: str, day: date
         return parse_csv(text, path=path, timezone=timezone, day=day), chosen
     if chosen == XLSX_FORMAT:  # pragma: no cover - handled above
         return parse_xlsx(data, path=path, timezone=timezone, day=day), chosen
-    parsers = {C3VOC_JSON: parse_c3voc_json, C3VOC_XML: parse_c3voc_xml,
+    parsers = {C3VOC_JSON: parse_c3voc_json, C3VOC2_JSON: parse_c3voc2_json, C3VOC_XML: parse_c3voc_xml,
                NATIVE_YAML: parse_native_yaml, NATIVE_JSON: parse_native_json}
     return parsers[chosen](text, path=path, timezone=timezone), chosen
 
