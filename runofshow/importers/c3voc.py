@@ -128,7 +128,7 @@ def type_checker() -> Any:
     return jsonschema.Draft7Validator(TYPES_SCHEMA)
 
 _ROOM_KINDS = {"lecturehall": RoomKind.PLENARY, "stage": RoomKind.PLENARY, "workshop": RoomKind.BREAKOUT,
-               "online": RoomKind.REMOTE, "bbb": RoomKind.REMOTE}
+               "online": RoomKind.REMOTE, "bbb": RoomKind.REMOTE, "virtual": RoomKind.REMOTE}
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _TRUE = {"true", "yes", "1", "y", "ja", "on"}
 _FALSE = {"false", "no", "0", "n", "nei", "nein", "off"}
