@@ -269,3 +269,68 @@ def test_a_schedule2_error_names_the_event_in_the_flat_array() -> None:
     with pytest.raises(ImportProblem) as caught:
         parse_agenda(json.dumps(document).encode(), path="broken.json")
     assert caught.value.field == "schedule.events[1].start" and "tomorrow" in str(caught.value)
+
+
+# ---------------------------------------------------------------- recording plan
+
+@pytest.mark.parametrize(("text", "plan", "rule"), [
+    ("Foredragsholder ønsker ikke opptak av innlegget.", "do_not_record", "record.nb.no"),
+    ("Det blir ingen opptak av denne økta.", "do_not_record", "record.nb.no"),
+    ("Opptak: nei", "do_not_record", "record.nb.no"),
+    ("Please note: no recording during the Q&A.", "do_not_record", "record.en.no"),
+    ("This session will not be recorded.", "do_not_record", "record.en.no"),
+    ("The speaker opted out of the recording.", "do_not_record", "record.en.no"),
+    ("Det gjøres opptak som legges ut etterpå.", "record", "record.nb.yes"),
+    ("The keynote will be recorded for the archive.", "record", "record.en.yes"),
+])
+def test_free_text_sets_the_recording_plan_with_its_sentence(text: str, plan: str, rule: str) -> None:
+    from runofshow.annotate import annotate
+
+    found = annotate(f"Velkommen til økta. {text}", "")
+    assert (found.record.value, found.record_source) == (plan, text)
+    assert [(f.kind, f.value, f.rule) for f in found.facts if f.kind == "record"] == [("record", plan, rule)]
+
+
+def test_questions_and_unrelated_text_leave_the_recording_plan_unspecified() -> None:
+    from runofshow.annotate import annotate
+
+    for text in ("Skal vi ha opptak?", "Saken tas opp i plenum.", "We record attendance at the door."):
+        assert annotate(text, "").record.value == "unspecified", text
+
+
+def test_notes_decide_over_the_description() -> None:
+    from runofshow.annotate import annotate
+
+    found = annotate("The talk will be recorded.", "Update: speaker asked, not recorded after all.")
+    assert found.record.value == "do_not_record" and "not recorded" in found.record_source
+
+
+def test_do_not_record_imports_and_exports_back_in_json_and_xml() -> None:
+    from runofshow.exporters.c3voc import to_schedule_dict, to_schedule_xml
+    from runofshow.importers.c3voc import parse_c3voc_xml
+
+    event = parse_agenda(schedule([
+        {"title": "Opted out", "start": "10:00", "do_not_record": True},
+        {"title": "Fine to record", "start": "10:30", "do_not_record": False},
+        {"title": "Nobody asked", "start": "11:00", "do_not_record": None},
+    ]), path="rec.json")
+    blocks = {block.title: block for block in event.all_blocks()}
+    assert (blocks["Opted out"].record.value, blocks["Opted out"].record_source) == ("do_not_record",
+                                                                                    "do_not_record: true")
+    assert blocks["Fine to record"].record.value == "record"
+    assert blocks["Nobody asked"].record.value == "unspecified"
+    exported = to_schedule_dict(event)["schedule"]["conference"]["days"][0]["rooms"]["Hall"]
+    assert [item.get("do_not_record", "absent") for item in exported] == [True, False, "absent"]
+    back = {b.title: b.record.value for b in parse_c3voc_xml(to_schedule_xml(event), path="rec.xml").all_blocks()}
+    assert back == {"Opted out": "do_not_record", "Fine to record": "record", "Nobody asked": "unspecified"}
+
+
+def test_the_recording_plan_survives_native_and_spreadsheet_round_trips() -> None:
+    from runofshow.agenda.document import event_from_dict, event_to_dict
+    from runofshow.exporters.spreadsheet import to_csv
+    from runofshow.importers.spreadsheet import parse_csv
+
+    event = parse_agenda(schedule([{"title": "Opted out", "do_not_record": True}]), path="rec.json")
+    assert event_from_dict(event_to_dict(event)).all_blocks()[0].record.value == "do_not_record"
+    again = parse_csv(to_csv(event), path="rec.csv").all_blocks()[0]
+    assert (again.record.value, again.record_source) == ("do_not_record", "do_not_record: true")

@@ -16,6 +16,7 @@ from runofshow.agenda.model import (
     Event,
     Fact,
     Presence,
+    RecordPlan,
     Reminder,
     Room,
     RoomKind,
@@ -56,6 +57,8 @@ def block_to_dict(block: Block) -> dict[str, Any]:
         "category_label": block.category_label,
         "stream": block.stream.value,
         "stream_source": block.stream_source,
+        "record": block.record.value,
+        "record_source": block.record_source,
         "start_rule": block.start_rule.value,
         "advance": block.advance.value,
         "description": block.description,
@@ -224,6 +227,8 @@ def block_from_dict(data: Any, path: str) -> Block:
         ),
         stream=r.enum("stream", StreamPlan, StreamPlan.UNSPECIFIED),
         stream_source=r.get("stream_source", str, ""),
+        record=r.enum("record", RecordPlan, RecordPlan.UNSPECIFIED),
+        record_source=r.get("record_source", str, ""),
         breakout=breakout,
         duties=tuple(
             Duty(

@@ -53,6 +53,14 @@ class StreamPlan(StrEnum):
     UNSPECIFIED = "unspecified"
 
 
+class RecordPlan(StrEnum):
+    """Whether the block may be recorded (a speaker's opt-out is `do_not_record`); separate from the stream plan."""
+
+    RECORD = "record"
+    DO_NOT_RECORD = "do_not_record"
+    UNSPECIFIED = "unspecified"
+
+
 class StartRule(StrEnum):
     """Soft blocks follow the previous block; hard blocks keep their clock time."""
 
@@ -171,6 +179,8 @@ class Block:
     contacts: tuple[Contact, ...] = ()
     stream: StreamPlan = StreamPlan.UNSPECIFIED
     stream_source: str = ""
+    record: RecordPlan = RecordPlan.UNSPECIFIED
+    record_source: str = ""
     breakout: Breakout | None = None
     duties: tuple[Duty, ...] = ()
     reminders: tuple[Reminder, ...] = ()

@@ -6,7 +6,18 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from runofshow.agenda.model import Breakout, Category, Contact, Duty, Fact, Presence, Reminder, Speaker, StreamPlan
+from runofshow.agenda.model import (
+    Breakout,
+    Category,
+    Contact,
+    Duty,
+    Fact,
+    Presence,
+    RecordPlan,
+    Reminder,
+    Speaker,
+    StreamPlan,
+)
 from runofshow.annotate import rules
 from runofshow.annotate.rules import Rule
 
@@ -17,6 +28,8 @@ class Annotations:
 
     stream: StreamPlan = StreamPlan.UNSPECIFIED
     stream_source: str = ""
+    record: RecordPlan = RecordPlan.UNSPECIFIED
+    record_source: str = ""
     breakout: Breakout | None = None
     duties: tuple[Duty, ...] = ()
     reminders: tuple[Reminder, ...] = ()
@@ -152,6 +165,8 @@ class _Collector:
     known_names: frozenset[str]
     stream: StreamPlan = StreamPlan.UNSPECIFIED
     stream_source: str = ""
+    record: RecordPlan = RecordPlan.UNSPECIFIED
+    record_source: str = ""
     teams_rooms: bool = False
     physical_groups: bool = False
     group_size: tuple[int | None, int | None] = (None, None)
@@ -217,6 +232,8 @@ class _Collector:
         return Annotations(
             stream=self.stream,
             stream_source=self.stream_source,
+            record=self.record,
+            record_source=self.record_source,
             breakout=breakout,
             duties=tuple(self.duties),
             reminders=tuple(self.reminders),
@@ -250,6 +267,16 @@ def _stream_in(sentence: str, following: str | None) -> tuple[StreamPlan, str, s
     if condition is not None:
         value, rule_id = StreamPlan.ON_REQUEST, f"{rule_id}+{condition[0].id}"
     return value, source, rule_id
+
+
+def _record(collector: _Collector, sentence: str) -> None:
+    """A recording statement: a fact each time; the last one (notes come after the description) decides."""
+    hit = _first(rules.RECORD_RULES, sentence)
+    if hit is None or _is_question(sentence):
+        return
+    found, _ = hit
+    collector.record, collector.record_source = RecordPlan(found.value), sentence
+    collector.fact("record", found.value, sentence, found.id)
 
 
 # ---------------------------------------------------------------- breakouts and groups
@@ -539,6 +566,7 @@ def annotate(description: str, notes: str, *, title: str = "", facilitators: Seq
         stream = _stream_in(sentence.text, following.text if same_paragraph and following else None)
         if stream:
             stream_found.append(stream)
+        _record(collector, sentence.text)
         _groups(collector, sentence.text)
         _open_duty(collector, sentence.text)
         _assigned_duties(collector, sentence.text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from runofshow.agenda.model import Category, Presence, StreamPlan
+from runofshow.agenda.model import Category, Presence, RecordPlan, StreamPlan
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,21 @@ STREAM_RULES: tuple[Rule, ...] = (
     rule("stream.en.live", r"\blive[- ]?stream(?:ing|s)?\b", StreamPlan.LIVE),
     rule("stream.en.broadcast", r"\b(?:broadcast|aired|goes\s+out|go\s+out|sent\s+out)\s+live\b", StreamPlan.LIVE),
     rule("stream.*.noun", r"\b(?:streaming|strømming)\b", StreamPlan.LIVE),
+)
+
+
+# Recording plan: a speaker's opt-out or a note that the block is (not) recorded. The first rule that
+# matches a sentence decides; the negative ones come first ("not recorded" also holds "recorded").
+RECORD_RULES: tuple[Rule, ...] = (
+    # "tas (ikke) opp" is left out: it also means a topic is (not) raised.
+    rule("record.nb.no", r"\b(?:ikke|ingen|uten)\s+(?:\w+\s+){0,2}?opptak\b|\bopptak\s*[:=]\s*nei\b",
+         RecordPlan.DO_NOT_RECORD),
+    rule("record.en.no", r"\b(?:no|without)\s+recordings?\b|\bnot\s+(?:be\s+)?recorded\b|\bdo\s+not\s+record\b"
+         r"|\bdon'?t\s+record\b|\brecording\s*[:=]\s*no\b|\bopt(?:s|ed)?\s+out\s+of\s+(?:the\s+)?recording\b",
+         RecordPlan.DO_NOT_RECORD),
+    rule("record.nb.yes", r"\b(?:gjøres|lages|blir\s+det)\s+(?:et\s+)?opptak\b|\bopptak\s*[:=]\s*ja\b",
+         RecordPlan.RECORD),
+    rule("record.en.yes", r"\b(?:will\s+be|is|gets)\s+recorded\b|\brecording\s*[:=]\s*yes\b", RecordPlan.RECORD),
 )
 
 

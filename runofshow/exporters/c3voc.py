@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda.model import Block, Event, RoomKind, Stage, StreamPlan
+from runofshow.agenda.model import Block, Event, RecordPlan, RoomKind, Stage, StreamPlan
 from runofshow.agenda.days import DAY_CHANGE, day_of
 from runofshow.importers.c3voc import guid_for
 from runofshow.agenda.text import ascii_fold
@@ -133,6 +133,8 @@ def event_json(event: Event, block: Block, number: int, room: str, acronym: str)
     plan = do_not_stream(block.stream)
     if plan is not None:
         data["do_not_stream"] = plan
+    if block.record is not RecordPlan.UNSPECIFIED:
+        data["do_not_record"] = block.record is RecordPlan.DO_NOT_RECORD
     return data
 
 
@@ -232,6 +234,10 @@ def event_xml(parent: ET.Element, event: Event, block: Block, number: int, room:
     for speaker in block.speakers:
         _text(persons, "person", speaker.name)
     _text(element, "description", "")
+    if block.record is not RecordPlan.UNSPECIFIED:
+        recording = ET.SubElement(element, "recording")
+        _text(recording, "license", "")
+        _text(recording, "optout", "true" if block.record is RecordPlan.DO_NOT_RECORD else "false")
 
 
 __all__ = ["acronym_of", "to_schedule_dict", "to_schedule_json", "to_schedule_xml"]

@@ -44,6 +44,7 @@ from runofshow.agenda.model import (
     Category,
     Event,
     Fact,
+    RecordPlan,
     Room,
     RoomKind,
     Speaker,
@@ -148,6 +149,8 @@ class _Talk:
     speakers: tuple[Speaker, ...]
     stream: StreamPlan
     stream_source: str
+    record: RecordPlan = RecordPlan.UNSPECIFIED
+    record_source: str = ""
 
 
 def looks_like_c3voc_json(text: str) -> bool:
@@ -273,6 +276,9 @@ def xml_event(element: Element) -> dict[str, Any]:
     ]
     if "do_not_stream" in event:
         event["do_not_stream"] = event["do_not_stream"].strip() or None
+    optout = (element.findtext("recording/optout") or "").strip().lower()
+    if optout in ("true", "1", "false", "0"):
+        event["do_not_record"] = optout in ("true", "1")
     return event
 
 
@@ -338,6 +344,7 @@ def read_talk(event: dict[str, Any], room: str, day: dict[str, Any], d: int, e: 
         speakers=speakers_of(event.get("persons") or []),
         stream=stream_plan(event.get("do_not_stream")),
         stream_source=stream_source(event),
+        **record_plan(event.get("do_not_record")),
     )
 
 
@@ -438,6 +445,14 @@ def stream_plan(value: Any) -> StreamPlan:
     if text in _FALSE:
         return StreamPlan.LIVE
     return StreamPlan.ON_REQUEST if text == "on_request" else StreamPlan.UNSPECIFIED
+
+
+def record_plan(value: Any) -> dict[str, Any]:
+    """`do_not_record` as the _Talk's recording plan: true is do not record, false is record, else unspecified."""
+    plan = {True: RecordPlan.DO_NOT_RECORD, False: RecordPlan.RECORD}.get(value) if isinstance(value, bool) else None
+    if plan is None:
+        return {}
+    return {"record": plan, "record_source": f"do_not_record: {json.dumps(value)}"}
 
 
 def stream_source(event: dict[str, Any]) -> str:
@@ -542,7 +557,8 @@ def blocks_of(talks: list[_Talk], room_id: str) -> tuple[Block, ...]:
         blocks.append(Block(
             id=talk.block_id, title=talk.title, planned_start=talk.start, planned_duration=talk.length,
             category=category, category_label=talk.label, description=talk.description, speakers=talk.speakers,
-            stream=talk.stream, stream_source=talk.stream_source, rooms=(room_id,),
+            stream=talk.stream, stream_source=talk.stream_source, record=talk.record, record_source=talk.record_source,
+            rooms=(room_id,),
             start_rule=StartRule.HARD if hard else StartRule.SOFT,
             advance=AdvanceRule.AUTO if auto else AdvanceRule.MANUAL, facts=facts,
         ))

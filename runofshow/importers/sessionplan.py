@@ -890,6 +890,8 @@ def build_block(
         contacts=notes.contacts,
         stream=notes.stream,
         stream_source=notes.stream_source,
+        record=notes.record,
+        record_source=notes.record_source,
         breakout=notes.breakout,
         duties=notes.duties,
         reminders=notes.reminders,

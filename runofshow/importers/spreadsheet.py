@@ -40,13 +40,13 @@ BLOCK_COLUMNS: tuple[str, ...] = (
     "stage", "stage_name", "id", "title", "start", "end", "duration_minutes", "category", "category_label",
     "stream", "stream_source", "start_rule", "advance", "description", "facilitators", "speakers", "notes",
     "contacts", "breakout", "duties", "reminders", "working_groups", "rooms", "warning_minutes", "danger_minutes",
-    "facts",
+    "facts", "record", "record_source",
 )
 EVENT_COLUMNS: tuple[str, ...] = ("event_title", "event_venue", "event_timezone", "event_days", "event_rooms")
 COLUMNS: tuple[str, ...] = BLOCK_COLUMNS + EVENT_COLUMNS
-TEXT_COLUMNS = frozenset({"stage_name", "title", "category_label", "stream_source", "description", "notes",
+TEXT_COLUMNS = frozenset({"stage_name", "title", "category_label", "stream_source", "record_source", "description", "notes",
                           "event_title", "event_venue"})
-ENUM_COLUMNS = frozenset({"category", "stream", "start_rule", "advance"})
+ENUM_COLUMNS = frozenset({"category", "stream", "record", "start_rule", "advance"})
 NUMBER_COLUMNS = frozenset({"warning_minutes", "danger_minutes"})
 NAME_LIST_COLUMNS = frozenset({"facilitators", "working_groups", "rooms"})
 JSON_LIST_COLUMNS = frozenset({"contacts", "duties", "reminders", "facts"})
