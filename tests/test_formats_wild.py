@@ -319,6 +319,9 @@ def test_do_not_record_imports_and_exports_back_in_json_and_xml() -> None:
                                                                                     "do_not_record: true")
     assert blocks["Fine to record"].record.value == "record"
     assert blocks["Nobody asked"].record.value == "unspecified"
+    from runofshow.terminal.summary import block_flags
+
+    assert "DO NOT RECORD" in block_flags(blocks["Opted out"]) and "record" not in block_flags(blocks["Nobody asked"])
     exported = to_schedule_dict(event)["schedule"]["conference"]["days"][0]["rooms"]["Hall"]
     assert [item.get("do_not_record", "absent") for item in exported] == [True, False, "absent"]
     back = {b.title: b.record.value for b in parse_c3voc_xml(to_schedule_xml(event), path="rec.xml").all_blocks()}

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from runofshow.agenda.days import block_days
-from runofshow.agenda.model import Block, Event, StartRule, StreamPlan
+from runofshow.agenda.model import Block, Event, RecordPlan, StartRule, StreamPlan
 from runofshow.engine import Snapshot
 
 STREAM_MARK = {StreamPlan.LIVE: "LIVE", StreamPlan.OFF: "off", StreamPlan.ON_REQUEST: "on request",
@@ -40,6 +40,8 @@ def block_flags(block: Block) -> str:
     flags = []
     if STREAM_MARK[block.stream]:
         flags.append(f"stream: {STREAM_MARK[block.stream]}")
+    if block.record is not RecordPlan.UNSPECIFIED:
+        flags.append("DO NOT RECORD" if block.record is RecordPlan.DO_NOT_RECORD else "record")
     if block.start_rule is StartRule.HARD:
         flags.append("fixed start")
     flags.append(f"advance: {block.advance.value}")
