@@ -337,3 +337,85 @@ def test_the_recording_plan_survives_native_and_spreadsheet_round_trips() -> Non
     assert event_from_dict(event_to_dict(event)).all_blocks()[0].record.value == "do_not_record"
     again = parse_csv(to_csv(event), path="rec.csv").all_blocks()[0]
     assert (again.record.value, again.record_source) == ("do_not_record", "do_not_record: true")
+
+
+# ---------------------------------------------------------------- session-plan presence cues
+
+SESSION_PLAN = """# Fagdag 3. mars 2025
+
+KL.\tLENGDE\tTITTEL\tBESKRIVELSE
+09:00\t45m\tInnlegg om havbruk\t
+09:45\t30m\tPanel om energi\t
+10:15\t15m\tOppsummering\t
+
+# Fagdag 3. mars 2025 - block details
+
+## Innlegg om havbruk
+
+09:00 | 45m
+
+ASSIGNED TO Trine Vik
+
+Dr. Marit Sæther deltar digitalt fra Tromsø. Trine Vik kommer fysisk og leder økta.
+
+### ADDITIONAL INFORMATION
+
+Prof. Henrik Dahl er på plass i salen.
+
+## Panel om energi
+
+09:45 | 30m
+
+ASSIGNED TO Trine Vik
+
+Dr. Grace Okafor joins remotely via Teams. Tom Berge will be there in person.
+
+### ADDITIONAL INFORMATION
+
+Trine Vik joins remotely via Teams for this one.
+
+## Oppsummering
+
+10:15 | 15m
+"""
+
+
+@pytest.mark.parametrize(("sentence", "name", "presence"), [
+    ("Dr. Marit Sæther deltar digitalt fra Tromsø.", "Marit Sæther", "remote"),
+    ("Prof. Henrik Dahl kommer fysisk.", "Henrik Dahl", "on_site"),
+    ("Professor Ingrid Lunde er med på Teams.", "Ingrid Lunde", "remote"),
+    ("Dr. Grace Okafor joins remotely via Teams.", "Grace Okafor", "remote"),
+    ("Dr. Samuel Reed will attend in person.", "Samuel Reed", "on_site"),
+    ("Ms. Alice Park is joining online.", "Alice Park", "remote"),
+])
+def test_a_titled_person_with_a_presence_cue_is_a_speaker_without_the_title(sentence: str, name: str,
+                                                                            presence: str) -> None:
+    from runofshow.annotate import annotate
+
+    found = annotate(sentence, "", facilitators=("Trine Vik",))
+    assert [(s.name, s.presence.value) for s in found.speakers] == [(name, presence)]
+
+
+@pytest.mark.parametrize("sentence", ["Trine Vik kommer fysisk.", "Trine joins remotely via Teams.",
+                                      "Trine Vik er på plass i salen."])
+def test_a_facilitator_with_a_presence_cue_is_not_made_a_speaker(sentence: str) -> None:
+    from runofshow.annotate import annotate
+
+    found = annotate(sentence, "", facilitators=("Trine Vik",))
+    assert found.speakers == ()
+    assert [f.rule.endswith("+facilitator") for f in found.facts if f.kind == "presence"] == [True]
+
+
+def test_a_session_plan_export_names_speakers_from_description_and_notes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.importers import load_agenda
+
+    path = tmp_path / "fagdag.txt"
+    path.write_text(SESSION_PLAN, encoding="utf-8")
+    blocks = {block.title: block for block in load_agenda(path).all_blocks()}
+    talk, panel = blocks["Innlegg om havbruk"], blocks["Panel om energi"]
+    assert talk.facilitators == ("Trine Vik",) and panel.facilitators == ("Trine Vik",)
+    assert [(s.name, s.presence.value) for s in talk.speakers] == [("Marit Sæther", "remote"),
+                                                                   ("Henrik Dahl", "on_site")]
+    assert [(s.name, s.presence.value) for s in panel.speakers] == [("Grace Okafor", "remote"),
+                                                                    ("Tom Berge", "on_site")]
+    assert blocks["Oppsummering"].speakers == ()

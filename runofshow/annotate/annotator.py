@@ -502,12 +502,12 @@ def _presence(collector: _Collector, sentence: _Sentence, paragraph_start: bool)
     if cue is None:
         return
     presence, match, found = cue
-    name_match = re.match(rf"(?P<name>{rules.NAME})\s", sentence.text)
+    name_match = re.match(rf"(?:{rules.HONORIFIC})?(?P<name>{rules.NAME})\s", sentence.text)
     if name_match and _looks_like_name(name_match.group("name"), collector.known_names):
         name = name_match.group("name")
         between = sentence.text[name_match.end() : match.start()].lower().split()
         if len(name.split()) >= 2 or name in collector.known_names or set(between) <= rules.PRESENCE_FILLER:
-            collector.add_speaker(name, presence, "", sentence.text, found.id)
+            _present(collector, name, presence, sentence.text, found.id)
             collector.last_person = (name, sentence.paragraph)
             return
     if not _only_filler(sentence.text, match) or collector.last_person is None:
@@ -515,7 +515,15 @@ def _presence(collector: _Collector, sentence: _Sentence, paragraph_start: bool)
     name, paragraph = collector.last_person
     # A bare "Kommer fysisk." belongs to the person in its paragraph, or in the one just before.
     if paragraph == sentence.paragraph or (paragraph_start and paragraph == sentence.paragraph - 1):
-        collector.add_speaker(name, presence, "", sentence.text, found.id)
+        _present(collector, name, presence, sentence.text, found.id)
+
+
+def _present(collector: _Collector, name: str, presence: Presence, source: str, rule_id: str) -> None:
+    """A person said to be there (or remote) becomes a speaker, unless they facilitate the block."""
+    if name in collector.known_names:  # a facilitator's presence is a fact, not a reason to list them as speaker
+        collector.fact("presence", f"{name}: {presence.value}", source, f"{rule_id}+facilitator")
+        return
+    collector.add_speaker(name, presence, "", source, rule_id)
 
 
 def _speaker_verb(collector: _Collector, sentence: str, paragraph: int) -> None:

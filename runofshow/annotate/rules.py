@@ -38,6 +38,8 @@ NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?|[{_UPPER}]\.)
 PARTICLE = r"(?:von|van|der|de|af|la|le|di|da)"
 # One person's name: 1-4 capitalised words, with particles such as "van" allowed in between.
 NAME = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?{NAME_WORD}){{0,3}}"
+# A title before a name ("Dr. Kari Nordmann", "Professor Lise Berg"): not part of the name.
+HONORIFIC = r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.?|Professor|Doktor|Direktør|Director|Ordfører|Statsråd|Minister)\s+"
 # Several names: "Anette og Mona", "Anette Bærheim, Mona Nilsen and Per".
 NAMES = rf"{NAME}(?:\s*(?:,|&|\+|\s(?i:og|and)\s)\s*{NAME})*"
 NAME_SEPARATORS = re.compile(r"\s*(?:,|&|\+|\b(?:og|and)\b)\s*", re.IGNORECASE)
