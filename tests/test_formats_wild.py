@@ -419,3 +419,86 @@ def test_a_session_plan_export_names_speakers_from_description_and_notes(tmp_pat
     assert [(s.name, s.presence.value) for s in panel.speakers] == [("Grace Okafor", "remote"),
                                                                     ("Tom Berge", "on_site")]
     assert blocks["Oppsummering"].speakers == ()
+
+
+# ---------------------------------------------------------------- spreadsheets from other tools
+
+def conference_workbook(rows: list[list[Any]], sheet_title: str = "Programm") -> bytes:
+    """An XLSX workbook whose first sheet holds these rows as given (title row, header, data)."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_german_template_with_a_title_row_and_numbered_speakers_imports() -> None:
+    from datetime import date, datetime, time, timedelta
+
+    from runofshow.terminal.summary import event_summary
+
+    data = conference_workbook([
+        ["Tagung Nachhaltigkeit 2025"],
+        [],
+        ["Ort", "Datum", "Zeit", "Titel", "Untertitel", "Beschreibung", "Sprecher 1", "Sprecher 2", "Sprecher 3"],
+        ["Saal A", date(2025, 4, 2), time(9, 0), "Begrüßung", "", "Kurz und knapp", "Eva Braun", None, None],
+        ["Saal A", date(2025, 4, 2), time(9, 20), "Energie im Quartier", "Ein Überblick", "Lang", "Jonas Weber",
+         "Mia Roth", "Lea Fuchs"],
+        ["Raum 2", date(2025, 4, 2), time(9, 0), "Werkstatt Wärme", "", "", None, None, None],
+        ["Saal A", datetime(2025, 4, 3), "10:00", "Tag zwei", "", "", "", "", ""],
+    ])
+    event = parse_agenda(data, path="tagung.xlsx", timezone="Europe/Berlin")
+    assert [stage.name for stage in event.stages] == ["Saal A", "Raum 2"]
+    blocks = {block.title: block for block in event.all_blocks()}
+    assert blocks["Begrüßung"].planned_duration == timedelta(minutes=20)  # until the next start in Saal A
+    assert blocks["Energie im Quartier"].planned_duration == timedelta(minutes=30)  # last of its day: the default
+    assert blocks["Werkstatt Wärme"].planned_duration == timedelta(minutes=30)  # another room: its own last
+    assert [s.name for s in blocks["Energie im Quartier"].speakers] == ["Jonas Weber", "Mia Roth", "Lea Fuchs"]
+    assert blocks["Energie im Quartier"].description == "Ein Überblick\n\nLang"
+    assert blocks["Tag zwei"].planned_start.isoformat() == "2025-04-03T10:00:00+02:00"
+    assert [(f.kind, f.rule) for f in blocks["Begrüßung"].facts] == [("length", "spreadsheet.next-start")]
+    assert [(f.kind, f.rule) for f in blocks["Tag zwei"].facts] == [("length", "spreadsheet.last-of-day")]
+    text = event_summary(event)
+    assert "until the next start in the same place" in text and "gets 30 minutes" in text
+
+
+def test_a_norwegian_csv_with_its_header_on_row_three_is_found_by_content() -> None:
+    from datetime import timedelta
+
+    text = ("Program for fagdagen;;;;\n;;;;\nSted;Dato;Tid;Tittel;Foredragsholder 1;Foredragsholder 2;Lengde\n"
+            "Storsalen;03.03.2025;09:00;Velkommen;Kari Nord;;15\n"
+            "Storsalen;03.03.2025;09:15;Havbruk i nord;Per Sør;Lise Vest;45\n")
+    event = parse_agenda(text.encode("utf-8"), path="fagdag.csv")
+    blocks = {block.title: block for block in event.all_blocks()}
+    assert blocks["Havbruk i nord"].planned_start.isoformat() == "2025-03-03T09:15:00+01:00"
+    assert blocks["Havbruk i nord"].planned_duration == timedelta(minutes=45)
+    assert [s.name for s in blocks["Havbruk i nord"].speakers] == ["Per Sør", "Lise Vest"]
+    assert blocks["Velkommen"].facts == ()  # a length column: nothing assumed
+
+
+def test_spreadsheet_errors_name_file_sheet_row_and_column_and_the_layouts_understood() -> None:
+    from datetime import date
+
+    from runofshow.importers import ImportProblem
+
+    bad_time = conference_workbook([
+        ["Programme"],
+        ["Place", "Date", "Time", "Title"],
+        ["Hall", date(2025, 5, 1), "9 o'clock", "Opening"],
+    ], sheet_title="Day one")
+    with pytest.raises(ImportProblem) as caught:
+        parse_agenda(bad_time, path="conf.xlsx")
+    message = str(caught.value)
+    assert message.startswith("conf.xlsx:3: sheet 'Day one', C3 (start)") and "9 o'clock" in message
+    unknown = conference_workbook([["Name", "When"], ["Opening", "09:00"]], sheet_title="Sheet X")
+    with pytest.raises(ImportProblem) as caught:
+        parse_agenda(unknown, path="odd.xlsx")
+    message = str(caught.value)
+    assert "sheet 'Sheet X'" in message and "Understood layouts" in message and "speaker 1 to 5" in message

@@ -60,6 +60,7 @@ def block_flags(block: Block) -> str:
     for duty in block.duties:
         who = "OPEN" if duty.is_open else ("each group" if duty.per_group else duty.assignee)
         flags.append(f"{duty.role}: {who}")
+    flags.extend(f"length: {fact.source}" for fact in block.facts if fact.kind == "length")
     if block.reminders:
         flags.append(f"{len(block.reminders)} reminder(s)")
     if block.contacts:
