@@ -502,3 +502,112 @@ def test_spreadsheet_errors_name_file_sheet_row_and_column_and_the_layouts_under
         parse_agenda(unknown, path="odd.xlsx")
     message = str(caught.value)
     assert "sheet 'Sheet X'" in message and "Understood layouts" in message and "speaker 1 to 5" in message
+
+
+# ---------------------------------------------------------------- URLs
+
+@pytest.fixture(scope="module")
+def schedule_server():  # type: ignore[no-untyped-def]
+    """A local HTTP server: /schedule.json, a redirect to it, an HTML page, a 404, a slow and a huge answer."""
+    import threading
+    import time as clock
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from runofshow.agenda.text import MAX_BYTES
+
+    body = schedule([{"title": "Fetched talk", "type": "Talk", "start": "10:00"}])
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            """Quiet."""
+
+        def answer(self, status: int, content: bytes, kind: str, **headers: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def do_GET(self) -> None:  # noqa: N802 - the http.server name
+            routes = {
+                "/conf/schedule.json": lambda: self.answer(200, body, "application/json"),
+                "/moved": lambda: self.answer(302, b"", "text/plain", Location="/conf/schedule.json"),
+                "/loop": lambda: self.answer(302, b"", "text/plain", Location="/loop"),
+                "/page": lambda: self.answer(200, b"<!DOCTYPE html><html><body>Hi</body></html>", "text/html"),
+                "/huge.json": lambda: self.answer(200, b" " * (MAX_BYTES + 10), "application/json"),
+                "/slow": lambda: (clock.sleep(1.5), self.answer(200, body, "application/json")),
+            }
+            routes.get(self.path, lambda: self.answer(404, b"nope", "text/plain"))()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_import_reads_a_schedule_from_an_address_and_follows_redirects(schedule_server: str) -> None:
+    from runofshow.importers import load_agenda
+
+    for path in ("/conf/schedule.json", "/moved"):
+        event = load_agenda(f"{schedule_server}{path}")
+        assert [block.title for block in event.all_blocks()] == ["Fetched talk"]
+        assert event.source == f"{schedule_server}{path}"
+
+
+@pytest.mark.parametrize(("path", "words"), [
+    ("/missing.json", "answered 404"),
+    ("/page", "web page, not a schedule"),
+    ("/huge.json", "KB an agenda may have"),
+    ("/loop", "too many redirects"),
+])
+def test_an_address_that_is_no_schedule_gives_a_clear_error(schedule_server: str, path: str, words: str) -> None:
+    from runofshow.importers import ImportProblem, load_agenda
+
+    with pytest.raises(ImportProblem) as caught:
+        load_agenda(f"{schedule_server}{path}")
+    assert words in str(caught.value) and str(caught.value).startswith(f"{schedule_server}{path}")
+
+
+def test_a_slow_server_times_out_and_a_closed_port_is_unreachable(schedule_server: str) -> None:
+    import socket
+
+    from runofshow.importers import ImportProblem
+    from runofshow.importers.remote import fetch
+
+    with pytest.raises(ImportProblem, match="no answer within 0.3 seconds"):
+        fetch(f"{schedule_server}/slow", timeout=0.3)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    with pytest.raises(ImportProblem, match="could not be reached"):
+        fetch(f"http://127.0.0.1:{closed}/schedule.json", timeout=2)
+    with pytest.raises(ImportProblem, match="not an http"):
+        fetch("ftp://example.org/schedule.json")
+
+
+def test_cli_import_takes_an_address_unmangled(schedule_server: str) -> None:
+    from click.testing import CliRunner
+
+    from runofshow.terminal.cli import main
+
+    result = CliRunner().invoke(main, ["import", f"{schedule_server}/conf/schedule.json", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Fetched talk" in result.output
+    missing = CliRunner().invoke(main, ["import", f"{schedule_server}/missing.json", "--dry-run"])
+    assert missing.exit_code != 0 and "answered 404" in missing.output
+
+
+def test_the_upload_page_previews_an_address(schedule_server: str, app, moderator) -> None:  # type: ignore[no-untyped-def]
+    preview = moderator.post("/import/preview", data={"url": f"{schedule_server}/moved"},
+                             content_type="multipart/form-data").get_json()
+    assert preview["ok"] and preview["title"] == "Wild Con"
+    assert [item["title"] for item in preview["diff"]["added"]] == ["Fetched talk"]
+    page = moderator.post("/import/preview", data={"url": f"{schedule_server}/page"},
+                          content_type="multipart/form-data").get_json()
+    assert page["ok"] is False and page["field"] == "url" and "web page" in page["message"]
+    neither = moderator.post("/import/preview", data={}, content_type="multipart/form-data").get_json()
+    assert neither["ok"] is False and neither["field"] == "file"

@@ -19,6 +19,7 @@ from runofshow.importers.c3voc import (
 )
 from runofshow.importers.c3voc2 import FORMAT_NAME as C3VOC2_JSON, looks_like_c3voc2_json, parse_c3voc2_json
 from runofshow.importers.common import read_limited
+from runofshow.importers.remote import fetch, is_url
 from runofshow.importers.errors import ImportProblem
 from runofshow.importers.native import (
     JSON_FORMAT as NATIVE_JSON,
@@ -134,11 +135,12 @@ def load_agenda(
     day: date | None = None,
     venue: str = "",
 ) -> Event:
-    """An event from an agenda file, its format detected unless given; ImportProblem on any fault."""
+    """An event from an agenda file or an http(s) address, its format detected unless given; ImportProblem on any fault."""
     name = str(path)
     if format is not None and format not in FORMATS:
         raise ImportProblem(name, None, f"unknown format {format!r} (known: {', '.join(FORMATS)})", field="format")
-    event = parse_agenda(read_bytes(path), path=name, format=format, timezone=timezone, day=day, venue=venue)
+    data = fetch(name) if isinstance(path, str) and is_url(path) else read_bytes(path)
+    event = parse_agenda(data, path=name, format=format, timezone=timezone, day=day, venue=venue)
     return event if event.source else replace(event, source=name)
 
 

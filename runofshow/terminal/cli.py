@@ -19,6 +19,7 @@ from runofshow.live.clocks import SystemClock
 from runofshow.engine import COMMANDS, Argument, CommandError, CommandSpec, Kind, StaleRevision, snapshot_to_dict, stage_or_first
 from runofshow.exporters import BINARY_FORMATS, EXPORT_FORMATS, export_event
 from runofshow.importers import FORMATS, ImportProblem, load_agenda
+from runofshow.importers.remote import is_url
 from runofshow.live.service import NoAgenda, ShowInProgress, ShowService, UnknownStage
 from runofshow.live.store import Store, StoreUnavailable, database_url
 
@@ -155,7 +156,7 @@ def main() -> None:
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", metavar="FILE_OR_URL")
 @click.option("--json", "as_json", is_flag=True, help="Print the agenda as the native JSON document; store nothing.")
 @click.option("--dry-run", is_flag=True, help="Check and summarise the file; store nothing.")
 @click.option("--replace", is_flag=True, help="Replace the agenda even while a show is in progress.")
@@ -168,10 +169,11 @@ def main() -> None:
               help="Input format (default: detected from the content).")
 @database_option
 @friendly_errors
-def import_command(file: Path, as_json: bool, dry_run: bool, replace: bool, timezone: str | None, day: Any,
+def import_command(file: str, as_json: bool, dry_run: bool, replace: bool, timezone: str | None, day: Any,
                    file_format: str | None, database: str | None) -> None:
-    """Import an agenda FILE, print a summary and store it as the event to run."""
-    event = load_agenda(file, format=file_format, timezone=timezone, day=day.date() if day else None)
+    """Import an agenda file or http(s) address (a published schedule.json or schedule.xml), print a summary and
+    store it as the event to run."""
+    event = load_agenda(file if is_url(file) else Path(file), format=file_format, timezone=timezone, day=day.date() if day else None)
     if as_json:
         click.echo(json.dumps(event_to_dict(event), ensure_ascii=False, indent=2))
         return

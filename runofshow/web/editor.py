@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from flask_wtf import FlaskForm
 from flask_babel import gettext as _
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from wtforms import StringField
 from wtforms.validators import Optional
 
@@ -19,6 +19,7 @@ from runofshow.agenda.edits import FACT_FIELDS, EditError
 from runofshow.agenda.text import MAX_BYTES
 from runofshow.importers import ImportProblem, parse_agenda
 from runofshow.importers.c3voc import known_zone
+from runofshow.importers.remote import fetch, is_url
 from runofshow.live.service import NoAgenda, NothingToUndo, ShowInProgress, ShowService, StaleAgenda, UnknownStage
 from runofshow.live.store import StoreUnavailable
 from runofshow.web.adapter import actor_of as _actor
@@ -33,7 +34,8 @@ EDITOR_ROLES = frozenset({Role.MODERATOR})
 class UploadForm(FlaskForm):
     """An agenda file to preview or apply (CSRF-protected)."""
 
-    file = FileField("file", validators=[FileRequired()])
+    file = FileField("file")
+    url = StringField("url", validators=[Optional()])
     timezone = StringField("timezone", validators=[Optional()])
 
 
@@ -203,11 +205,25 @@ def _uploaded() -> tuple[Event | None, tuple[Response, int] | None]:
         problems = {name: errors for name, errors in form.errors.items()}
         field = "csrf_token" if "csrf_token" in problems else "file"
         return None, _problem(400, "bad_request", f"{field}: {'; '.join(problems.get(field, ['missing']))}", field=field)
-    upload = request.files["file"]
-    name = upload.filename or "upload"
-    data = upload.stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        return None, _problem(413, "too_large", f"{name}: larger than {MAX_BYTES // 1024} KB", file=name, field="file")
+    address = (form.url.data or "").strip()
+    upload = request.files.get("file")
+    if (upload is None or not upload.filename) and not address:
+        return None, _problem(400, "bad_request", "file: choose a file or give the address of a schedule", field="file")
+    if upload is not None and upload.filename:
+        name = upload.filename
+        data = upload.stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return None, _problem(413, "too_large", f"{name}: larger than {MAX_BYTES // 1024} KB", file=name,
+                                  field="file")
+    elif not is_url(address):
+        return None, _problem(400, "bad_request", f"url: {address!r} is not an http:// or https:// address",
+                              field="url")
+    else:
+        name = address
+        try:
+            data = fetch(address)
+        except ImportProblem as error:
+            return None, _problem(400, "bad_request", str(error), file=address, field="url")
     zone = (form.timezone.data or "").strip() or None
     if zone is not None and known_zone(zone) is None:
         message = f"timezone: unknown time zone {zone!r} (an IANA name, e.g. Europe/Berlin)"
