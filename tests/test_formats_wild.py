@@ -323,7 +323,7 @@ def test_do_not_record_imports_and_exports_back_in_json_and_xml() -> None:
 
     assert "DO NOT RECORD" in block_flags(blocks["Opted out"]) and "record" not in block_flags(blocks["Nobody asked"])
     exported = to_schedule_dict(event)["schedule"]["conference"]["days"][0]["rooms"]["Hall"]
-    assert [item.get("do_not_record", "absent") for item in exported] == [True, False, "absent"]
+    assert [item.get("do_not_record", "absent") for item in exported] == [True, False, None]  # the source's null kept
     back = {b.title: b.record.value for b in parse_c3voc_xml(to_schedule_xml(event), path="rec.xml").all_blocks()}
     assert back == {"Opted out": "do_not_record", "Fine to record": "record", "Nobody asked": "unspecified"}
 
@@ -611,3 +611,86 @@ def test_the_upload_page_previews_an_address(schedule_server: str, app, moderato
     assert page["ok"] is False and page["field"] == "url" and "web page" in page["message"]
     neither = moderator.post("/import/preview", data={}, content_type="multipart/form-data").get_json()
     assert neither["ok"] is False and neither["field"] == "file"
+
+
+# ---------------------------------------------------------------- lossless pass-through
+
+def real_examples() -> list[Any]:
+    """Every schedule document among the shared real examples (schemas and the refused example left out)."""
+    from tests.conftest import SHARED
+
+    folder = SHARED / "formats"
+    found = sorted(path for path in folder.rglob("*.json")
+                   if not path.name.startswith(("schema", "invalid")))
+    return found or [pytest.param(None, marks=pytest.mark.skip(reason=f"no examples in {folder}"))]
+
+
+def event_changes(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    """The keys whose values differ between two versions of an event."""
+    return {key for key in set(before) | set(after) if before.get(key, "<absent>") != after.get(key, "<absent>")}
+
+
+def events_by_guid(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every event of a schedule.json, by guid."""
+    return {item["guid"]: item for day in document["schedule"]["conference"]["days"]
+            for items in day["rooms"].values() for item in items}
+
+
+# The differences runofshow makes on purpose on an unedited import (docs/formats.md, "Pass-through"):
+# a `generator` of its own, and values schema.json refuses (acronym, slug, duration, keys it does not allow).
+SCHEMA_REPAIRS = {"slug", "duration", "id", "persons"}
+
+
+@pytest.mark.parametrize("path", real_examples(), ids=lambda path: getattr(path, "name", "none"))
+def test_every_real_example_round_trips_with_only_documented_differences(path) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from runofshow.exporters.c3voc import to_schedule_dict
+    from runofshow.importers import load_agenda
+
+    source = json.loads(path.read_text(encoding="utf-8"))
+    exported = to_schedule_dict(load_agenda(path))
+    assert set(exported) - set(source) <= {"generator", "$schema"}
+    assert {k: v for k, v in exported["schedule"].items() if k != "conference"} == {
+        k: v for k, v in source["schedule"].items() if k != "conference"}
+    before, after = source["schedule"]["conference"], exported["schedule"]["conference"]
+    differing = event_changes({k: v for k, v in before.items() if k != "days"},
+                              {k: v for k, v in after.items() if k != "days"})
+    assert differing <= {"acronym"}, differing
+    if differing:
+        assert not re.match(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$", before["acronym"])
+    assert [{k: v for k, v in day.items() if k != "rooms"} for day in before["days"]] == [
+        {k: v for k, v in day.items() if k != "rooms"} for day in after["days"]]
+    old, new = events_by_guid(source), events_by_guid(exported)
+    assert set(old) == set(new)
+    for guid, item in old.items():
+        changes = event_changes(item, new[guid])
+        assert changes <= SCHEMA_REPAIRS, (guid, changes)
+        if "slug" in changes:
+            assert not re.match(r"^[a-z0-9_-]+[a-z0-9]$", item["slug"])
+
+
+def test_an_edited_time_changes_only_that_events_times() -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from runofshow.exporters.c3voc import to_schedule_dict
+
+    source = schedule([
+        {"title": "Moved", "start": "10:00", "extra": {"track": "Main", "language": "de", "recording_license": "CC0",
+                                                      "links": [{"url": "https://x.example", "title": "Slides"}]}},
+        {"title": "Kept", "start": "11:00", "extra": {"track": "Side"}},
+    ])
+    event = parse_agenda(source, path="edit.json")
+    stage = event.stages[0]
+    moved = replace(stage.blocks[0], planned_start=stage.blocks[0].planned_start + timedelta(minutes=15))
+    edited = replace(event, stages=(replace(stage, blocks=(moved, *stage.blocks[1:])),))
+    old = events_by_guid(json.loads(source))
+    new = events_by_guid(to_schedule_dict(edited))
+    first, second = sorted(old)
+    assert event_changes(old[first], new[first]) == {"date", "start"}
+    assert new[first]["start"] == "10:15" and new[first]["track"] == "Main" and new[first]["links"] == old[first]["links"]
+    assert event_changes(old[second], new[second]) == set()
+    renamed = replace(edited, stages=(replace(edited.stages[0], blocks=(replace(moved, title="New name"),
+                                                                        *stage.blocks[1:])),))
+    assert event_changes(old[first], events_by_guid(to_schedule_dict(renamed))[first]) == {"date", "start", "title"}

@@ -59,6 +59,7 @@ def block_to_dict(block: Block) -> dict[str, Any]:
         "stream_source": block.stream_source,
         "record": block.record.value,
         "record_source": block.record_source,
+        **({"passthrough": block.passthrough} if block.passthrough else {}),
         "start_rule": block.start_rule.value,
         "advance": block.advance.value,
         "description": block.description,
@@ -107,6 +108,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         ],
         "rooms": [{"id": room.id, "name": room.name, "kind": room.kind.value} for room in event.rooms],
         **({"timezone_assumed": True} if event.timezone_assumed else {}),
+        **({"passthrough": event.passthrough} if event.passthrough else {}),
     }
 
 
@@ -229,6 +231,7 @@ def block_from_dict(data: Any, path: str) -> Block:
         stream_source=r.get("stream_source", str, ""),
         record=r.enum("record", RecordPlan, RecordPlan.UNSPECIFIED),
         record_source=r.get("record_source", str, ""),
+        passthrough=r.get("passthrough", str, ""),
         breakout=breakout,
         duties=tuple(
             Duty(
@@ -284,5 +287,6 @@ def event_from_dict(data: Any) -> Event:
             stages=stages,
             rooms=rooms,
             timezone_assumed=r.get("timezone_assumed", bool, False),
+            passthrough=r.get("passthrough", str, ""),
         )
     )

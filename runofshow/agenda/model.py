@@ -181,6 +181,8 @@ class Block:
     stream_source: str = ""
     record: RecordPlan = RecordPlan.UNSPECIFIED
     record_source: str = ""
+    # The source's own fields (JSON text), written back on export where runofshow changed nothing.
+    passthrough: str = ""
     breakout: Breakout | None = None
     duties: tuple[Duty, ...] = ()
     reminders: tuple[Reminder, ...] = ()
@@ -251,6 +253,8 @@ class Event:
     source: str = field(default="", compare=False)
     # The file gave no zone and the importer assumed `timezone`: summaries say so, exports do not claim it.
     timezone_assumed: bool = False
+    # The source's schedule and conference fields runofshow does not model (JSON text), written back on export.
+    passthrough: str = ""
 
     @property
     def date(self) -> date:

@@ -151,6 +151,7 @@ class _Talk:
     stream_source: str
     record: RecordPlan = RecordPlan.UNSPECIFIED
     record_source: str = ""
+    original: str = ""  # the schedule.json event as JSON text, kept for the export (empty for XML)
 
 
 def looks_like_c3voc_json(text: str) -> bool:
@@ -311,6 +312,7 @@ def schedule_to_event(schedule: dict[str, Any], path: str, timezone: str, namer:
         rooms=tuple(rooms.values()),
         source=path,
         # The fallback named the zone: the file gave none, or one its own offsets contradict.
+        passthrough=schedule_passthrough(schedule, conference, days_data) if namer is json_field else "",
         timezone_assumed=zone_name == timezone and zone_name != str(conference.get("time_zone_name") or "").strip(),
     )
     try:
@@ -345,6 +347,7 @@ def read_talk(event: dict[str, Any], room: str, day: dict[str, Any], d: int, e: 
         stream=stream_plan(event.get("do_not_stream")),
         stream_source=stream_source(event),
         **record_plan(event.get("do_not_record")),
+        original=json.dumps(event, ensure_ascii=False) if namer is json_field else "",
     )
 
 
@@ -562,7 +565,26 @@ def blocks_of(talks: list[_Talk], room_id: str) -> tuple[Block, ...]:
             start_rule=StartRule.HARD if hard else StartRule.SOFT,
             advance=AdvanceRule.AUTO if auto else AdvanceRule.MANUAL, facts=facts,
         ))
+        if talk.original:
+            kept = {"event": json.loads(talk.original), "imported": modelled_values(blocks[-1])}
+            blocks[-1] = replace(blocks[-1], passthrough=json.dumps(kept, ensure_ascii=False))
     return tuple(blocks)
+
+
+def modelled_values(block: Block) -> dict[str, Any]:
+    """What runofshow made of a source event, to tell on export which fields a person changed since the import."""
+    return {"title": block.title, "start": block.planned_start.timestamp(),
+            "minutes": block.planned_duration / timedelta(minutes=1), "description": block.description,
+            "speakers": [speaker.name for speaker in block.speakers], "label": block.category_label,
+            "stream": block.stream.value, "record": block.record.value}
+
+
+def schedule_passthrough(schedule: dict[str, Any], conference: dict[str, Any], days: list[dict[str, Any]]) -> str:
+    """The schedule's, conference's and days' own fields (everything but the events) as JSON text."""
+    return json.dumps({"schedule": {key: value for key, value in schedule.items() if key != "conference"},
+                       "conference": {key: value for key, value in conference.items() if key != "days"},
+                       "days": [{key: value for key, value in day.items() if key != "rooms"} for day in days]},
+                      ensure_ascii=False)
 
 
 def conference_days(days: list[dict[str, Any]], talks: list[_Talk], zone: ZoneInfo) -> tuple[date, ...]:
@@ -587,6 +609,7 @@ __all__ = [
     "XML_FORMAT",
     "category_of",
     "guid_for",
+    "modelled_values",
     "looks_like_c3voc_json",
     "looks_like_c3voc_xml",
     "parse_c3voc_json",
