@@ -9,8 +9,8 @@ from runofshow.agenda.model import Event
 
 EXPORT_FORMATS = ("c3voc-json", "c3voc2-json", "c3voc-xml", "yaml", "json", "csv", "xlsx", "ics")
 BINARY_FORMATS = frozenset({"xlsx"})
-SUFFIXES = {"c3voc-json": ".json", "c3voc2-json": ".json", "c3voc-xml": ".xml", "yaml": ".yaml", "json": ".json", "csv": ".csv",
-            "xlsx": ".xlsx", "ics": ".ics"}
+SUFFIXES = {"c3voc-json": ".json", "c3voc2-json": ".json", "c3voc-xml": ".xml", "yaml": ".yaml", "json": ".json",
+            "csv": ".csv", "xlsx": ".xlsx", "ics": ".ics"}
 
 
 def export_event(

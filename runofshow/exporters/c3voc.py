@@ -185,8 +185,8 @@ _EVENT_KEYS = frozenset({"abstract", "attachments", "code", "date", "description
                          "duration", "end", "feedback_url", "guid", "id", "language", "links", "logo", "origin_url",
                          "persons", "recording_license", "room", "slug", "start", "subtitle", "title", "track", "type",
                          "url"})
-_CONFERENCE_KEYS = frozenset({"acronym", "colors", "days", "daysCount", "description", "end", "keywords", "logo", "meta",
-                              "rooms", "start", "time_zone_name", "timeslot_duration", "title", "tracks", "url"})
+_CONFERENCE_KEYS = frozenset({"acronym", "colors", "days", "daysCount", "description", "end", "keywords", "logo",
+                              "meta", "rooms", "start", "time_zone_name", "timeslot_duration", "title", "tracks", "url"})
 _SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
 _ACRONYM = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")
 

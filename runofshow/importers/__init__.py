@@ -135,7 +135,7 @@ def load_agenda(
     day: date | None = None,
     venue: str = "",
 ) -> Event:
-    """An event from an agenda file or an http(s) address, its format detected unless given; ImportProblem on any fault."""
+    """An event from an agenda file or an http(s) address, its format detected unless given; ImportProblem on faults."""
     name = str(path)
     if format is not None and format not in FORMATS:
         raise ImportProblem(name, None, f"unknown format {format!r} (known: {', '.join(FORMATS)})", field="format")

@@ -66,7 +66,8 @@ def nested_layout(conference: dict[str, Any], events: list[Any],
     positions: dict[tuple[int, str, int], int] = {}
     for index, item in enumerate(events):
         if not isinstance(item, dict):
-            raise ImportProblem(path, None, f"schedule.events[{index}]: not an object", field=f"schedule.events[{index}]")
+            where = f"schedule.events[{index}]"
+            raise ImportProblem(path, None, f"{where}: not an object", field=where)
         flat = flat_event(item, rooms, index, path)
         day = day_index(flat["date"], layout_days)
         room_events = layout_days[day]["rooms"].setdefault(flat["room"], [])

@@ -111,7 +111,7 @@ def _start(day: Any, clock: Any) -> Any:
             day = date.fromisoformat(day.strip()[:10])
         except ValueError:
             day = _dotted_date(day)
-    clock_value: time | None = clock.time() if isinstance(clock, datetime) else clock if isinstance(clock, time) else None
+    clock_value = clock.time() if isinstance(clock, datetime) else clock if isinstance(clock, time) else None
     if clock_value is None and isinstance(clock, str):
         match = re.match(r"^\s*(\d{1,2})[:.](\d{2})", clock)
         clock_value = time(int(match[1]), int(match[2])) if match else None

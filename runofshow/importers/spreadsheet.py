@@ -45,8 +45,8 @@ BLOCK_COLUMNS: tuple[str, ...] = (
 )
 EVENT_COLUMNS: tuple[str, ...] = ("event_title", "event_venue", "event_timezone", "event_days", "event_rooms")
 COLUMNS: tuple[str, ...] = BLOCK_COLUMNS + EVENT_COLUMNS
-TEXT_COLUMNS = frozenset({"stage_name", "title", "category_label", "stream_source", "record_source", "description", "notes",
-                          "event_title", "event_venue"})
+TEXT_COLUMNS = frozenset({"stage_name", "title", "category_label", "stream_source", "record_source", "description",
+                          "notes", "event_title", "event_venue"})
 ENUM_COLUMNS = frozenset({"category", "stream", "record", "start_rule", "advance"})
 NUMBER_COLUMNS = frozenset({"warning_minutes", "danger_minutes"})
 NAME_LIST_COLUMNS = frozenset({"facilitators", "working_groups", "rooms"})
@@ -105,7 +105,7 @@ def header_name(raw: Any) -> str:
 
 
 def looks_like_csv(text: str) -> bool:
-    """True when the first line is a header with at least `title` and `start`, or a later one names them (layouts.py)."""
+    """True when the first line is a header with `title` and `start`, or a later row names them (layouts.py)."""
     lines = text.lstrip("\ufeff").split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     cells = [re.split(r"[,;\t]", line.replace('"', "")) for line in lines]
     return {"title", "start"} <= {header_name(cell) for cell in cells[0]} or (

@@ -173,7 +173,8 @@ def import_command(file: str, as_json: bool, dry_run: bool, replace: bool, timez
                    file_format: str | None, database: str | None) -> None:
     """Import an agenda file or http(s) address (a published schedule.json or schedule.xml), print a summary and
     store it as the event to run."""
-    event = load_agenda(file if is_url(file) else Path(file), format=file_format, timezone=timezone, day=day.date() if day else None)
+    source: str | Path = file if is_url(file) else Path(file)
+    event = load_agenda(source, format=file_format, timezone=timezone, day=day.date() if day else None)
     if as_json:
         click.echo(json.dumps(event_to_dict(event), ensure_ascii=False, indent=2))
         return
