@@ -472,15 +472,17 @@ def test_a_german_template_with_a_title_row_and_numbered_speakers_imports() -> N
 def test_a_norwegian_csv_with_its_header_on_row_three_is_found_by_content() -> None:
     from datetime import timedelta
 
-    text = ("Program for fagdagen;;;;\n;;;;\nSted;Dato;Tid;Tittel;Foredragsholder 1;Foredragsholder 2;Lengde\n"
-            "Storsalen;03.03.2025;09:00;Velkommen;Kari Nord;;15\n"
-            "Storsalen;03.03.2025;09:15;Havbruk i nord;Per Sør;Lise Vest;45\n")
+    text = ("Program for fagdagen;;;;\n;;;;\nSted;Dato;Tid;Tittel;Foredragsholder 1;Foredragsholder 2;Lengde;Type\n"
+            "Storsalen;03.03.2025;09:00;Velkommen;Kari Nord;;15;\n"
+            "Storsalen;03.03.2025;09:15;Havbruk i nord;Per Sør;Lise Vest;45;Foredrag 30 min + 15 min Q&A\n")
     event = parse_agenda(text.encode("utf-8"), path="fagdag.csv")
     blocks = {block.title: block for block in event.all_blocks()}
     assert blocks["Havbruk i nord"].planned_start.isoformat() == "2025-03-03T09:15:00+01:00"
     assert blocks["Havbruk i nord"].planned_duration == timedelta(minutes=45)
     assert [s.name for s in blocks["Havbruk i nord"].speakers] == ["Per Sør", "Lise Vest"]
     assert blocks["Velkommen"].facts == ()  # a length column: nothing assumed
+    assert blocks["Havbruk i nord"].category is Category.TALK
+    assert [(f.kind, f.rule) for f in blocks["Havbruk i nord"].facts] == [("category", "type.talk")]
 
 
 def test_spreadsheet_errors_name_file_sheet_row_and_column_and_the_layouts_understood() -> None:

@@ -3,7 +3,8 @@
 `conference_table` finds the header row (the first of the first HEADER_SEARCH_ROWS rows that names a
 title and a time), maps its column names through ALIASES to runofshow's columns, and rewrites the rows
 into them: `date` + `time` become `start`, `place` the stage, `subtitle` goes before the description,
-`speaker 1` ... `speaker N` become `speakers`. Without a length column, a block lasts until the next start
+`speaker 1` ... `speaker N` become `speakers`, a `type` column gives the category by the conference
+type table (annotate/rules.py). Without a length column, a block lasts until the next start
 in the same place on the same day; the last of a day gets LAST_OF_DAY_MINUTES. Each such length is kept
 as a `length` fact, so the import summary says where it came from.
 """
@@ -16,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from runofshow.agenda.text import ascii_fold, slugify
+from runofshow.annotate import classify_conference_type
 
 HEADER_SEARCH_ROWS = 20
 LAST_OF_DAY_MINUTES = 30
@@ -70,7 +72,7 @@ def conference_table(records: list[tuple[int, list[Any]]],
     if speaker_columns:
         source["speakers"] = speaker_columns[0]
     names = ["title", "start", "end", "duration_minutes", "stage", "stage_name", "description", "speakers",
-             "category_label", "facts"]
+             "category_label", "facts", "category"]
     rows = []
     for line, values in records[header_index + 1:]:
         if not any(value not in (None, "") for value in values):
@@ -83,9 +85,13 @@ def conference_table(records: list[tuple[int, list[Any]]],
         place = _text(cell("stage_name"))
         description = "\n\n".join(part for part in (_text(cell("subtitle")), _text(cell("description"))) if part)
         speakers = "; ".join(_text(values[i]) for i in speaker_columns if i < len(values) and _text(values[i]))
+        label = _text(cell("category_label"))
+        category, fact = classify_conference_type(label, -1) if label else (None, None)
+        facts = [{"kind": fact.kind, "value": fact.value, "source": fact.source, "rule": fact.rule}] if fact else []
         rows.append((line, [cell("title"), _start(cell("date"), cell("start")), cell("end"), cell("duration_minutes"),
                             slugify(place, 40) if place else None, place or None, description, speakers,
-                            cell("category_label"), None]))
+                            label or None, json.dumps(facts) if facts else None,
+                            category.value if category else None]))
     if "duration_minutes" not in source and "end" not in source:
         _lengths_from_next_start(rows)
     return header_line, names, rows, source
@@ -148,7 +154,7 @@ def _lengths_from_next_start(rows: list[tuple[int, list[Any]]]) -> None:
             fact = {"kind": "length", "value": f"{minutes} min", "rule": "spreadsheet.last-of-day",
                     "source": f"no length column: the last block of the day gets {LAST_OF_DAY_MINUTES} minutes"}
         values[3] = minutes
-        values[9] = json.dumps([fact], ensure_ascii=False)
+        values[9] = json.dumps(json.loads(values[9] or "[]") + [fact], ensure_ascii=False)
 
 
 def _as_datetime(value: Any) -> datetime | None:
