@@ -518,6 +518,9 @@ def schedule_server():  # type: ignore[no-untyped-def]
     from runofshow.agenda.text import MAX_BYTES
 
     body = schedule([{"title": "Fetched talk", "type": "Talk", "start": "10:00"}])
+    versions = [body, schedule([{"title": "Fetched talk", "type": "Talk", "start": "10:30"},
+                                {"title": "Late addition", "type": "Talk", "start": "11:30"}])]
+    served = {"/versions.json": 0}
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
@@ -533,6 +536,10 @@ def schedule_server():  # type: ignore[no-untyped-def]
             self.wfile.write(content)
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server name
+            if self.path == "/versions.json":  # the first read gets version 1, every later one version 2
+                served[self.path] += 1
+                self.answer(200, versions[min(served[self.path], 2) - 1], "application/json")
+                return
             routes = {
                 "/conf/schedule.json": lambda: self.answer(200, body, "application/json"),
                 "/moved": lambda: self.answer(302, b"", "text/plain", Location="/conf/schedule.json"),
@@ -696,3 +703,60 @@ def test_an_edited_time_changes_only_that_events_times() -> None:
     renamed = replace(edited, stages=(replace(edited.stages[0], blocks=(replace(moved, title="New name"),
                                                                         *stage.blocks[1:])),))
     assert event_changes(old[first], events_by_guid(to_schedule_dict(renamed))[first]) == {"date", "start", "title"}
+
+
+def test_following_an_address_shows_the_change_and_applies_it_only_when_told(schedule_server: str,
+                                                                               tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from runofshow.live.clocks import SystemClock
+    from runofshow.live.service import ShowService
+    from runofshow.live.store import Store
+    from runofshow.terminal.cli import main
+
+    database = f"sqlite:///{tmp_path / 'follow.db'}"
+    result = CliRunner().invoke(main, ["import", f"{schedule_server}/versions.json", "--follow", "0",
+                                       "--follow-rounds", "2", "--database", database], input="y\n")
+    assert result.exit_code == 0, result.output
+    assert "1 changed, 1 added, 0 removed" in result.output and "added:   Late addition" in result.output
+    assert "Apply these changes?" in result.output and "Applied." in result.output
+    assert result.output.rstrip().endswith("No change.")  # the second read: nothing new
+    store = Store(database)
+    try:
+        titles = [block.title for block in ShowService(store, SystemClock()).event().all_blocks()]
+    finally:
+        store.close()
+    assert titles == ["Fetched talk", "Late addition"]
+    refused = CliRunner().invoke(main, ["import", "agenda.csv", "--follow", "5"])
+    assert refused.exit_code != 0 and "--follow needs the http(s) address" in refused.output
+
+
+def test_following_never_applies_without_a_yes_nor_during_a_running_show() -> None:
+    from runofshow.live.service import ShowInProgress
+    from runofshow.terminal.follow import follow
+
+    old = parse_agenda(schedule([{"title": "A"}]), path="a.json")
+    new = parse_agenda(schedule([{"title": "A"}, {"title": "B", "start": "11:00"}]), path="a.json")
+
+    class Running:
+        applied: list[Any] = []
+
+        def event(self) -> Any:
+            return old
+
+        def replace_event(self, event: Any, *, actor: str, replace_running: bool = False) -> None:
+            if not replace_running:
+                raise ShowInProgress("a show is in progress")
+            self.applied.append(event)
+
+    said: list[str] = []
+    service = Running()
+    follow(service, lambda: new, rounds=1, wait=lambda: None, confirm=lambda _: False,  # type: ignore[arg-type]
+           echo=said.append)
+    assert said[-1] == "Not applied." and service.applied == []
+    follow(service, lambda: new, rounds=1, wait=lambda: None, confirm=lambda _: True,  # type: ignore[arg-type]
+           echo=said.append)
+    assert said[-1].startswith("Not applied: a show is in progress") and service.applied == []
+    follow(service, lambda: new, rounds=1, wait=lambda: None, confirm=lambda _: True,  # type: ignore[arg-type]
+           echo=said.append, replace_running=True)
+    assert said[-1] == "Applied." and service.applied == [new]

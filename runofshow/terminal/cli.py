@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -20,6 +21,7 @@ from runofshow.engine import COMMANDS, Argument, CommandError, CommandSpec, Kind
 from runofshow.exporters import BINARY_FORMATS, EXPORT_FORMATS, export_event
 from runofshow.importers import FORMATS, ImportProblem, load_agenda
 from runofshow.importers.remote import is_url
+from runofshow.terminal.follow import follow
 from runofshow.live.service import NoAgenda, ShowInProgress, ShowService, UnknownStage
 from runofshow.live.store import Store, StoreUnavailable, database_url
 
@@ -167,12 +169,18 @@ def main() -> None:
               help="Date of the day when the file does not say it (YYYY-MM-DD).")
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default=None,
               help="Input format (default: detected from the content).")
+@click.option("--follow", "follow_minutes", type=click.FloatRange(min=0), default=None, metavar="MINUTES",
+              help="For an address: re-read it every MINUTES, show what changed and ask before applying it.")
+@click.option("--follow-rounds", type=int, default=None, hidden=True, help="Stop following after this many reads.")
 @database_option
 @friendly_errors
 def import_command(file: str, as_json: bool, dry_run: bool, replace: bool, timezone: str | None, day: Any,
-                   file_format: str | None, database: str | None) -> None:
+                   file_format: str | None, follow_minutes: float | None, follow_rounds: int | None,
+                   database: str | None) -> None:
     """Import an agenda file or http(s) address (a published schedule.json or schedule.xml), print a summary and
     store it as the event to run."""
+    if follow_minutes is not None and (not is_url(file) or dry_run or as_json):
+        _fail("--follow needs the http(s) address of a schedule, and stores what it reads (no --dry-run or --json)")
     source: str | Path = file if is_url(file) else Path(file)
     event = load_agenda(source, format=file_format, timezone=timezone, day=day.date() if day else None)
     if as_json:
@@ -184,6 +192,13 @@ def import_command(file: str, as_json: bool, dry_run: bool, replace: bool, timez
     service = open_service(database)
     service.replace_event(event, actor="cli", replace_running=replace)
     click.echo(f"Stored in {_safe_url(database or database_url())}.")
+    if follow_minutes is not None:
+        click.echo(f"Following {file} every {follow_minutes:g} minutes (Ctrl+C stops).")
+        follow(service, lambda: load_agenda(file, format=file_format, timezone=timezone,
+                                            day=day.date() if day else None),
+               rounds=follow_rounds, wait=lambda: time.sleep(follow_minutes * 60),
+               confirm=lambda question: click.confirm(question, default=False), echo=click.echo,
+               replace_running=replace)
 
 
 @main.command("export")
