@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -121,20 +122,31 @@ def test_every_fixture_export_validates(json_validator, xsd) -> None:  # type: i
         assert xsd_errors(xsd, to_schedule_xml(event)) == [], name
 
 
+def modelled(event: Event) -> dict:  # type: ignore[type-arg]
+    """The native document without the source's pass-through fields (tests/test_formats_wild.py checks those
+    against the source documents; a schema repair or an XML source makes them differ on purpose)."""
+    document = event_to_dict(event)
+    document.pop("passthrough", None)
+    for stage in document["stages"]:
+        for block in stage["blocks"]:
+            block.pop("passthrough", None)
+    return document
+
+
 @pytest.mark.parametrize("source", ["pretalx-democon.json", "frab-camp2019.json", "liberal-schedule.json",
                                     "night-schedule.xml"])
 def test_import_export_import_is_lossless_in_json(source: str) -> None:
     path = C3VOC / source if (C3VOC / source).exists() else DATA / source
     first = load_agenda(path)
     again = parse_c3voc_json(to_schedule_json(first))
-    assert event_to_dict(again) == event_to_dict(first)
+    assert modelled(again) == modelled(first)
 
 
 @pytest.mark.parametrize("source", ["pretalx-democon.json", "frab-camp2019.json", "night-schedule.xml"])
 def test_import_export_import_is_lossless_in_xml_but_for_the_stream_plan(source: str) -> None:
     path = C3VOC / source if (C3VOC / source).exists() else DATA / source
-    first = event_to_dict(load_agenda(path))
-    again = event_to_dict(parse_c3voc_xml(to_schedule_xml(load_agenda(path))))
+    first = modelled(load_agenda(path))
+    again = modelled(parse_c3voc_xml(to_schedule_xml(load_agenda(path))))
     for document in (first, again):  # the XSD has no do_not_stream
         for stage in document["stages"]:
             for block in stage["blocks"]:
@@ -171,7 +183,12 @@ def test_do_not_stream_maps_to_the_stream_plan() -> None:
     assert plans["Overlapping talk B"] == (StreamPlan.OFF, "do_not_stream: true")
     assert plans["Overlapping talk A"] == (StreamPlan.UNSPECIFIED, "")
     assert plans["Coffee break"] == (StreamPlan.UNSPECIFIED, "")
+    # Unedited, the export writes the source's own values back (issue 16); written by runofshow, the plan's.
     exported = to_schedule_dict(event)["schedule"]["conference"]["days"][0]["rooms"]["Hall ☀ One"]
+    assert [e.get("do_not_stream", "absent") for e in exported] == [False, "absent", None, "true"]
+    stripped = replace(event, stages=tuple(replace(stage, blocks=tuple(replace(b, passthrough="") for b in stage.blocks))
+                                           for stage in event.stages))
+    exported = to_schedule_dict(stripped)["schedule"]["conference"]["days"][0]["rooms"]["Hall ☀ One"]
     assert [e.get("do_not_stream", "absent") for e in exported] == [False, "absent", "absent", True]
 
 

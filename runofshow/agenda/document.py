@@ -16,6 +16,7 @@ from runofshow.agenda.model import (
     Event,
     Fact,
     Presence,
+    RecordPlan,
     Reminder,
     Room,
     RoomKind,
@@ -56,6 +57,9 @@ def block_to_dict(block: Block) -> dict[str, Any]:
         "category_label": block.category_label,
         "stream": block.stream.value,
         "stream_source": block.stream_source,
+        "record": block.record.value,
+        "record_source": block.record_source,
+        **({"passthrough": block.passthrough} if block.passthrough else {}),
         "start_rule": block.start_rule.value,
         "advance": block.advance.value,
         "description": block.description,
@@ -106,6 +110,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
             for stage in event.stages
         ],
         "rooms": [{"id": room.id, "name": room.name, "kind": room.kind.value} for room in event.rooms],
+        **({"timezone_assumed": True} if event.timezone_assumed else {}),
+        **({"passthrough": event.passthrough} if event.passthrough else {}),
     }
 
 
@@ -226,6 +232,9 @@ def block_from_dict(data: Any, path: str) -> Block:
         ),
         stream=r.enum("stream", StreamPlan, StreamPlan.UNSPECIFIED),
         stream_source=r.get("stream_source", str, ""),
+        record=r.enum("record", RecordPlan, RecordPlan.UNSPECIFIED),
+        record_source=r.get("record_source", str, ""),
+        passthrough=r.get("passthrough", str, ""),
         breakout=breakout,
         duties=tuple(
             Duty(
@@ -283,5 +292,7 @@ def event_from_dict(data: Any) -> Event:
             venue=r.get("venue", str, ""),
             stages=stages,
             rooms=rooms,
+            timezone_assumed=r.get("timezone_assumed", bool, False),
+            passthrough=r.get("passthrough", str, ""),
         )
     )

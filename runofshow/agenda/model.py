@@ -55,6 +55,14 @@ class StreamPlan(StrEnum):
     UNSPECIFIED = "unspecified"
 
 
+class RecordPlan(StrEnum):
+    """Whether the block may be recorded (a speaker's opt-out is `do_not_record`); separate from the stream plan."""
+
+    RECORD = "record"
+    DO_NOT_RECORD = "do_not_record"
+    UNSPECIFIED = "unspecified"
+
+
 class StartRule(StrEnum):
     """Soft blocks follow the previous block; hard blocks keep their clock time."""
 
@@ -192,6 +200,10 @@ class Block:
     contacts: tuple[Contact, ...] = ()
     stream: StreamPlan = StreamPlan.UNSPECIFIED
     stream_source: str = ""
+    record: RecordPlan = RecordPlan.UNSPECIFIED
+    record_source: str = ""
+    # The source's own fields (JSON text), written back on export where runofshow changed nothing.
+    passthrough: str = ""
     breakout: Breakout | None = None
     duties: tuple[Duty, ...] = ()
     reminders: tuple[Reminder, ...] = ()
@@ -272,6 +284,10 @@ class Event:
     stages: tuple[Stage, ...] = ()
     rooms: tuple[Room, ...] = ()
     source: str = field(default="", compare=False)
+    # The file gave no zone and the importer assumed `timezone`: summaries say so, exports do not claim it.
+    timezone_assumed: bool = False
+    # The source's schedule and conference fields runofshow does not model (JSON text), written back on export.
+    passthrough: str = ""
 
     @property
     def date(self) -> date:

@@ -8,8 +8,19 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
-from runofshow.agenda.model import (Breakout, Category, Contact, Duty, Fact, Presence, Reminder, Speaker, StreamPlan,
-                                    default_minimum)
+from runofshow.agenda.model import (
+    Breakout,
+    Category,
+    Contact,
+    Duty,
+    Fact,
+    Presence,
+    RecordPlan,
+    Reminder,
+    Speaker,
+    StreamPlan,
+    default_minimum,
+)
 from runofshow.annotate import rules
 from runofshow.annotate.rules import Rule
 
@@ -20,6 +31,8 @@ class Annotations:
 
     stream: StreamPlan = StreamPlan.UNSPECIFIED
     stream_source: str = ""
+    record: RecordPlan = RecordPlan.UNSPECIFIED
+    record_source: str = ""
     breakout: Breakout | None = None
     duties: tuple[Duty, ...] = ()
     reminders: tuple[Reminder, ...] = ()
@@ -162,6 +175,8 @@ class _Collector:
     known_names: frozenset[str]
     stream: StreamPlan = StreamPlan.UNSPECIFIED
     stream_source: str = ""
+    record: RecordPlan = RecordPlan.UNSPECIFIED
+    record_source: str = ""
     teams_rooms: bool = False
     physical_groups: bool = False
     group_size: tuple[int | None, int | None] = (None, None)
@@ -228,6 +243,8 @@ class _Collector:
         return Annotations(
             stream=self.stream,
             stream_source=self.stream_source,
+            record=self.record,
+            record_source=self.record_source,
             breakout=breakout,
             duties=tuple(self.duties),
             reminders=tuple(self.reminders),
@@ -262,6 +279,16 @@ def _stream_in(sentence: str, following: str | None) -> tuple[StreamPlan, str, s
     if condition is not None:
         value, rule_id = StreamPlan.ON_REQUEST, f"{rule_id}+{condition[0].id}"
     return value, source, rule_id
+
+
+def _record(collector: _Collector, sentence: str) -> None:
+    """A recording statement: a fact each time; the last one (notes come after the description) decides."""
+    hit = _first(rules.RECORD_RULES, sentence)
+    if hit is None or _is_question(sentence):
+        return
+    found, _ = hit
+    collector.record, collector.record_source = RecordPlan(found.value), sentence
+    collector.fact("record", found.value, sentence, found.id)
 
 
 # ---------------------------------------------------------------- breakouts and groups
@@ -496,12 +523,12 @@ def _presence(collector: _Collector, sentence: _Sentence, paragraph_start: bool)
     if cue is None:
         return
     presence, match, found = cue
-    name_match = re.match(rf"(?P<name>{rules.NAME})\s", sentence.text)
+    name_match = re.match(rf"(?:{rules.HONORIFIC})?(?P<name>{rules.NAME})\s", sentence.text)
     if name_match and _looks_like_name(name_match.group("name"), collector.known_names):
         name = name_match.group("name")
         between = sentence.text[name_match.end() : match.start()].lower().split()
         if len(name.split()) >= 2 or name in collector.known_names or set(between) <= rules.PRESENCE_FILLER:
-            collector.add_speaker(name, presence, "", sentence.text, found.id)
+            _present(collector, name, presence, sentence.text, found.id)
             collector.last_person = (name, sentence.paragraph)
             return
     if not _only_filler(sentence.text, match) or collector.last_person is None:
@@ -509,7 +536,15 @@ def _presence(collector: _Collector, sentence: _Sentence, paragraph_start: bool)
     name, paragraph = collector.last_person
     # A bare "Kommer fysisk." belongs to the person in its paragraph, or in the one just before.
     if paragraph == sentence.paragraph or (paragraph_start and paragraph == sentence.paragraph - 1):
-        collector.add_speaker(name, presence, "", sentence.text, found.id)
+        _present(collector, name, presence, sentence.text, found.id)
+
+
+def _present(collector: _Collector, name: str, presence: Presence, source: str, rule_id: str) -> None:
+    """A person said to be there (or remote) becomes a speaker, unless they facilitate the block."""
+    if name in collector.known_names:  # a facilitator's presence is a fact, not a reason to list them as speaker
+        collector.fact("presence", f"{name}: {presence.value}", source, f"{rule_id}+facilitator")
+        return
+    collector.add_speaker(name, presence, "", source, rule_id)
 
 
 def _speaker_verb(collector: _Collector, sentence: str, paragraph: int) -> None:
@@ -560,6 +595,7 @@ def annotate(description: str, notes: str, *, title: str = "", facilitators: Seq
         stream = _stream_in(sentence.text, following.text if same_paragraph and following else None)
         if stream:
             stream_found.append(stream)
+        _record(collector, sentence.text)
         _groups(collector, sentence.text)
         _open_duty(collector, sentence.text)
         _assigned_duties(collector, sentence.text)
@@ -608,6 +644,22 @@ def _category_word(text: str) -> tuple[Category, str] | None:
             if match and (best is None or (match.start(), priority) < best[:2]):
                 best = (match.start(), priority, category, match.group(0))
     return (best[2], best[3]) if best else None
+
+
+def classify_conference_type(label: str, length_minutes: float) -> tuple[Category, Fact | None]:
+    """The category a conference tool's event type names, with the rule that fired as a fact (None: no rule)."""
+    words = re.sub(r"[_\s]+", " ", label.lower())
+    best: tuple[int, int, str, Category] | None = None
+    for priority, (rule_id, category, keys) in enumerate(rules.CONFERENCE_TYPE_RULES):
+        for key in keys:
+            match = re.search(rf"(?<![a-z]){re.escape(key)}", words)
+            if match and (best is None or (match.start(), priority) < best[:2]):
+                best = (match.start(), priority, rule_id, category)
+    if best is not None:
+        return best[3], Fact("category", best[3].value, f"type: {label}", best[2])
+    if length_minutes == 0:
+        return Category.MILESTONE, Fact("category", Category.MILESTONE.value, f"type: {label}", "type.no-length")
+    return Category.OTHER, None
 
 
 def classify_category(title: str, description: str, duration_minutes: float) -> tuple[Category, str]:

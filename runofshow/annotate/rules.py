@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from runofshow.agenda.model import Category, Presence, StreamPlan
+from runofshow.agenda.model import Category, Presence, RecordPlan, StreamPlan
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?|[{_UPPER}]\.)
 PARTICLE = r"(?:von|van|der|de|af|la|le|di|da)"
 # One person's name: 1-4 capitalised words, with particles such as "van" allowed in between.
 NAME = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?{NAME_WORD}){{0,3}}"
+# A title before a name ("Dr. Kari Nordmann", "Professor Lise Berg"): not part of the name.
+HONORIFIC = r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.?|Professor|Doktor|Direktør|Director|Ordfører|Statsråd|Minister)\s+"
 # Several names: "Anette og Mona", "Anette Bærheim, Mona Nilsen and Per".
 NAMES = rf"{NAME}(?:\s*(?:,|&|\+|\s(?i:og|and)\s)\s*{NAME})*"
 NAME_SEPARATORS = re.compile(r"\s*(?:,|&|\+|\b(?:og|and)\b)\s*", re.IGNORECASE)
@@ -120,6 +122,21 @@ STREAM_RULES: tuple[Rule, ...] = (
     rule("stream.en.live", r"\blive[- ]?stream(?:ing|s)?\b", StreamPlan.LIVE),
     rule("stream.en.broadcast", r"\b(?:broadcast|aired|goes\s+out|go\s+out|sent\s+out)\s+live\b", StreamPlan.LIVE),
     rule("stream.*.noun", r"\b(?:streaming|strømming)\b", StreamPlan.LIVE),
+)
+
+
+# Recording plan: a speaker's opt-out or a note that the block is (not) recorded. The first rule that
+# matches a sentence decides; the negative ones come first ("not recorded" also holds "recorded").
+RECORD_RULES: tuple[Rule, ...] = (
+    # "tas (ikke) opp" is left out: it also means a topic is (not) raised.
+    rule("record.nb.no", r"\b(?:ikke|ingen|uten)\s+(?:\w+\s+){0,2}?opptak\b|\bopptak\s*[:=]\s*nei\b",
+         RecordPlan.DO_NOT_RECORD),
+    rule("record.en.no", r"\b(?:no|without)\s+recordings?\b|\bnot\s+(?:be\s+)?recorded\b|\bdo\s+not\s+record\b"
+         r"|\bdon'?t\s+record\b|\brecording\s*[:=]\s*no\b|\bopt(?:s|ed)?\s+out\s+of\s+(?:the\s+)?recording\b",
+         RecordPlan.DO_NOT_RECORD),
+    rule("record.nb.yes", r"\b(?:gjøres|lages|blir\s+det)\s+(?:et\s+)?opptak\b|\bopptak\s*[:=]\s*ja\b",
+         RecordPlan.RECORD),
+    rule("record.en.yes", r"\b(?:will\s+be|is|gets)\s+recorded\b|\brecording\s*[:=]\s*yes\b", RecordPlan.RECORD),
 )
 
 
@@ -432,3 +449,24 @@ CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
 )
 # Inflections allowed after a category word ("Pausen", "gruppediskusjonene", "Workshops").
 CATEGORY_SUFFIX = r"(?:ene|en|er|et|es|a|n|s)?"
+
+
+# ---------------------------------------------------------------- conference types
+
+# Event types of conference tools (frab, pretalx, C3VOC schedule 2) to categories. The word that
+# comes first in the type decides ("Talk 30 min + 10min Q&A" is a talk, "Q&A session" a discussion);
+# at the same position the earlier row wins. Each row's id is kept as the fact's rule.
+CONFERENCE_TYPE_RULES: tuple[tuple[str, Category, tuple[str, ...]], ...] = (
+    ("type.meal", Category.MEAL,
+     ("lunch", "dinner", "breakfast", "meal", "lunsj", "middag", "frokost", "mittag", "abendessen")),
+    ("type.break", Category.BREAK, ("break", "pause", "coffee", "kaffe", "intermission")),
+    ("type.lightning", Category.TALK, ("lightning", "lyntale", "blitz")),
+    ("type.workshop", Category.WORKSHOP,
+     ("workshop", "hands-on", "hands on", "tutorial", "training", "lab", "verkstad", "verksted")),
+    ("type.panel", Category.DISCUSSION,
+     ("panel", "podium", "roundtable", "round table", "fireside", "debate", "debatt", "discussion", "diskusjon",
+      "diskussion", "samtale", "meeting", "bof", "q&a")),
+    ("type.talk", Category.TALK,
+     ("talk", "lecture", "keynote", "presentation", "vortrag", "foredrag", "innlegg", "session")),
+    ("type.meta", Category.MILESTONE, ("milestone", "doors", "opening", "closing", "meta")),
+)

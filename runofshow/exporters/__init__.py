@@ -7,10 +7,10 @@ from datetime import datetime
 
 from runofshow.agenda.model import Event
 
-EXPORT_FORMATS = ("c3voc-json", "c3voc-xml", "yaml", "json", "csv", "xlsx", "ics")
+EXPORT_FORMATS = ("c3voc-json", "c3voc2-json", "c3voc-xml", "yaml", "json", "csv", "xlsx", "ics")
 BINARY_FORMATS = frozenset({"xlsx"})
-SUFFIXES = {"c3voc-json": ".json", "c3voc-xml": ".xml", "yaml": ".yaml", "json": ".json", "csv": ".csv",
-            "xlsx": ".xlsx", "ics": ".ics"}
+SUFFIXES = {"c3voc-json": ".json", "c3voc2-json": ".json", "c3voc-xml": ".xml", "yaml": ".yaml", "json": ".json",
+            "csv": ".csv", "xlsx": ".xlsx", "ics": ".ics"}
 
 
 def export_event(
@@ -22,6 +22,7 @@ def export_event(
 ) -> bytes:
     """The event in an export format; `stamp` (DTSTAMP) and `projected` times are for ics only."""
     from runofshow.exporters.c3voc import to_schedule_json, to_schedule_xml  # imported when used: a fast CLI start
+    from runofshow.exporters.c3voc2 import to_schedule2_json
     from runofshow.exporters.ical import to_ics
     from runofshow.exporters.native import to_json, to_yaml
     from runofshow.exporters.spreadsheet import to_csv_bytes, to_xlsx
@@ -32,6 +33,7 @@ def export_event(
         return to_ics(event, stamp=stamp, projected=projected)
     writers = {
         "c3voc-json": lambda: to_schedule_json(event).encode("utf-8"),
+        "c3voc2-json": lambda: to_schedule2_json(event).encode("utf-8"),
         "c3voc-xml": lambda: to_schedule_xml(event).encode("utf-8"),
         "yaml": lambda: to_yaml(event).encode("utf-8"),
         "json": lambda: to_json(event).encode("utf-8"),

@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda.model import Block, Event, RoomKind, Stage, StreamPlan
+from runofshow.agenda.model import Block, Event, RecordPlan, RoomKind, Stage, StreamPlan
 from runofshow.agenda.days import DAY_CHANGE, day_of
-from runofshow.importers.c3voc import guid_for
+from runofshow.importers.c3voc import guid_for, modelled_values
 from runofshow.agenda.text import ascii_fold
 
 SCHEMA_VERSION = "1.0"
@@ -133,6 +133,8 @@ def event_json(event: Event, block: Block, number: int, room: str, acronym: str)
     plan = do_not_stream(block.stream)
     if plan is not None:
         data["do_not_stream"] = plan
+    if block.record is not RecordPlan.UNSPECIFIED:
+        data["do_not_record"] = block.record is RecordPlan.DO_NOT_RECORD
     return data
 
 
@@ -148,7 +150,7 @@ def to_schedule_dict(event: Event) -> dict[str, Any]:
         "daysCount": len(event.days),
         "timeslot_duration": TIMESLOT,
     }
-    if _ZONE_PATTERN.search(event.timezone):
+    if _ZONE_PATTERN.search(event.timezone) and not event.timezone_assumed:  # an assumed zone is not the source's
         conference["time_zone_name"] = event.timezone
     if event.venue:
         conference["meta"] = {"venue": event.venue}
@@ -165,13 +167,105 @@ def to_schedule_dict(event: Event) -> dict[str, Any]:
             "date": day.isoformat(),
             "day_start": start.isoformat(),
             "day_end": end.isoformat(),
-            "rooms": {room: [event_json(event, block, number, room, acronym) for number, block in entries]
+            "rooms": {room: [kept_event(event_json(event, block, number, room, acronym), block)
+                             for number, block in entries]
                       for room, entries in rooms.items()},
         }
         for index, (day, start, end, rooms) in enumerate(schedule_days(event), start=1)
     ]
-    return {"$schema": "https://c3voc.de/schedule/schema.json", "generator": GENERATOR,
-            "schedule": {"version": SCHEMA_VERSION, "conference": conference}}
+    schedule = kept_schedule({"version": SCHEMA_VERSION, "conference": conference}, event)
+    return {"$schema": "https://c3voc.de/schedule/schema.json", "generator": GENERATOR, "schedule": schedule}
+
+
+# What schema.json requires of an event and the patterns it sets: kept values that break them are replaced.
+_REQUIRED_EVENT_KEYS = ("abstract", "date", "duration", "guid", "id", "language", "links", "persons", "room", "slug",
+                        "start", "subtitle", "title", "track", "type", "url")
+# schema.json allows no other keys in an event or the conference: others a source had are left out.
+_EVENT_KEYS = frozenset({"abstract", "attachments", "code", "date", "description", "do_not_record", "do_not_stream",
+                         "duration", "end", "feedback_url", "guid", "id", "language", "links", "logo", "origin_url",
+                         "persons", "recording_license", "room", "slug", "start", "subtitle", "title", "track", "type",
+                         "url"})
+_CONFERENCE_KEYS = frozenset({"acronym", "colors", "days", "daysCount", "description", "end", "keywords", "logo",
+                              "meta", "rooms", "start", "time_zone_name", "timeslot_duration", "title", "tracks", "url"})
+_SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
+_ACRONYM = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")
+
+# Conference keys whose imported value is written back while the event's days and rooms are unchanged.
+_KEPT_CONFERENCE = ("acronym", "start", "end", "daysCount", "timeslot_duration")
+
+
+def kept_schedule(generated: dict[str, Any], event: Event) -> dict[str, Any]:
+    """The schedule with the imported schedule's, conference's and days' own fields written back (docs/formats.md)."""
+    if not event.passthrough:
+        return generated
+    kept = json.loads(event.passthrough)
+    conference = dict(generated["conference"])
+    original = {key: value for key, value in kept.get("conference", {}).items() if key in _CONFERENCE_KEYS}
+    merged = {**original, **conference}
+    same_days = [str(day.get("date")) for day in kept.get("days", [])] == [d["date"] for d in conference["days"]]
+    for key in _KEPT_CONFERENCE:
+        if key in original and (same_days or key in ("acronym", "timeslot_duration")):
+            merged[key] = original[key]
+    if "time_zone_name" in original and original["time_zone_name"] != conference.get("time_zone_name"):
+        merged["time_zone_name"] = conference.get("time_zone_name", original["time_zone_name"])
+    if {room.get("name") for room in original.get("rooms") or []} == {room["name"] for room in conference["rooms"]}:
+        merged["rooms"] = original["rooms"]
+    if not _ACRONYM.match(str(merged.get("acronym") or "")):
+        merged["acronym"] = conference["acronym"]
+    if "rooms" not in original:  # the source listed its rooms only in the days: so does the export
+        merged.pop("rooms", None)
+    if "meta" not in conference and "meta" in original:
+        merged["meta"] = original["meta"]
+    if same_days:
+        merged["days"] = [{**day, **{key: value for key, value in old.items() if key != "rooms"}}
+                          for day, old in zip(conference["days"], kept.get("days", []))]
+    return {**kept.get("schedule", {}), **{key: value for key, value in generated.items() if key != "conference"},
+            **({"version": kept["schedule"]["version"]} if "version" in kept.get("schedule", {}) else {}),
+            "conference": merged}
+
+
+def kept_event(generated: dict[str, Any], block: Block) -> dict[str, Any]:
+    """The imported event with what a person changed since the import written over it; else the generated event."""
+    if not block.passthrough:
+        return generated
+    kept = json.loads(block.passthrough)
+    original = {key: value for key, value in kept["event"].items() if key in _EVENT_KEYS}
+    then, now = kept["imported"], modelled_values(block)
+    original["room"] = generated["room"]
+    changed = {key for key in now if now[key] != then.get(key)}
+    if "title" in changed:
+        original["title"] = generated["title"]
+    if changed & {"start", "minutes"}:
+        for key in ("date", "start", "duration", "end"):
+            if key in original or key != "end":
+                original[key] = generated[key]
+    if "description" in changed:
+        original.update(subtitle="", abstract=generated["abstract"], description="")
+    if "speakers" in changed:
+        by_name = {str(p.get("name") or p.get("public_name")): p for p in original.get("persons") or []
+                   if isinstance(p, dict)}
+        original["persons"] = [by_name.get(name, {"name": name}) for name in now["speakers"]]
+    if "label" in changed:
+        original["type"] = generated["type"]
+    for key, field in (("stream", "do_not_stream"), ("record", "do_not_record")):
+        if key in changed:
+            if field in generated:
+                original[field] = generated[field]
+            else:
+                original.pop(field, None)
+    for key in _REQUIRED_EVENT_KEYS:
+        original.setdefault(key, generated[key])
+    if not _SLUG.match(str(original["slug"])):
+        original["slug"] = generated["slug"]
+    persons = original["persons"]
+    if not isinstance(persons, list) or not all(isinstance(p, dict) and (p.get("name") or p.get("public_name"))
+                                                for p in persons):
+        original["persons"] = generated["persons"]  # the schema wants a name for every person
+    if not re.match(r"^[0-9]+:[0-9]{2}$", str(original["duration"])):
+        original["duration"] = generated["duration"]
+    if not isinstance(original["id"], int):
+        original["id"] = generated["id"]
+    return original
 
 
 def to_schedule_json(event: Event) -> str:
@@ -201,8 +295,10 @@ def to_schedule_xml(event: Event) -> str:
     conference = ET.SubElement(root, "conference")
     for tag, value in (("title", event.title), ("acronym", acronym), ("start", event.days[0].isoformat()),
                        ("end", event.days[-1].isoformat()), ("days", str(len(event.days))),
-                       ("timeslot_duration", TIMESLOT), ("time_zone_name", event.timezone)):
-        _text(conference, tag, value)
+                       ("timeslot_duration", TIMESLOT),
+                       ("time_zone_name", "" if event.timezone_assumed else event.timezone)):
+        if value:
+            _text(conference, tag, value)
     for index, (day, start, end, rooms) in enumerate(schedule_days(event), start=1):
         day_element = ET.SubElement(root, "day", {"index": str(index), "date": day.isoformat(),
                                                   "start": start.isoformat(), "end": end.isoformat()})
@@ -230,6 +326,10 @@ def event_xml(parent: ET.Element, event: Event, block: Block, number: int, room:
     for speaker in block.speakers:
         _text(persons, "person", speaker.name)
     _text(element, "description", "")
+    if block.record is not RecordPlan.UNSPECIFIED:
+        recording = ET.SubElement(element, "recording")
+        _text(recording, "license", "")
+        _text(recording, "optout", "true" if block.record is RecordPlan.DO_NOT_RECORD else "false")
 
 
 __all__ = ["acronym_of", "to_schedule_dict", "to_schedule_json", "to_schedule_xml"]

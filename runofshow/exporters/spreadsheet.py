@@ -45,7 +45,7 @@ def event_cells(document: dict[str, Any]) -> dict[str, Any]:
     return {
         "event_title": document["title"],
         "event_venue": document["venue"],
-        "event_timezone": document["timezone"],
+        "event_timezone": "" if document.get("timezone_assumed") else document["timezone"],
         "event_days": compact_json(document["days"]),
         "event_rooms": compact_json(document["rooms"]),
     }

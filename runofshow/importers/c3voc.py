@@ -7,7 +7,8 @@ Mapping (docs/formats.md has the full table):
 * an event's absolute `date` is its start (its `start` clock time only when `date` is missing,
   then on its day, after midnight when earlier than the day's `day_start`); `duration` (`0:30`,
   `00:30`, `0:30:00`) or else `end` gives its length;
-* `type` gives the category (its label kept in category_label); `do_not_stream` the stream plan
+* `type` gives the category by annotate/rules.py's CONFERENCE_TYPE_RULES (label in category_label, rule
+  in a `category` fact); `do_not_stream` the stream plan
   (true: off, false: live, absent or null: unspecified); persons the speakers (pretalx `name`,
   frab `public_name`; nameless persons are skipped); subtitle, abstract and description the
   description (HTML markup removed);
@@ -42,6 +43,8 @@ from runofshow.agenda.model import (
     Block,
     Category,
     Event,
+    Fact,
+    RecordPlan,
     Room,
     RoomKind,
     Speaker,
@@ -51,6 +54,7 @@ from runofshow.agenda.model import (
     validate,
 )
 from runofshow.agenda.days import calendar_day
+from runofshow.annotate import classify_conference_type
 from runofshow.agenda.text import parse_duration, slugify, strip_html, unique_id
 from runofshow.importers.errors import ImportProblem
 
@@ -124,17 +128,8 @@ def type_checker() -> Any:
 
     return jsonschema.Draft7Validator(TYPES_SCHEMA)
 
-_CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
-    (Category.MEAL, ("lunch", "dinner", "breakfast", "meal", "lunsj", "middag", "frokost", "mittag", "abendessen")),
-    (Category.BREAK, ("break", "pause", "coffee", "kaffe", "intermission")),
-    (Category.WORKSHOP, ("workshop", "hands-on", "hands on", "tutorial", "training", "lab", "verkstad", "verksted")),
-    (Category.DISCUSSION, ("discussion", "panel", "podium", "meeting", "roundtable", "round table", "bof", "q&a",
-                           "fireside", "debate", "diskusjon", "diskussion", "samtale")),
-    (Category.TALK, ("talk", "lecture", "keynote", "presentation", "vortrag", "foredrag", "lightning", "session")),
-    (Category.MILESTONE, ("milestone", "doors", "opening", "closing")),
-)
 _ROOM_KINDS = {"lecturehall": RoomKind.PLENARY, "stage": RoomKind.PLENARY, "workshop": RoomKind.BREAKOUT,
-               "online": RoomKind.REMOTE, "bbb": RoomKind.REMOTE}
+               "online": RoomKind.REMOTE, "bbb": RoomKind.REMOTE, "virtual": RoomKind.REMOTE}
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _TRUE = {"true", "yes", "1", "y", "ja", "on"}
 _FALSE = {"false", "no", "0", "n", "nei", "nein", "off"}
@@ -154,6 +149,9 @@ class _Talk:
     speakers: tuple[Speaker, ...]
     stream: StreamPlan
     stream_source: str
+    record: RecordPlan = RecordPlan.UNSPECIFIED
+    record_source: str = ""
+    original: str = ""  # the schedule.json event as JSON text, kept for the export (empty for XML)
 
 
 def looks_like_c3voc_json(text: str) -> bool:
@@ -279,6 +277,9 @@ def xml_event(element: Element) -> dict[str, Any]:
     ]
     if "do_not_stream" in event:
         event["do_not_stream"] = event["do_not_stream"].strip() or None
+    optout = (element.findtext("recording/optout") or "").strip().lower()
+    if optout in ("true", "1", "false", "0"):
+        event["do_not_record"] = optout in ("true", "1")
     return event
 
 
@@ -310,6 +311,9 @@ def schedule_to_event(schedule: dict[str, Any], path: str, timezone: str, namer:
         stages=stages,
         rooms=tuple(rooms.values()),
         source=path,
+        # The fallback named the zone: the file gave none, or one its own offsets contradict.
+        passthrough=schedule_passthrough(schedule, conference, days_data) if namer is json_field else "",
+        timezone_assumed=zone_name == timezone and zone_name != str(conference.get("time_zone_name") or "").strip(),
     )
     try:
         return validate(event)
@@ -342,6 +346,8 @@ def read_talk(event: dict[str, Any], room: str, day: dict[str, Any], d: int, e: 
         speakers=speakers_of(event.get("persons") or []),
         stream=stream_plan(event.get("do_not_stream")),
         stream_source=stream_source(event),
+        **record_plan(event.get("do_not_record")),
+        original=json.dumps(event, ensure_ascii=False) if namer is json_field else "",
     )
 
 
@@ -444,6 +450,14 @@ def stream_plan(value: Any) -> StreamPlan:
     return StreamPlan.ON_REQUEST if text == "on_request" else StreamPlan.UNSPECIFIED
 
 
+def record_plan(value: Any) -> dict[str, Any]:
+    """`do_not_record` as the _Talk's recording plan: true is do not record, false is record, else unspecified."""
+    plan = {True: RecordPlan.DO_NOT_RECORD, False: RecordPlan.RECORD}.get(value) if isinstance(value, bool) else None
+    if plan is None:
+        return {}
+    return {"record": plan, "record_source": f"do_not_record: {json.dumps(value)}"}
+
+
 def stream_source(event: dict[str, Any]) -> str:
     """Where the stream plan came from: `do_not_stream: <value>`, or nothing."""
     value = event.get("do_not_stream")
@@ -452,13 +466,10 @@ def stream_source(event: dict[str, Any]) -> str:
     return f"do_not_stream: {json.dumps(value) if isinstance(value, bool) else value}"
 
 
-def category_of(label: str, length: timedelta) -> Category:
-    """The category a source's type label names (by its words), a milestone for 0 minutes, else other."""
-    words = label.lower()
-    for category, keys in _CATEGORY_WORDS:
-        if any(re.search(rf"(?<![a-z]){re.escape(key)}", words) for key in keys):
-            return category
-    return Category.MILESTONE if length == timedelta(0) else Category.OTHER
+def category_of(label: str, length: timedelta) -> tuple[Category, tuple[Fact, ...]]:
+    """The category a source's type label names (annotate/rules.py's table), with the rule that fired as a fact."""
+    category, fact = classify_conference_type(label, length / timedelta(minutes=1))
+    return category, (fact,) if fact is not None else ()
 
 
 def chosen_zone(declared: Any, fallback: str, starts: list[datetime]) -> str:
@@ -542,18 +553,38 @@ def blocks_of(talks: list[_Talk], room_id: str) -> tuple[Block, ...]:
     """Blocks of one stage: hard start for the first, after a gap and for meals; breaks advance by themselves."""
     blocks: list[Block] = []
     for index, talk in enumerate(talks):
-        category = category_of(talk.label, talk.length)
+        category, facts = category_of(talk.label, talk.length)
         previous = talks[index - 1] if index else None
         hard = previous is None or talk.start > previous.start + previous.length or category is Category.MEAL
         auto = category in (Category.BREAK, Category.MEAL, Category.MILESTONE)
         blocks.append(Block(
             id=talk.block_id, title=talk.title, planned_start=talk.start, planned_duration=talk.length,
             category=category, category_label=talk.label, description=talk.description, speakers=talk.speakers,
-            stream=talk.stream, stream_source=talk.stream_source, rooms=(room_id,),
+            stream=talk.stream, stream_source=talk.stream_source, record=talk.record, record_source=talk.record_source,
+            rooms=(room_id,),
             start_rule=StartRule.HARD if hard else StartRule.SOFT,
-            advance=AdvanceRule.AUTO if auto else AdvanceRule.MANUAL,
+            advance=AdvanceRule.AUTO if auto else AdvanceRule.MANUAL, facts=facts,
         ))
+        if talk.original:
+            kept = {"event": json.loads(talk.original), "imported": modelled_values(blocks[-1])}
+            blocks[-1] = replace(blocks[-1], passthrough=json.dumps(kept, ensure_ascii=False))
     return tuple(blocks)
+
+
+def modelled_values(block: Block) -> dict[str, Any]:
+    """What runofshow made of a source event, to tell on export which fields a person changed since the import."""
+    return {"title": block.title, "start": block.planned_start.timestamp(),
+            "minutes": block.planned_duration / timedelta(minutes=1), "description": block.description,
+            "speakers": [speaker.name for speaker in block.speakers], "label": block.category_label,
+            "stream": block.stream.value, "record": block.record.value}
+
+
+def schedule_passthrough(schedule: dict[str, Any], conference: dict[str, Any], days: list[dict[str, Any]]) -> str:
+    """The schedule's, conference's and days' own fields (everything but the events) as JSON text."""
+    return json.dumps({"schedule": {key: value for key, value in schedule.items() if key != "conference"},
+                       "conference": {key: value for key, value in conference.items() if key != "days"},
+                       "days": [{key: value for key, value in day.items() if key != "rooms"} for day in days]},
+                      ensure_ascii=False)
 
 
 def conference_days(days: list[dict[str, Any]], talks: list[_Talk], zone: ZoneInfo) -> tuple[date, ...]:
@@ -578,6 +609,7 @@ __all__ = [
     "XML_FORMAT",
     "category_of",
     "guid_for",
+    "modelled_values",
     "looks_like_c3voc_json",
     "looks_like_c3voc_xml",
     "parse_c3voc_json",

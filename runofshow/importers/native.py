@@ -135,7 +135,8 @@ def completed(data: dict[str, Any], timezone: str) -> dict[str, Any]:
     """A copy of the document with durations, offsets and days filled in where a person left them out."""
     document = dict(data)
     zone_name = document.get("timezone") if isinstance(document.get("timezone"), str) else timezone
-    document.setdefault("timezone", zone_name)
+    if "timezone" not in document:
+        document["timezone"], document["timezone_assumed"] = zone_name, True
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):

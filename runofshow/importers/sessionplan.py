@@ -890,6 +890,8 @@ def build_block(
         contacts=notes.contacts,
         stream=notes.stream,
         stream_source=notes.stream_source,
+        record=notes.record,
+        record_source=notes.record_source,
         breakout=notes.breakout,
         duties=notes.duties,
         reminders=notes.reminders,
@@ -994,6 +996,7 @@ def assemble_event(
         stages=(Stage(id="plenary", name=plenary, blocks=blocks),),
         rooms=tuple(rooms),
         source=path,
+        timezone_assumed=True,  # the export never says its zone; parse_agenda clears this when a person chose one
     )
     return validated(event, dict(zip(ids, (item.line for item in items))), path)
 

@@ -17,7 +17,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
@@ -28,6 +28,7 @@ from runofshow.agenda.model import AgendaError, Event
 from runofshow.agenda.document import event_from_dict
 from runofshow.importers.errors import ImportProblem
 from runofshow.agenda.text import parse_duration, past_midnight, slugify, split_names, unique_id
+from runofshow.importers.layouts import HEADER_SEARCH_ROWS, conference_table, find_header
 from runofshow.importers.native import located
 
 CSV_FORMAT = "csv"
@@ -40,13 +41,13 @@ BLOCK_COLUMNS: tuple[str, ...] = (
     "stage", "stage_name", "id", "title", "start", "end", "duration_minutes", "category", "category_label",
     "stream", "stream_source", "start_rule", "advance", "description", "facilitators", "speakers", "notes",
     "contacts", "breakout", "duties", "reminders", "working_groups", "rooms", "warning_minutes", "danger_minutes",
-    "facts", "min_minutes", "protected", "optional",
+    "facts", "record", "record_source", "min_minutes", "protected", "optional",
 )
 EVENT_COLUMNS: tuple[str, ...] = ("event_title", "event_venue", "event_timezone", "event_days", "event_rooms")
 COLUMNS: tuple[str, ...] = BLOCK_COLUMNS + EVENT_COLUMNS
-TEXT_COLUMNS = frozenset({"stage_name", "title", "category_label", "stream_source", "description", "notes",
-                          "event_title", "event_venue"})
-ENUM_COLUMNS = frozenset({"category", "stream", "start_rule", "advance"})
+TEXT_COLUMNS = frozenset({"stage_name", "title", "category_label", "stream_source", "record_source", "description",
+                          "notes", "event_title", "event_venue"})
+ENUM_COLUMNS = frozenset({"category", "stream", "record", "start_rule", "advance"})
 NUMBER_COLUMNS = frozenset({"warning_minutes", "danger_minutes", "min_minutes"})
 FLAG_COLUMNS = frozenset({"protected", "optional"})
 FLAG_YES = frozenset({"yes", "true", "1", "x", "ja"})
@@ -55,6 +56,12 @@ JSON_LIST_COLUMNS = frozenset({"contacts", "duties", "reminders", "facts"})
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DEFAULT_STAGE = "main"
 
+UNDERSTOOD_LAYOUTS = (
+    "(1) runofshow's columns in the first row: title, start and duration_minutes or end, and optional stage, "
+    "speakers, description ... (docs/formats.md); (2) another tool's template: a header row within the first "
+    f"{HEADER_SEARCH_ROWS} rows naming a title and a time in English, Norwegian or German (e.g. place, date, time, "
+    "title, subtitle, description, speaker 1 to 5; sted, dato, tid, tittel; Ort, Datum, Zeit, Titel)"
+)
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")
 
 
@@ -69,9 +76,10 @@ class Row:
 class Sheet:
     """Locates cells for error messages: `file:line`, and the field as `B7 (title)` or `title`."""
 
-    def __init__(self, path: str, letters: dict[str, str] | None) -> None:
+    def __init__(self, path: str, letters: dict[str, str] | None, name: str = "") -> None:
         self.path = path
         self.letters = letters
+        self.name = name
 
     def problem(self, row: Row | None, column: str | None, message: str) -> ImportProblem:
         """An ImportProblem at a row and column."""
@@ -79,7 +87,8 @@ class Sheet:
         if column is None:
             return ImportProblem(self.path, line, message)
         field = f"{self.letters[column]}{line} ({column})" if self.letters and column in self.letters else column
-        return ImportProblem(self.path, line, f"{field}: {message}", field=field)
+        where = f"sheet {self.name!r}, {field}" if self.name else field
+        return ImportProblem(self.path, line, f"{where}: {message}", field=field)
 
 
 def neutralised(text: str) -> str:
@@ -98,10 +107,11 @@ def header_name(raw: Any) -> str:
 
 
 def looks_like_csv(text: str) -> bool:
-    """True when the first line is a header with at least `title` and `start`."""
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    names = {header_name(cell) for cell in re.split(r"[,;\t]", first.replace('"', ""))}
-    return {"title", "start"} <= names
+    """True when the first line is a header with `title` and `start`, or a later row names them (layouts.py)."""
+    lines = text.lstrip("\ufeff").split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    cells = [re.split(r"[,;\t]", line.replace('"', "")) for line in lines]
+    return {"title", "start"} <= {header_name(cell) for cell in cells[0]} or (
+        len(cells) > 1 and find_header(list(enumerate(cells, start=1))) is not None)
 
 
 # ---------------------------------------------------------------- reading files
@@ -123,8 +133,8 @@ def parse_csv(text: str, *, path: str = "<text>", timezone: str = "Europe/Oslo",
         raise ImportProblem(path, reader.line_num, f"not readable as CSV: {error}") from None
     if not rows:
         raise ImportProblem(path, 1, "the file is empty")
-    header_line, header = rows[0]
-    return table_to_event(header, rows[1:], Sheet(path, None), timezone, day, header_line)
+    header, records, sheet, header_line = read_table(rows, path, "", None)
+    return table_to_event(header, records, sheet, timezone, day, header_line)
 
 
 def parse_xlsx(data: bytes, *, path: str = "<bytes>", timezone: str = "Europe/Oslo", day: date | None = None) -> Event:
@@ -139,6 +149,7 @@ def parse_xlsx(data: bytes, *, path: str = "<bytes>", timezone: str = "Europe/Os
         raise ImportProblem(path, None, f"not a readable XLSX workbook ({type(error).__name__}: {error})") from None
     try:
         sheet = workbook["Agenda"] if "Agenda" in workbook.sheetnames else workbook.worksheets[0]
+        sheet_name = sheet.title
         records = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
     except Exception as error:
         raise ImportProblem(path, None, f"not a readable XLSX workbook ({type(error).__name__}: {error})") from None
@@ -147,9 +158,31 @@ def parse_xlsx(data: bytes, *, path: str = "<bytes>", timezone: str = "Europe/Os
     records = [(number, values) for number, values in records if any(value not in (None, "") for value in values)]
     if not records:
         raise ImportProblem(path, 1, "the workbook's sheet is empty")
+    header, rows, table, header_line = read_table(records, path, sheet_name, get_column_letter)
+    return table_to_event(header, rows, table, timezone, day, header_line)
+
+
+def read_table(records: list[tuple[int, list[Any]]], path: str, sheet_name: str,
+               letter: Callable[[int], str] | None) -> tuple[list[Any], list[tuple[int, list[Any]]], Sheet, int]:
+    """Header, data rows, cell locator and header line: runofshow's columns, else another tool's (layouts.py)."""
     header_line, header = records[0]
-    letters = {header_name(cell): get_column_letter(index) for index, cell in enumerate(header, start=1)}
-    return table_to_event(header, records[1:], Sheet(path, letters), timezone, day, header_line)
+    if not {"title", "start"} <= {header_name(cell) for cell in header}:
+        index = find_header(records)
+        if index is not None:
+            line, names, rows, source = conference_table(records, index)
+            letters = {name: (letter or _column_letter)(at + 1) for name, at in source.items() if at >= 0}
+            return names, rows, Sheet(path, letters, sheet_name), line
+    letters = {header_name(cell): letter(at) for at, cell in enumerate(header, start=1)} if letter else None
+    return header, records[1:], Sheet(path, letters, sheet_name), header_line
+
+
+def _column_letter(number: int) -> str:
+    """The spreadsheet letter of a 1-based column number (1 -> A, 27 -> AA)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def check_zip(data: bytes, path: str) -> None:
@@ -176,8 +209,9 @@ def table_to_event(header: list[Any], records: Iterable[tuple[int, list[Any]]], 
     names = [header_name(cell) for cell in header]
     missing = [name for name in ("title", "start") if name not in names]
     if missing:
-        raise ImportProblem(sheet.path, header_line, f"the header has no {' or '.join(missing)} column "
-                            f"(expected columns: {', '.join(COLUMNS)})", field=missing[0])
+        where = f"sheet {sheet.name!r}, " if sheet.name else ""
+        raise ImportProblem(sheet.path, header_line, f"{where}the header has no {' or '.join(missing)} column. "
+                            f"Understood layouts: {UNDERSTOOD_LAYOUTS}", field=missing[0])
     rows = [Row(line, {name: value for name, value in zip(names, values) if name in COLUMNS})
             for line, values in records if any(value not in (None, "") for value in values)]
     if not rows:
@@ -223,6 +257,8 @@ def table_document(rows: list[Row], sheet: Sheet, timezone: str, day: date | Non
         "stages": list(stages.values()),
         "rooms": room_list(event["event_rooms"], rows, stages, sheet),
     }
+    if not event["event_timezone"]:
+        document["timezone_assumed"] = True
     return document, positions
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -19,6 +20,8 @@ from runofshow.live.clocks import SystemClock
 from runofshow.engine import COMMANDS, Argument, CommandError, CommandSpec, Kind, StaleRevision, snapshot_to_dict, stage_or_first
 from runofshow.exporters import BINARY_FORMATS, EXPORT_FORMATS, export_event
 from runofshow.importers import FORMATS, ImportProblem, load_agenda
+from runofshow.importers.remote import is_url
+from runofshow.terminal.follow import follow
 from runofshow.live.service import NoAgenda, ShowInProgress, ShowService, UnknownStage
 from runofshow.live.store import Store, StoreUnavailable, database_url
 
@@ -155,21 +158,31 @@ def main() -> None:
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", metavar="FILE_OR_URL")
 @click.option("--json", "as_json", is_flag=True, help="Print the agenda as the native JSON document; store nothing.")
 @click.option("--dry-run", is_flag=True, help="Check and summarise the file; store nothing.")
 @click.option("--replace", is_flag=True, help="Replace the agenda even while a show is in progress.")
-@click.option("--timezone", default="Europe/Oslo", show_default=True, help="Time zone of the times in the file.")
+@click.option("--timezone", default=None,
+              help="Time zone of the times in the file (IANA name, e.g. Europe/Berlin). Default: the file's own zone; "
+                   "a file without one is read in Europe/Oslo, and the summary says so.")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date of the day when the file does not say it (YYYY-MM-DD).")
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default=None,
               help="Input format (default: detected from the content).")
+@click.option("--follow", "follow_minutes", type=click.FloatRange(min=0), default=None, metavar="MINUTES",
+              help="For an address: re-read it every MINUTES, show what changed and ask before applying it.")
+@click.option("--follow-rounds", type=int, default=None, hidden=True, help="Stop following after this many reads.")
 @database_option
 @friendly_errors
-def import_command(file: Path, as_json: bool, dry_run: bool, replace: bool, timezone: str, day: Any,
-                   file_format: str | None, database: str | None) -> None:
-    """Import an agenda FILE, print a summary and store it as the event to run."""
-    event = load_agenda(file, format=file_format, timezone=timezone, day=day.date() if day else None)
+def import_command(file: str, as_json: bool, dry_run: bool, replace: bool, timezone: str | None, day: Any,
+                   file_format: str | None, follow_minutes: float | None, follow_rounds: int | None,
+                   database: str | None) -> None:
+    """Import an agenda file or http(s) address (a published schedule.json or schedule.xml), print a summary and
+    store it as the event to run."""
+    if follow_minutes is not None and (not is_url(file) or dry_run or as_json):
+        _fail("--follow needs the http(s) address of a schedule, and stores what it reads (no --dry-run or --json)")
+    source: str | Path = file if is_url(file) else Path(file)
+    event = load_agenda(source, format=file_format, timezone=timezone, day=day.date() if day else None)
     if as_json:
         click.echo(json.dumps(event_to_dict(event), ensure_ascii=False, indent=2))
         return
@@ -179,6 +192,13 @@ def import_command(file: Path, as_json: bool, dry_run: bool, replace: bool, time
     service = open_service(database)
     service.replace_event(event, actor="cli", replace_running=replace)
     click.echo(f"Stored in {_safe_url(database or database_url())}.")
+    if follow_minutes is not None:
+        click.echo(f"Following {file} every {follow_minutes:g} minutes (Ctrl+C stops).")
+        follow(service, lambda: load_agenda(file, format=file_format, timezone=timezone,
+                                            day=day.date() if day else None),
+               rounds=follow_rounds, wait=lambda: time.sleep(follow_minutes * 60),
+               confirm=lambda question: click.confirm(question, default=False), echo=click.echo,
+               replace_running=replace)
 
 
 @main.command("export")
@@ -188,13 +208,14 @@ def import_command(file: Path, as_json: bool, dry_run: bool, replace: bool, time
               show_default=True, help="Output file ('-': standard output; xlsx needs a file).")
 @click.option("--from", "in_format", type=click.Choice(FORMATS), default=None,
               help="Format of FILE (default: detected from the content).")
-@click.option("--timezone", default="Europe/Oslo", show_default=True, help="Time zone of the times in FILE.")
+@click.option("--timezone", default=None,
+              help="Time zone of the times in FILE (default: the file's own zone, else Europe/Oslo, assumed).")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date of the day when FILE does not say it (YYYY-MM-DD).")
 @database_option
 @friendly_errors
-def export_command(file: Path | None, out_format: str, output: Path, in_format: str | None, timezone: str, day: Any,
-                   database: str | None) -> None:
+def export_command(file: Path | None, out_format: str, output: Path, in_format: str | None, timezone: str | None,
+                   day: Any, database: str | None) -> None:
     """Convert an agenda FILE to another format, or export the stored event when no FILE is given."""
     if out_format in BINARY_FORMATS and str(output) == "-":
         _fail(f"{out_format} is a binary format: give an output file with -o")

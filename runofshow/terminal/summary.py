@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from runofshow.agenda.model import Block, Event, StartRule, StreamPlan
+from runofshow.agenda.days import block_days
+from runofshow.agenda.model import Block, Event, RecordPlan, StartRule, StreamPlan
 from runofshow.engine import Snapshot
 
 STREAM_MARK = {StreamPlan.LIVE: "LIVE", StreamPlan.OFF: "off", StreamPlan.ON_REQUEST: "on request",
@@ -39,6 +40,8 @@ def block_flags(block: Block) -> str:
     flags = []
     if STREAM_MARK[block.stream]:
         flags.append(f"stream: {STREAM_MARK[block.stream]}")
+    if block.record is not RecordPlan.UNSPECIFIED:
+        flags.append("DO NOT RECORD" if block.record is RecordPlan.DO_NOT_RECORD else "record")
     if block.start_rule is StartRule.HARD:
         flags.append("fixed start")
     flags.append(f"advance: {block.advance.value}")
@@ -57,6 +60,7 @@ def block_flags(block: Block) -> str:
     for duty in block.duties:
         who = "OPEN" if duty.is_open else ("each group" if duty.per_group else duty.assignee)
         flags.append(f"{duty.role}: {who}")
+    flags.extend(f"length: {fact.source}" for fact in block.facts if fact.kind == "length")
     if block.reminders:
         flags.append(f"{len(block.reminders)} reminder(s)")
     if block.contacts:
@@ -64,18 +68,37 @@ def block_flags(block: Block) -> str:
     return "; ".join(flags)
 
 
-def event_summary(event: Event) -> str:
-    """The agenda as a table a person can check at a glance."""
-    zone = ZoneInfo(event.timezone)
+def zone_line(event: Event) -> str:
+    """The event's days and zone, saying when the zone was assumed and how to choose another."""
     days = ", ".join(day.isoformat() for day in event.days)
-    lines = [f"{event.title}", f"{days} ({event.timezone})" + (f", {event.venue}" if event.venue else "")]
+    line = f"{days} ({event.timezone})" + (f", {event.venue}" if event.venue else "")
+    if event.timezone_assumed:
+        line += (f"\nTime zone {event.timezone} assumed: the file does not name a zone that fits its times. "
+                 "Choose another with --timezone, e.g. --timezone Europe/Berlin.")
+    return line
+
+
+def day_heading(day: date) -> str:
+    """A day's heading in a multi-day summary: weekday and ISO date."""
+    return f"  {day.strftime('%A')} {day.isoformat()}"
+
+
+def event_summary(event: Event) -> str:
+    """The agenda as a table a person can check at a glance; a multi-day agenda under each day's date."""
+    zone = ZoneInfo(event.timezone)
+    lines = [f"{event.title}", zone_line(event)]
+    multi_day = len(event.days) > 1
     for stage in event.stages:
         lines.append("")
         count = len(stage.blocks)
         lines.append(f"Stage {stage.id}: {stage.name}, {count} block{'' if count == 1 else 's'}")
+        days = block_days(event, stage)
         previous: Block | None = None
         for block in stage.blocks:
-            if previous is not None and block.planned_start > previous.planned_end:
+            new_day = multi_day and (previous is None or days[block.id] != days[previous.id])
+            if new_day:
+                lines.append(day_heading(days[block.id]))
+            elif previous is not None and block.planned_start > previous.planned_end:
                 lines.append(f"        ↓ gap {format_duration(block.planned_start - previous.planned_end)}")
             lines.append(
                 f"  {_local(block.planned_start, zone)}  {format_duration(block.planned_duration):>7}  "

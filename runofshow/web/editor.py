@@ -7,7 +7,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_babel import gettext as _
+from flask_wtf.file import FileField
+from wtforms import StringField
+from wtforms.validators import Optional
 
 from runofshow.agenda.model import AgendaError, Event
 from runofshow.agenda.document import block_to_dict
@@ -15,6 +18,8 @@ from runofshow.agenda.diff import diff_events, diff_to_dict
 from runofshow.agenda.edits import FACT_FIELDS, EditError
 from runofshow.agenda.text import MAX_BYTES
 from runofshow.importers import ImportProblem, parse_agenda
+from runofshow.importers.c3voc import known_zone
+from runofshow.importers.remote import fetch, is_url
 from runofshow.live.service import NoAgenda, NothingToUndo, ShowInProgress, ShowService, StaleAgenda, UnknownStage
 from runofshow.live.store import StoreUnavailable
 from runofshow.web.adapter import actor_of as _actor
@@ -29,7 +34,9 @@ EDITOR_ROLES = frozenset({Role.MODERATOR})
 class UploadForm(FlaskForm):
     """An agenda file to preview or apply (CSRF-protected)."""
 
-    file = FileField("file", validators=[FileRequired()])
+    file = FileField("file")
+    url = StringField("url", validators=[Optional()])
+    timezone = StringField("timezone", validators=[Optional()])
 
 
 def _identity() -> Identity:
@@ -198,13 +205,31 @@ def _uploaded() -> tuple[Event | None, tuple[Response, int] | None]:
         problems = {name: errors for name, errors in form.errors.items()}
         field = "csrf_token" if "csrf_token" in problems else "file"
         return None, _problem(400, "bad_request", f"{field}: {'; '.join(problems.get(field, ['missing']))}", field=field)
-    upload = request.files["file"]
-    name = upload.filename or "upload"
-    data = upload.stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        return None, _problem(413, "too_large", f"{name}: larger than {MAX_BYTES // 1024} KB", file=name, field="file")
+    address = (form.url.data or "").strip()
+    upload = request.files.get("file")
+    if (upload is None or not upload.filename) and not address:
+        return None, _problem(400, "bad_request", "file: choose a file or give the address of a schedule", field="file")
+    if upload is not None and upload.filename:
+        name = upload.filename
+        data = upload.stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return None, _problem(413, "too_large", f"{name}: larger than {MAX_BYTES // 1024} KB", file=name,
+                                  field="file")
+    elif not is_url(address):
+        return None, _problem(400, "bad_request", f"url: {address!r} is not an http:// or https:// address",
+                              field="url")
+    else:
+        name = address
+        try:
+            data = fetch(address)
+        except ImportProblem as error:
+            return None, _problem(400, "bad_request", str(error), file=address, field="url")
+    zone = (form.timezone.data or "").strip() or None
+    if zone is not None and known_zone(zone) is None:
+        message = f"timezone: unknown time zone {zone!r} (an IANA name, e.g. Europe/Berlin)"
+        return None, _problem(400, "bad_request", message, field="timezone")
     try:
-        return parse_agenda(data, path=name), None
+        return parse_agenda(data, path=name, timezone=zone), None
     except ImportProblem as error:
         return None, _problem(400, "bad_request", str(error), file=error.path, line=error.line, field=error.field)
     except AgendaError as error:
@@ -227,7 +252,16 @@ def import_preview() -> Any:
     except NoAgenda:
         current = None
     return jsonify({"ok": True, "version": service.agenda_version(), "title": event.title,
-                    "diff": diff_to_dict(diff_events(current, event))})
+                    "diff": diff_to_dict(diff_events(current, event)), **zone_note(event)})
+
+
+def zone_note(event: Event) -> dict[str, Any]:
+    """The preview's zone: which one, whether it was assumed, and a sentence saying how to choose another."""
+    note = ""
+    if event.timezone_assumed:
+        note = _("The file does not name a time zone that fits its times; %(zone)s is assumed. To choose another, "
+                 "enter it under Time zone (e.g. Europe/Berlin) and show the changes again.", zone=event.timezone)
+    return {"timezone": event.timezone, "timezone_assumed": event.timezone_assumed, "timezone_note": note}
 
 
 @bp.post("/import/apply")

@@ -14,7 +14,7 @@ AUDIENCES = ("stage", "console", "stream", "room", "agenda")
 
 PUBLIC_BLOCK_KEYS = ("id", "title", "description", "start", "end", "duration_minutes", "category", "stream",
                      "start_rule", "rooms")
-STREAM_BLOCK_KEYS = PUBLIC_BLOCK_KEYS + ("stream_source", "breakout")
+STREAM_BLOCK_KEYS = PUBLIC_BLOCK_KEYS + ("stream_source", "breakout", "record", "record_source")
 # Snapshot keys every audience may see; crew audiences get everything (duties, reminders included).
 PUBLIC_SNAPSHOT_KEYS = ("stage_id", "rev", "status", "now", "now_ms", "current", "next", "delay_ms", "level",
                         "projections", "next_stream_transition", "paused")

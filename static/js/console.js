@@ -6,7 +6,7 @@ import {
 } from './live.js';
 import { $, el, setText, setClass } from './dom.js';
 import { _, ngettext } from './i18n.js';
-import { statusText, airText, transitionText, mismatchText } from './labels.js';
+import { statusText, airText, transitionText, mismatchText, recordBadge } from './labels.js';
 import { currentTiming, elapsedAt } from './timing.js';
 import { renderDutiesPanel } from './duties.js';
 import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
@@ -222,7 +222,9 @@ function updateTimelineRow(tr, row) {
     ...(adjusted ? [el('span', ` · ${adjusted}`, 'adjusted-note')] : [])]);
   const block = view.blocks.get(row.block_id);
   const plan = block && block.stream !== 'unspecified' ? block.stream : '';
-  refill(streamCell, plan, () => (plan ? [el('span', airText(plan), `badge ${plan}`)] : []));
+  const recording = block ? recordBadge(block.record) : null;
+  refill(streamCell, `${plan}|${recording}`, () => [...(plan ? [el('span', airText(plan), `badge ${plan}`)] : []),
+    ...(recording ? [' ', el('span', ...recording)] : [])]);
   if (!may.has('goto')) return;
   if (!goCell.firstChild) goCell.append(goToButton(row.block_id));
   const go = goCell.firstChild;

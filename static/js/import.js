@@ -16,8 +16,8 @@ function refused(message) {
 
 async function send(path) {
   const file = $('file').files[0];
-  if (!file) return null;
-  if (file.size > limit) { refused(`${file.name}: > ${Math.floor(limit / 1024)} KB`); return null; }
+  if (!file && !$('url').value.trim()) { refused(_('choose a file or give the address of a schedule')); return null; }
+  if (file && file.size > limit) { refused(`${file.name}: > ${Math.floor(limit / 1024)} KB`); return null; }
   const response = await fetch(path, { method: 'POST', body: new FormData(form), credentials: 'same-origin' });
   try { return await response.json(); } catch (error) { return { ok: false, message: `HTTP ${response.status}` }; }
 }
@@ -47,6 +47,8 @@ function showPreview(reply) {
   const diff = reply.diff;
   $('preview').hidden = false;
   $('preview-summary').textContent = diff.empty ? _('Nothing would change.') : summary(diff.counts);
+  $('preview-zone').textContent = reply.timezone_note || '';
+  $('preview-zone').hidden = !reply.timezone_note;
   $('preview-lists').replaceChildren(
     list(_('Changed'), diff.changed, (item) => `${item.title} — ${item.fields.join(', ')}`),
     list(_('Added'), diff.added, (item) => item.title),
@@ -74,4 +76,5 @@ $('apply-button').addEventListener('click', async () => {
   say(_('The agenda was applied and sent to every screen.'), false);
 });
 
+$('url').addEventListener('input', () => { $('apply-button').hidden = true; $('preview').hidden = true; });
 $('file').addEventListener('change', () => { $('apply-button').hidden = true; $('preview').hidden = true; say('', false); });

@@ -20,6 +20,11 @@ export const statusText = (status) => STATUS[status] ?? status;
 /** A block's stream plan ("live", "off", ...) as its badge says it. */
 export const airText = (plan) => AIR[plan] ?? AIR.unspecified;
 
+const RECORDING = { record: _('REC'), do_not_record: _('NO RECORDING') };
+
+/** A block's recording plan as a badge: [text, class], or null when it is unspecified. */
+export const recordBadge = (plan) => (RECORDING[plan] ? [RECORDING[plan], plan === 'do_not_record' ? 'badge off' : 'badge'] : null);
+
 /** The next planned stream change with a countdown at `now`, or that there is none. */
 export function transitionText(transition, blocks, timeZone, now) {
   if (!transition) return _('No more stream changes today');

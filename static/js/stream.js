@@ -3,7 +3,7 @@
 import { startLive, command, readAgenda, formatCountdown, formatTime, formatClock } from './live.js';
 import { $, el, setText, setClass } from './dom.js';
 import { _ } from './i18n.js';
-import { statusText, airText, transitionText, mismatchText } from './labels.js';
+import { statusText, airText, transitionText, mismatchText, recordBadge } from './labels.js';
 import { eventDay, daysWithBlocks, shownDay } from './days.js';
 import { showStageScreen } from './stagescreen.js';
 import { obsProblem, showObs } from './obs.js';
@@ -104,6 +104,8 @@ function render() {
     const block = view.blocks.get(row.block_id);
     const badgeCell = el('td');
     if (block) badgeCell.append(el('span', airText(block.stream), `badge ${block.stream}`));
+    const recording = block && recordBadge(block.record);
+    if (recording) badgeCell.append(' ', el('span', ...recording));
     tr.append(badgeCell);
     return tr;
   });
