@@ -66,9 +66,12 @@ def stage_agenda(stage_id: str) -> Response:
 MAX_TARGET_MINUTES = 720
 
 
-def _not_crew(show: Any) -> bool:
-    """True when the caller is not signed in as crew (recovery and what-if are crew reads)."""
-    return current_identity(show.store).role is Role.PUBLIC
+def _crew_read(stage_id: str, refusal: str) -> tuple[Any, Any, Any]:
+    """(service, stage, None) for a crew caller (recovery and what-if are crew reads), else (.., .., the refusal)."""
+    show = current_service()
+    if current_identity(show.store).role is Role.PUBLIC:
+        return show, None, problem(STATUS["unauthenticated"], "unauthenticated", refusal)
+    return show, show.stage(stage_id), None
 
 
 @bp.get("/stages/<stage_id>/recovery")
@@ -77,10 +80,9 @@ def stage_recovery(stage_id: str) -> Any:
     from runofshow.engine.recovery import recovery_options
     from runofshow.engine.serialize import recovery_to_dict
 
-    show = current_service()
-    if _not_crew(show):
-        return problem(STATUS["unauthenticated"], "unauthenticated", "recovery options are for the crew")
-    stage = show.stage(stage_id)
+    show, stage, refused = _crew_read(stage_id, "recovery options are for the crew")
+    if refused is not None:
+        return refused
     block_id = request.args.get("block") or None
     raw_minutes = request.args.get("minutes") or None
     if block_id is not None and block_id not in {block.id for block in stage.blocks}:
@@ -101,10 +103,9 @@ def stage_what_if(stage_id: str) -> Any:
     from runofshow.engine.serialize import hard_start_to_dict
     from runofshow.engine.whatif import put_at_risk
 
-    show = current_service()
-    if _not_crew(show):
-        return problem(STATUS["unauthenticated"], "unauthenticated", "what-if is for the crew")
-    stage = show.stage(stage_id)
+    show, stage, refused = _crew_read(stage_id, "what-if is for the crew")
+    if refused is not None:
+        return refused
     name = request.args.get("command", "")
     if name not in WHAT_IF_COMMANDS:
         return problem(STATUS["bad_request"], "bad_request", f"command must be one of {', '.join(WHAT_IF_COMMANDS)}")
