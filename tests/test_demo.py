@@ -34,8 +34,8 @@ def test_demo_prints_every_screen_and_moves(tmp_path: Path) -> None:
             lines.append(line.strip())
         urls = {line.split("http")[0].strip(): "http" + line.split("http", 1)[1] for line in lines if "http://" in line}
         labels = " ".join(urls)
-        for screen in ("stage screen", "facilitator console", "stream operator", "room screen (Plenum)",
-                       "room screen (Teams)", "public agenda"):
+        for screen in ("stage screen", "facilitator console", "stream operator", "agenda editor", "studio clock",
+                       "room screen (Plenum)", "room screen (Teams)", "production desk", "public agenda"):
             assert screen in labels, labels
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -73,3 +73,6 @@ def test_each_console_link_signs_in_as_its_own_role(app) -> None:  # type: ignor
                  for label, url in links.items() if "/join/" in url}
     assert roles["facilitator console (Plenum)"] == (Role.FACILITATOR, "/console/plenary")
     assert roles["moderator console (Plenum)"] == (Role.MODERATOR, "/console/plenary")
+    assert roles["agenda editor (Plenum)"] == (Role.MODERATOR, "/editor/plenary")
+    assert roles["production desk"] == (Role.SCREEN, "/overview")
+    assert links["studio clock (Plenum)"] == "http://demo/clock/plenary"

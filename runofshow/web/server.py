@@ -126,10 +126,13 @@ def screen_links(app: Flask, base_url: str) -> list[tuple[str, str]]:
                 ("moderator console", Role.MODERATOR, f"/console/{stage.id}"),
                 ("facilitator console", Role.FACILITATOR, f"/console/{stage.id}"),
                 ("stream operator", Role.STREAM, f"/stream/{stage.id}"),
+                ("agenda editor", Role.MODERATOR, f"/editor/{stage.id}"),
             ):
                 links.append((f"{label} ({stage.name})", f"{base_url}/join/{share_token(service.store, role, path)}"))
+            links.append((f"studio clock ({stage.name})", f"{base_url}/clock/{stage.id}"))
         for room in event.rooms:
             links.append((f"room screen ({room.name})", f"{base_url}/room/{room.id}"))
+        links.append(("production desk", f"{base_url}/join/{share_token(service.store, Role.SCREEN, '/overview')}"))
     links.append(("public agenda", f"{base_url}/agenda"))
     return links
 
