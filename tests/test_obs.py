@@ -109,6 +109,91 @@ def test_the_planner_switches_scenes_at_stream_transitions_and_writes_the_slate(
     assert due_after("message", text="Hei", pin=False) == []  # nothing that OBS shows changed
 
 
+def planned_requests(service: Any, stage: Any, planner: AutomationPlanner, block_id: str,
+                     recording: bool | None = False) -> list[tuple[str, dict[str, Any]]]:
+    """Jump the stage to a block and say what the planner asks of OBS (OBS recording or not, as given)."""
+    state = service.command(stage.id, "goto", service.stored_state(stage.id).rev, {"block_id": block_id}, actor="test")
+    actions = planner.due(stage, state, service.clock.now(), recording)
+    return [(action.request_type, dict(action.data)) for action in actions]
+
+
+def with_blocks(stage: Any, **changes: dict[str, Any]) -> Any:
+    """The stage with some blocks changed (block id with `-` as `_` -> its new fields)."""
+    from dataclasses import replace
+
+    return replace(stage, blocks=tuple(replace(block, **changes.get(block.id.replace("-", "_"), {}))
+                                       for block in stage.blocks))
+
+
+def test_a_block_names_its_own_scene_or_wants_no_automation(app) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from runofshow.web import service_of
+
+    service = service_of(app)
+    stage = with_blocks(service.event().stages[0], **{"4_ar_siden_strekk_i_laget_rapporten_hvor_er_vi_na":
+                                                       {"obs_scene": "Panel"}, "lunsj": {"obs_automation": False}})
+    automation = ObsAutomation("Live", "Break", "", start_stream=True, stop_stream=True)
+    planner = AutomationPlanner(automation, ZoneInfo("Europe/Oslo"), "en")
+    scene = "SetCurrentProgramScene"
+    assert planned_requests(service, stage, planner, "fylkeskommunenes-samling") == []
+    assert planned_requests(service, stage, planner, "apning-og-velkommen") == [
+        (scene, {"sceneName": "Live"}), ("StartStream", {})]
+    assert planned_requests(service, stage, planner, "4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na") == [
+        (scene, {"sceneName": "Panel"})]
+    assert planned_requests(service, stage, planner, "lunsj") == []  # off air, but the crew drives OBS here
+    assert planned_requests(service, stage, planner, "ks-informerer") == [
+        (scene, {"sceneName": "Live"}), ("StartStream", {})]
+    assert planned_requests(service, stage, planner, "malkonflikter") == [
+        (scene, {"sceneName": "Break"}), ("StopStream", {})]
+
+
+def test_a_speakers_opt_out_stops_the_recording_for_that_block(app) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from runofshow.agenda.model import RecordPlan
+    from runofshow.web import service_of
+
+    service = service_of(app)
+    no = {"record": RecordPlan.DO_NOT_RECORD}
+    stage = with_blocks(service.event().stages[0], **{"4_ar_siden_strekk_i_laget_rapporten_hvor_er_vi_na": no,
+                                                       "malkonflikter": {**no, "obs_automation": False}})
+    planner = AutomationPlanner(ObsAutomation(record=True), ZoneInfo("Europe/Oslo"), "en")
+    assert planned_requests(service, stage, planner, "fylkeskommunenes-samling") == []
+    assert planned_requests(service, stage, planner, "apning-og-velkommen") == [("StartRecord", {})]
+    assert planned_requests(service, stage, planner, "4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na",
+                            recording=True) == [("StopRecord", {})]
+    assert planned_requests(service, stage, planner, "ks-informerer") == [("StartRecord", {})]
+    # Consent outranks "no automation": the opt-out is honoured in a block the crew drives by hand.
+    assert planned_requests(service, stage, planner, "malkonflikter", recording=True) == [("StopRecord", {})]
+    ignoring = AutomationPlanner(ObsAutomation(honour_opt_out=False), ZoneInfo("Europe/Oslo"), "en")
+    assert planned_requests(service, stage, ignoring, "apning-og-velkommen", recording=True) == []
+    assert planned_requests(service, stage, ignoring, "4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na",
+                            recording=True) == []
+
+
+def test_stream_and_recording_switches_have_per_stage_forms() -> None:
+    env = {stage_env_name("side-room", "URL"): "ws://10.0.0.7", stage_env_name("side-room", "START_STREAM"): "on",
+           stage_env_name("side-room", "HONOUR_RECORDING_OPT_OUT"): "off"}
+    values = {"OBS_URL": "ws://obs.local", "OBS_RECORD": True, "OBS_STOP_STREAM": False}
+    side, first = obs_targets(values, ["plenary", "side-room"], env)
+    assert side.automation == ObsAutomation(start_stream=True, honour_opt_out=False)
+    assert first.automation == ObsAutomation(record=True)
+
+
+def test_a_block_keeps_its_obs_overrides_in_the_native_document(reference) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.agenda.document import event_from_dict, event_to_dict
+
+    stage = with_blocks(reference.stages[0], lunsj={"obs_scene": "Lunch slate", "obs_automation": False})
+    from dataclasses import replace
+
+    document = event_to_dict(replace(reference, stages=(stage, *reference.stages[1:])))
+    lunch = next(block for block in document["stages"][0]["blocks"] if block["id"] == "lunsj")
+    assert lunch["obs_scene"] == "Lunch slate" and lunch["obs_automation"] is False
+    assert "obs_scene" not in document["stages"][0]["blocks"][0]  # the defaults stay out of the document
+    assert event_from_dict(document).stages[0].block("lunsj") == stage.block("lunsj")
+
+
 # ---- against a real OBS Studio ----------------------------------------------------------------------------
 
 
