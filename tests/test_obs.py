@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from dataclasses import replace
 from datetime import timedelta
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -119,8 +121,6 @@ def planned_requests(service: Any, stage: Any, planner: AutomationPlanner, block
 
 def with_blocks(stage: Any, **changes: dict[str, Any]) -> Any:
     """The stage with some blocks changed (block id with `-` as `_` -> its new fields)."""
-    from dataclasses import replace
-
     return replace(stage, blocks=tuple(replace(block, **changes.get(block.id.replace("-", "_"), {}))
                                        for block in stage.blocks))
 
@@ -181,12 +181,23 @@ def test_stream_and_recording_switches_have_per_stage_forms() -> None:
     assert first.automation == ObsAutomation(record=True)
 
 
+def test_a_start_or_stop_obs_has_already_done_is_not_sent(app) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.integrations.obs_automation import output
+    from runofshow.web import service_of
+
+    link = ObsConnection(service_of(app), ObsTarget(None, "127.0.0.1", 1, ""), sleep=lambda _: None,
+                         clock=time.monotonic)
+    link.report.streaming, link.report.recording = True, False
+    assert link._already(output("StartStream", "")) and link._already(output("StopRecord", ""))
+    assert not link._already(output("StopStream", "")) and not link._already(output("StartRecord", ""))
+    link.report.recording = None  # OBS's answer not in yet: send, and journal what OBS says
+    assert not link._already(output("StopRecord", ""))
+
+
 def test_a_block_keeps_its_obs_overrides_in_the_native_document(reference) -> None:  # type: ignore[no-untyped-def]
     from runofshow.agenda.document import event_from_dict, event_to_dict
 
     stage = with_blocks(reference.stages[0], lunsj={"obs_scene": "Lunch slate", "obs_automation": False})
-    from dataclasses import replace
-
     document = event_to_dict(replace(reference, stages=(stage, *reference.stages[1:])))
     lunch = next(block for block in document["stages"][0]["blocks"] if block["id"] == "lunsj")
     assert lunch["obs_scene"] == "Lunch slate" and lunch["obs_automation"] is False
@@ -447,9 +458,6 @@ class OutputEvents:
 def server_with_agenda(tmp_path: Path, made: Callable[..., Any], reference: Any, env: dict[str, str],
                        **changes: dict[str, Any]) -> ServerProcess:
     """A started server running the reference agenda with some blocks changed (see `with_blocks`)."""
-    import json
-    from dataclasses import replace
-
     from runofshow.agenda.document import event_to_dict
 
     stages = (with_blocks(reference.stages[0], **changes), *reference.stages[1:])

@@ -54,6 +54,9 @@ OP_RESPONSE = 7
 ALREADY: dict[str, tuple[str, bool]] = {"StartStream": ("streaming", True), "StopStream": ("streaming", False),
                                         "StartRecord": ("recording", True), "StopRecord": ("recording", False)}
 
+# The automation's on/off settings, in ObsAutomation's order.
+SWITCHES = ("START_STREAM", "STOP_STREAM", "RECORD", "HONOUR_RECORDING_OPT_OUT")
+
 Sleep = Callable[[float], object]
 Clock = Callable[[], float]
 DESK_STATE = {ObsLink.CONNECTED: "ok", ObsLink.UNREACHABLE: "unreachable", ObsLink.WRONG_PASSWORD: "error"}
@@ -84,12 +87,9 @@ def target_from_url(stage_id: str | None, url: str, password: str,
     return ObsTarget(stage_id, parts.hostname, parts.port or DEFAULT_PORT, password, automation)
 
 
-SWITCHES = ("START_STREAM", "STOP_STREAM", "RECORD", "HONOUR_RECORDING_OPT_OUT")
-
-
 def _automation(read: Callable[[str], str]) -> ObsAutomation:
     """The automation settings read with `read("LIVE_SCENE")` and so on (an empty switch: its default)."""
-    switches = []
+    switches: list[bool] = []
     for name in SWITCHES:
         declared = setting(f"OBS_{name}")
         raw = read(name)
