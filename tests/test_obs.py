@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from dataclasses import replace
 from datetime import timedelta
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -107,6 +109,100 @@ def test_the_planner_switches_scenes_at_stream_transitions_and_writes_the_slate(
     assert off[1][1]["inputName"] == "Slate" and off[1][1]["inputSettings"]["text"].endswith(": KS informerer")
     assert due_after("add_time", delta=timedelta(minutes=5)) != []  # the slate moves with the projections
     assert due_after("message", text="Hei", pin=False) == []  # nothing that OBS shows changed
+
+
+def planned_requests(service: Any, stage: Any, planner: AutomationPlanner, block_id: str,
+                     recording: bool | None = False) -> list[tuple[str, dict[str, Any]]]:
+    """Jump the stage to a block and say what the planner asks of OBS (OBS recording or not, as given)."""
+    state = service.command(stage.id, "goto", service.stored_state(stage.id).rev, {"block_id": block_id}, actor="test")
+    actions = planner.due(stage, state, service.clock.now(), recording)
+    return [(action.request_type, dict(action.data)) for action in actions]
+
+
+def with_blocks(stage: Any, **changes: dict[str, Any]) -> Any:
+    """The stage with some blocks changed (block id with `-` as `_` -> its new fields)."""
+    return replace(stage, blocks=tuple(replace(block, **changes.get(block.id.replace("-", "_"), {}))
+                                       for block in stage.blocks))
+
+
+def test_a_block_names_its_own_scene_or_wants_no_automation(app) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from runofshow.web import service_of
+
+    service = service_of(app)
+    stage = with_blocks(service.event().stages[0], **{"4_ar_siden_strekk_i_laget_rapporten_hvor_er_vi_na":
+                                                       {"obs_scene": "Panel"}, "lunsj": {"obs_automation": False}})
+    automation = ObsAutomation("Live", "Break", "", start_stream=True, stop_stream=True)
+    planner = AutomationPlanner(automation, ZoneInfo("Europe/Oslo"), "en")
+    scene = "SetCurrentProgramScene"
+    assert planned_requests(service, stage, planner, "fylkeskommunenes-samling") == []
+    assert planned_requests(service, stage, planner, "apning-og-velkommen") == [
+        (scene, {"sceneName": "Live"}), ("StartStream", {})]
+    assert planned_requests(service, stage, planner, "4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na") == [
+        (scene, {"sceneName": "Panel"})]
+    assert planned_requests(service, stage, planner, "lunsj") == []  # off air, but the crew drives OBS here
+    assert planned_requests(service, stage, planner, "ks-informerer") == [
+        (scene, {"sceneName": "Live"}), ("StartStream", {})]
+    assert planned_requests(service, stage, planner, "malkonflikter") == [
+        (scene, {"sceneName": "Break"}), ("StopStream", {})]
+
+
+def test_a_speakers_opt_out_stops_the_recording_for_that_block(app) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from runofshow.agenda.model import RecordPlan
+    from runofshow.web import service_of
+
+    service = service_of(app)
+    no = {"record": RecordPlan.DO_NOT_RECORD}
+    stage = with_blocks(service.event().stages[0], **{"4_ar_siden_strekk_i_laget_rapporten_hvor_er_vi_na": no,
+                                                       "malkonflikter": {**no, "obs_automation": False}})
+    planner = AutomationPlanner(ObsAutomation(record=True), ZoneInfo("Europe/Oslo"), "en")
+    assert planned_requests(service, stage, planner, "fylkeskommunenes-samling") == []
+    assert planned_requests(service, stage, planner, "apning-og-velkommen") == [("StartRecord", {})]
+    assert planned_requests(service, stage, planner, "4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na",
+                            recording=True) == [("StopRecord", {})]
+    assert planned_requests(service, stage, planner, "ks-informerer") == [("StartRecord", {})]
+    # Consent outranks "no automation": the opt-out is honoured in a block the crew drives by hand.
+    assert planned_requests(service, stage, planner, "malkonflikter", recording=True) == [("StopRecord", {})]
+    ignoring = AutomationPlanner(ObsAutomation(honour_opt_out=False), ZoneInfo("Europe/Oslo"), "en")
+    assert planned_requests(service, stage, ignoring, "apning-og-velkommen", recording=True) == []
+    assert planned_requests(service, stage, ignoring, "4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na",
+                            recording=True) == []
+
+
+def test_stream_and_recording_switches_have_per_stage_forms() -> None:
+    env = {stage_env_name("side-room", "URL"): "ws://10.0.0.7", stage_env_name("side-room", "START_STREAM"): "on",
+           stage_env_name("side-room", "HONOUR_RECORDING_OPT_OUT"): "off"}
+    values = {"OBS_URL": "ws://obs.local", "OBS_RECORD": True, "OBS_STOP_STREAM": False}
+    side, first = obs_targets(values, ["plenary", "side-room"], env)
+    assert side.automation == ObsAutomation(start_stream=True, honour_opt_out=False)
+    assert first.automation == ObsAutomation(record=True)
+
+
+def test_a_start_or_stop_obs_has_already_done_is_not_sent(app) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.integrations.obs_automation import output
+    from runofshow.web import service_of
+
+    link = ObsConnection(service_of(app), ObsTarget(None, "127.0.0.1", 1, ""), sleep=lambda _: None,
+                         clock=time.monotonic)
+    link.report.streaming, link.report.recording = True, False
+    assert link._already(output("StartStream", "")) and link._already(output("StopRecord", ""))
+    assert not link._already(output("StopStream", "")) and not link._already(output("StartRecord", ""))
+    link.report.recording = None  # OBS's answer not in yet: send, and journal what OBS says
+    assert not link._already(output("StopRecord", ""))
+
+
+def test_a_block_keeps_its_obs_overrides_in_the_native_document(reference) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.agenda.document import event_from_dict, event_to_dict
+
+    stage = with_blocks(reference.stages[0], lunsj={"obs_scene": "Lunch slate", "obs_automation": False})
+    document = event_to_dict(replace(reference, stages=(stage, *reference.stages[1:])))
+    lunch = next(block for block in document["stages"][0]["blocks"] if block["id"] == "lunsj")
+    assert lunch["obs_scene"] == "Lunch slate" and lunch["obs_automation"] is False
+    assert "obs_scene" not in document["stages"][0]["blocks"][0]  # the defaults stay out of the document
+    assert event_from_dict(document).stages[0].block("lunsj") == stage.block("lunsj")
 
 
 # ---- against a real OBS Studio ----------------------------------------------------------------------------
@@ -326,3 +422,139 @@ def test_a_missing_scene_is_journaled_as_failed_and_the_show_goes_on(tmp_path: P
     failed = screen.wait_for(lambda line: (line.get("obs") or {}).get("action", "").startswith("scene No such scene"),
                              timeout=3)
     assert failed["obs"]["action_ok"] is False and failed["block_id"] == live["id"]
+
+
+class OutputEvents:
+    """OBS's own StreamStateChanged and RecordStateChanged events, each with the time it arrived."""
+
+    def __init__(self, obs: ObsStudio) -> None:
+        from obsws_python import EventClient
+        from obsws_python.subs import Subs
+
+        self.seen: list[tuple[str, str, float]] = []
+        self.client = EventClient(host="127.0.0.1", port=obs.port, password=obs.password, subs=Subs.OUTPUTS)
+        self.client.callback.register([self.on_stream_state_changed, self.on_record_state_changed])
+
+    def on_stream_state_changed(self, data: Any) -> None:
+        self.seen.append(("stream", data.output_state, time.time()))
+
+    def on_record_state_changed(self, data: Any) -> None:
+        self.seen.append(("record", data.output_state, time.time()))
+
+    def wait(self, output: str, state: str, after: float, timeout: float = 5.0) -> float:
+        """When OBS said `output` reached `state` (OBS_WEBSOCKET_OUTPUT_STARTED, say) after `after`."""
+        wanted = f"OBS_WEBSOCKET_OUTPUT_{state}"
+        found: list[float] = []
+        wait_until(lambda: found.extend(at for kind, seen, at in self.seen
+                                        if kind == output and seen == wanted and at > after) or bool(found),
+                   timeout=timeout)
+        return found[0]
+
+    def stop(self) -> None:
+        """Stop listening."""
+        self.client.disconnect()
+
+
+def server_with_agenda(tmp_path: Path, made: Callable[..., Any], reference: Any, env: dict[str, str],
+                       **changes: dict[str, Any]) -> ServerProcess:
+    """A started server running the reference agenda with some blocks changed (see `with_blocks`)."""
+    from runofshow.agenda.document import event_to_dict
+
+    stages = (with_blocks(reference.stages[0], **changes), *reference.stages[1:])
+    agenda = tmp_path / "agenda.json"
+    agenda.write_text(json.dumps(event_to_dict(replace(reference, stages=stages))))
+    server = made(ServerProcess(tmp_path / "instance", env=env))
+    server.cli("import", str(agenda))
+    return server.start()
+
+
+def obs_action(line: dict[str, Any]) -> str:
+    """The OBS automation action a pushed snapshot reports (empty: none)."""
+    return (line.get("obs") or {}).get("action") or ""
+
+
+@pytest.mark.slow
+@needs_obs
+def test_a_plan_transition_starts_and_stops_the_obs_stream(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    listener = made(RtmpListener()).start()
+    client = obs.client()
+    stream_to(client, listener)
+    events = made(OutputEvents(obs))
+    server = made(ServerProcess(tmp_path / "instance", env={
+        "RUNOFSHOW_OBS_URL": obs.url, "RUNOFSHOW_OBS_START_STREAM": "on", "RUNOFSHOW_OBS_STOP_STREAM": "on"})).start()
+    screen = stream_screen(server, made)
+    screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    moderator = server.token("moderator")
+    goto(server, moderator, "fylkeskommunenes-samling")  # off air: nothing to start
+    pressed = time.time()
+    goto(server, moderator, "apning-og-velkommen")
+    events.wait("stream", "STARTED", pressed, timeout=10)
+    started = screen.wait_for(lambda line: obs_action(line) == "stream start", timeout=5)
+    assert started["obs"]["action_ok"] is True
+    screen.wait_for(lambda line: line.get("stream_on") is True and not line["stream_mismatch"], timeout=5)
+    pressed = time.time()
+    goto(server, moderator, "lunsj")
+    events.wait("stream", "STOPPED", pressed, timeout=10)
+    assert screen.wait_for(lambda line: obs_action(line) == "stream stop", timeout=5)["obs"]["action_ok"] is True
+    client.disconnect()
+
+
+@pytest.mark.slow
+@needs_obs
+def test_a_speakers_opt_out_stops_obs_recording_until_the_next_block(tmp_path: Path, made, reference) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.agenda.model import RecordPlan
+
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    client = obs.client()
+    events = made(OutputEvents(obs))
+    server = server_with_agenda(tmp_path, made, reference, {"RUNOFSHOW_OBS_URL": obs.url},
+                                **{"4_ar_siden_strekk_i_laget_rapporten_hvor_er_vi_na":
+                                   {"record": RecordPlan.DO_NOT_RECORD}})
+    screen = stream_screen(server, made)
+    screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    moderator = server.token("moderator")
+    goto(server, moderator, "apning-og-velkommen")
+    asked = time.time()
+    client.start_record()
+    events.wait("record", "STARTED", asked)
+    screen.wait_for(lambda line: (line.get("obs") or {}).get("recording") is True, timeout=5)
+    pressed = time.time()
+    goto(server, moderator, "4-ar-siden-strekk-i-laget-rapporten-hvor-er-vi-na")
+    events.wait("record", "STOPPED", pressed)
+    stopped = screen.wait_for(lambda line: obs_action(line).startswith("recording stop"), timeout=5)
+    assert stopped["obs"]["action_ok"] is True
+    pressed = time.time()
+    goto(server, moderator, "lunsj")  # a block that may be recorded: the recording comes back
+    events.wait("record", "STARTED", pressed)
+    assert screen.wait_for(lambda line: obs_action(line).startswith("recording start"), timeout=5)["obs"]["action_ok"]
+    assert client.get_record_status().output_active is True
+    client.stop_record()
+    client.disconnect()
+
+
+@pytest.mark.slow
+@needs_obs
+def test_a_mismatch_with_the_plan_reaches_the_stream_screen_within_1s_of_obs(tmp_path: Path, made) -> None:  # type: ignore[no-untyped-def]
+    obs = made(ObsStudio(tmp_path / "obs")).start()
+    listener = made(RtmpListener()).start()
+    client = obs.client()
+    stream_to(client, listener)
+    events = made(OutputEvents(obs))
+    server = made(ServerProcess(tmp_path / "instance", env={"RUNOFSHOW_OBS_URL": obs.url})).start()
+    screen = stream_screen(server, made)
+    screen.wait_for(lambda line: obs_link(line) == "connected", timeout=10)
+    moderator = server.token("moderator")
+    goto(server, moderator, "lunsj")  # plan off air, OBS off air: they agree
+    asked = time.time()
+    client.start_stream()  # OBS on air, plan off air
+    on_air = screen.wait_for(lambda line: line["t"] > asked and line.get("stream_on") is True, timeout=5)
+    assert on_air["stream_mismatch"] is True and on_air["t"] - events.wait("stream", "STARTED", asked) < 1.0
+    goto(server, moderator, "ks-informerer")  # the plan goes on air too
+    screen.wait_for(lambda line: line.get("stream_plan") == "live" and line["stream_mismatch"] is False, timeout=5)
+    asked = time.time()
+    client.stop_stream()  # plan on air, OBS off air
+    mismatch = screen.wait_for(lambda line: line["t"] > asked and line["stream_mismatch"] is True, timeout=5)
+    said_off = min(at for kind, state, at in events.seen if kind == "stream" and at > asked)
+    assert mismatch["stream_on"] is False and mismatch["t"] - said_off < 1.0, mismatch["t"] - said_off
+    client.disconnect()

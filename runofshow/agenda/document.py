@@ -59,6 +59,8 @@ def block_to_dict(block: Block) -> dict[str, Any]:
         "stream_source": block.stream_source,
         "record": block.record.value,
         "record_source": block.record_source,
+        **({"obs_scene": block.obs_scene} if block.obs_scene is not None else {}),
+        **({"obs_automation": False} if not block.obs_automation else {}),
         **({"passthrough": block.passthrough} if block.passthrough else {}),
         "start_rule": block.start_rule.value,
         "advance": block.advance.value,
@@ -234,6 +236,8 @@ def block_from_dict(data: Any, path: str) -> Block:
         stream_source=r.get("stream_source", str, ""),
         record=r.enum("record", RecordPlan, RecordPlan.UNSPECIFIED),
         record_source=r.get("record_source", str, ""),
+        obs_scene=r.get("obs_scene", str, None) or None,
+        obs_automation=r.get("obs_automation", bool, True),
         passthrough=r.get("passthrough", str, ""),
         breakout=breakout,
         duties=tuple(

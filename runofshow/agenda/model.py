@@ -202,6 +202,9 @@ class Block:
     stream_source: str = ""
     record: RecordPlan = RecordPlan.UNSPECIFIED
     record_source: str = ""
+    # OBS automation for this block: its own program scene (None: the stage's), or none at all (False).
+    obs_scene: str | None = None
+    obs_automation: bool = True
     # The source's own fields (JSON text), written back on export where runofshow changed nothing.
     passthrough: str = ""
     breakout: Breakout | None = None

@@ -28,7 +28,7 @@ from runofshow.integrations.status import report as report_to_desk
 from runofshow.integrations.obs_automation import AutomationPlanner, ObsAction, ObsAutomation
 from runofshow.live.changes import Change
 from runofshow.live.service import ShowService
-from runofshow.settings import ENV_PREFIX
+from runofshow.settings import ENV_PREFIX, setting
 
 log = logging.getLogger(__name__)
 # obsws-python logs its connection parameters (the password too) at INFO and every refused connection as an
@@ -49,6 +49,13 @@ EVENTS = Subs.OUTPUTS | Subs.SCENES
 OP_EVENT = 5
 OP_REQUEST = 6
 OP_RESPONSE = 7
+
+# Output requests OBS refuses when already done, and the report field and value that mean so.
+ALREADY: dict[str, tuple[str, bool]] = {"StartStream": ("streaming", True), "StopStream": ("streaming", False),
+                                        "StartRecord": ("recording", True), "StopRecord": ("recording", False)}
+
+# The automation's on/off settings, in ObsAutomation's order.
+SWITCHES = ("START_STREAM", "STOP_STREAM", "RECORD", "HONOUR_RECORDING_OPT_OUT")
 
 Sleep = Callable[[float], object]
 Clock = Callable[[], float]
@@ -81,8 +88,13 @@ def target_from_url(stage_id: str | None, url: str, password: str,
 
 
 def _automation(read: Callable[[str], str]) -> ObsAutomation:
-    """The automation settings read with `read("LIVE_SCENE")` and so on."""
-    return ObsAutomation(read("LIVE_SCENE"), read("BREAK_SCENE"), read("SLATE_SOURCE"))
+    """The automation settings read with `read("LIVE_SCENE")` and so on (an empty switch: its default)."""
+    switches: list[bool] = []
+    for name in SWITCHES:
+        declared = setting(f"OBS_{name}")
+        raw = read(name)
+        switches.append(declared.parse(raw) if raw != "" else declared.default)
+    return ObsAutomation(read("LIVE_SCENE"), read("BREAK_SCENE"), read("SLATE_SOURCE"), *switches)
 
 
 def stage_env_name(stage_id: str, what: str) -> str:
@@ -100,9 +112,16 @@ def obs_targets(values: Mapping[str, Any], stage_ids: list[str], env: Mapping[st
             targets[stage_id] = target_from_url(stage_id, url, env.get(stage_env_name(stage_id, "PASSWORD"), ""), own)
     first = stage_ids[0] if stage_ids else None
     if values.get("OBS_URL") and first not in targets:
-        automation = _automation(lambda what: str(values.get(f"OBS_{what}", "")))
+        automation = _automation(lambda what: _raw(values.get(f"OBS_{what}", "")))
         targets[first] = target_from_url(first, values["OBS_URL"], values.get("OBS_PASSWORD", ""), automation)
     return list(targets.values())
+
+
+def _raw(value: Any) -> str:
+    """A setting's value as the environment would spell it (booleans as on and off)."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
 @dataclass
@@ -141,7 +160,14 @@ class ObsConnection:
         """A stored change of the show: queue the automation actions it makes due (sent by the link's task)."""
         if self.planner is None or change.stage_id != self._stage_id():
             return
-        self._due.extend(self.planner.due(change.event.stage(change.stage_id), change.state, self.service.clock.now()))
+        actions = self.planner.due(change.event.stage(change.stage_id), change.state, self.service.clock.now(),
+                                   self.report.recording)
+        self._due.extend(action for action in actions if not self._already(action))
+
+    def _already(self, action: ObsAction) -> bool:
+        """Whether OBS already is where the action would take it (a stream started twice is OBS's error)."""
+        wanted = ALREADY.get(action.request_type)
+        return wanted is not None and getattr(self.report, wanted[0]) is wanted[1]
 
     def run(self, stop: Callable[[], bool]) -> None:
         """Keep the link up until `stop()`; OBS away or refusing the password is reported, never raised."""

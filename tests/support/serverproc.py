@@ -333,7 +333,8 @@ def summary(snapshot: Mapping[str, Any]) -> dict[str, Any]:
             "time_up_ms": current.get("time_up_ms"), "remaining_ms": current.get("remaining_ms"),
             "next_block_id": following.get("block_id"), "now_ms": snapshot.get("now_ms"),
             "stream_on": snapshot.get("stream_on"), "stream_source": snapshot.get("stream_source"),
-            "obs": snapshot.get("obs")}
+            "obs": snapshot.get("obs"),
+            "stream_mismatch": snapshot.get("stream_mismatch"), "stream_plan": snapshot.get("stream_plan")}
 
 
 def _emit(kind: str, **fields: Any) -> None:
