@@ -871,3 +871,88 @@ def test_an_edited_xml_event_changes_only_what_was_edited_and_keeps_the_rest() -
     assert [(p.get("id"), p.text) for p in moved_element.iterfind("persons/person")] == [("8", "Bo"), (None, "Cy")]
     assert moved_element.findtext("track") == "Main" and moved_element.findtext("recording/optout") == "true"
     assert moved_element.find("links/link").get("href") == "https://x.example/slides"
+
+
+# ---------------------------------------------------------------- pass-through: schedule 2
+
+def as_schedule2(document: dict[str, Any]) -> dict[str, Any]:
+    """A schedule.json in the schedule 2 layout, with the fields runofshow does not model (room types, biographies)."""
+    import uuid
+    from datetime import datetime, timedelta
+
+    schedule, conference = document["schedule"], document["schedule"]["conference"]
+    days = conference["days"]
+    listed = {room["name"]: room for room in conference.get("rooms") or []}
+    names = dict.fromkeys(name for day in days for name in day["rooms"])
+    rooms: list[dict[str, Any]] = []
+    for number, name in enumerate(names):  # schedule 2 refers to rooms by guid: one guid per room
+        guid = listed.get(name, {}).get("guid")
+        if not guid or guid in {room["guid"] for room in rooms}:
+            guid = str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+        rooms.append({"name": name, "guid": guid, "type": "LECTURE_HALL", "capacity": 100 + number})
+    guids = {room["name"]: room["guid"] for room in rooms}
+    events = []
+    for day in days:
+        for name, items in day["rooms"].items():
+            for item in items:
+                start = datetime.fromisoformat(item["date"])
+                hours, minutes = (int(part) for part in item["duration"].split(":")[:2])
+                events.append({
+                    "guid": item["guid"], "start": start.isoformat(),
+                    "end": (start + timedelta(hours=hours, minutes=minutes)).isoformat(),
+                    "duration": f"PT{hours}H{minutes}M", "room": {"name": name, "guid": guids[name]},
+                    "slug": item["slug"], "url": item["url"], "title": item["title"], "subtitle": item["subtitle"],
+                    "track": {"name": item["track"]} if item["track"] else None, "type": item["type"],
+                    "language": item["language"], "abstract": item["abstract"], "description": item["description"],
+                    "participants": [{"name": person.get("public_name") or person.get("name"), "role": "SPEAKER",
+                                      "biography": person.get("biography")} for person in item["persons"]],
+                    "links": item["links"], "attachments": item["attachments"]})
+    return {"$schema": "https://c3voc.de/schema/schedule2", "schedule": {
+        "version": schedule["version"], "base_url": schedule.get("base_url"),
+        "conference": {"acronym": conference["acronym"], "title": conference["title"],
+                       "start": days[0]["day_start"], "end": days[-1]["day_end"],
+                       "time_zone_name": conference.get("time_zone_name"), "rooms": rooms,
+                       "days": [{"index": day["index"], "date": day["date"], "start": day["day_start"],
+                                 "end": day["day_end"]} for day in days]},
+        "events": events}}
+
+
+@pytest.mark.parametrize("path", real_examples(), ids=lambda path: getattr(path, "name", "none"))
+def test_every_real_example_round_trips_through_schedule2_unchanged_but_for_the_generator(path) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.exporters.c3voc2 import to_schedule2_dict
+
+    source = as_schedule2(json.loads(path.read_text(encoding="utf-8")))
+    exported = to_schedule2_dict(parse_agenda(json.dumps(source).encode(), path="hub.json"))
+    assert exported.pop("generator") and exported["$schema"] == source["$schema"]
+    before, after = source["schedule"], exported["schedule"]
+    assert {k: v for k, v in after.items() if k != "events"} == {k: v for k, v in before.items() if k != "events"}
+    assert {item["guid"]: item for item in after["events"]} == {item["guid"]: item for item in before["events"]}
+
+
+def test_an_edited_schedule2_event_changes_its_times_and_speakers_and_keeps_the_host() -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from runofshow.agenda.model import Speaker
+    from runofshow.exporters.c3voc2 import to_schedule2_dict
+
+    host = {"name": "Host Person", "role": "HOST", "guid": "44444444-4444-4444-8444-444444444444"}
+    ada = {"name": "Ada", "role": "SPEAKER", "biography": "Writes engines."}
+    source = schedule2([
+        {**s2_event("Keynote", "2025-12-27T11:00:00+01:00", "2025-12-27T11:45:00+01:00", SAAL,
+                    participants=[ada, host]), "language": "de", "track": {"name": "Hardware"}},
+        s2_event("Other", "2025-12-27T12:00:00+01:00", "2025-12-27T12:30:00+01:00", SAAL),
+    ])
+    event = parse_agenda(json.dumps(source).encode(), path="hub.json")
+    stage = event.stages[0]
+    first = next(block for block in stage.blocks if block.title == "Keynote")
+    moved = replace(first, planned_start=first.planned_start + timedelta(minutes=10),
+                    speakers=(Speaker(name="Ada"), Speaker(name="Bo")))
+    edited = replace(event, stages=(replace(stage, blocks=tuple(moved if b is first else b for b in stage.blocks)),))
+    old = {item["title"]: item for item in source["schedule"]["events"]}
+    new = {item["title"]: item for item in to_schedule2_dict(edited)["schedule"]["events"]}
+    assert event_changes(old["Keynote"], new["Keynote"]) == {"start", "end", "participants"}
+    assert new["Keynote"]["start"] == "2025-12-27T11:10:00+01:00" and new["Keynote"]["track"] == {"name": "Hardware"}
+    assert [p["name"] for p in new["Keynote"]["participants"]] == ["Host Person", "Ada", "Bo"]
+    assert new["Keynote"]["participants"][1] == ada
+    assert event_changes(old["Other"], new["Other"]) == set()

@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element, fromstring
 
 from runofshow.agenda.model import Block, Event
 from runofshow.importers.c3voc import modelled_values
+from runofshow.importers.c3voc2 import SPEAKER_ROLES, room_name
 
 # The <event> children a changed modelled value writes over (the room is always runofshow's).
 _XML_TAGS = {"title": ("title",), "start": ("date", "start", "duration"), "minutes": ("date", "start", "duration"),
@@ -36,6 +37,9 @@ _XSD_PATTERNS = {"slug": re.compile(r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}"),
 _XSD_ATTRIBUTES = {"id": re.compile(r"0*[1-9][0-9]*"),
                    "guid": re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")}
 _XSD_ACRONYM = re.compile(r"[a-z0-9_-]{4,}")
+# The schedule 2 event keys a changed modelled value writes over (a key runofshow does not write is left out).
+_SCHEDULE2_KEYS = {"title": ("title",), "start": ("start", "end", "duration"), "minutes": ("start", "end", "duration"),
+                   "description": ("subtitle", "abstract", "description"), "label": ("type",)}
 
 
 def kept_of(item: Event | Block, kind: str) -> dict[str, Any] | None:
@@ -131,4 +135,49 @@ def kept_schedule_xml(generated: Element, event: Event) -> Element:
     return root
 
 
-__all__ = ["changed_fields", "kept_event_xml", "kept_of", "kept_schedule_xml", "put_child"]
+def kept_conference2(generated: dict[str, Any], event: Event) -> dict[str, Any]:
+    """The imported schedule 2 conference with runofshow's title, and its days and rooms when those changed."""
+    kept = kept_of(event, "schedule2")
+    if kept is None:
+        return generated
+    conference = {**dict(kept["schedule2"].get("conference") or {}), "title": generated["title"]}
+    if [day.get("date") for day in conference.get("days") or []] != [day["date"] for day in generated["days"]]:
+        conference.update({key: generated[key] for key in ("start", "end", "days")})
+    if not {room["name"] for room in generated["rooms"]} <= {room.get("name") for room in conference.get("rooms") or []}:
+        conference["rooms"] = generated["rooms"]  # a room the source did not list (a room without events stays)
+    return {**{key: value for key, value in generated.items() if key in ("acronym", "time_zone_name")}, **conference}
+
+
+def kept_schedule2(generated: dict[str, Any], event: Event) -> dict[str, Any]:
+    """The schedule 2 `schedule` object with the imported one's own keys (`version`, ...) written back."""
+    kept = kept_of(event, "schedule2")
+    source = {key: value for key, value in kept["schedule2"].items() if key != "conference"} if kept else {}
+    return {**generated, **source, "conference": generated["conference"], "events": generated["events"]}
+
+
+def kept_event2(generated: dict[str, Any], block: Block, rooms: list[dict[str, Any]]) -> dict[str, Any]:
+    """The imported schedule 2 event with what a person changed since the import written over it."""
+    kept = kept_of(block, "event2")
+    if kept is None:
+        return generated
+    original = dict(kept["event2"])
+    changed = changed_fields(kept, block)
+    for key in dict.fromkeys(key for field in sorted(changed) for key in _SCHEDULE2_KEYS.get(field, ())):
+        if key in generated:
+            original[key] = generated[key]
+        else:
+            original.pop(key, None)
+    if "speakers" in changed:
+        people = [person for person in original.get("participants") or [] if isinstance(person, dict)]
+        speaking = {person.get("name"): person for person in people
+                    if str(person.get("role") or "").upper() in SPEAKER_ROLES}
+        original["participants"] = [*(person for person in people if person.get("name") not in speaking),
+                                    *(speaking.get(person["name"], person) for person in generated["participants"])]
+    name = generated["room"]["name"]
+    if room_name(original.get("room"), rooms) != name:
+        original["room"] = next(({"name": name, "guid": room["guid"]} for room in rooms
+                                 if room.get("name") == name and room.get("guid")), generated["room"])
+    return original
+
+
+__all__ = ["changed_fields", "kept_conference2", "kept_event2", "kept_event_xml", "kept_schedule2", "kept_of", "kept_schedule_xml", "put_child"]
