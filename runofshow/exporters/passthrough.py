@@ -20,8 +20,7 @@ from runofshow.importers.c3voc2 import SPEAKER_ROLES, room_name
 
 # The <event> children a changed modelled value writes over (the room is always runofshow's).
 _XML_TAGS = {"title": ("title",), "start": ("date", "start", "duration"), "minutes": ("date", "start", "duration"),
-             "description": ("subtitle", "abstract", "description"), "label": ("type",), "record": ("recording",),
-             "stream": ("do_not_stream",)}
+             "description": ("subtitle", "abstract", "description"), "label": ("type",), "record": ("recording",)}
 # Conference children whose source value stays while the days are the same (acronym and timeslot always).
 _KEPT_CONFERENCE = ("acronym", "timeslot_duration")
 _KEPT_WITH_SAME_DAYS = ("start", "end", "days")
