@@ -101,3 +101,23 @@ def test_following_is_for_the_moderator_and_stops_when_asked(changing_server, ap
     assert moderator.get("/import/followed").get_json()["following"] is True
     assert moderator.post("/import/followed/stop").get_json() == {"ok": True, "following": False}
     assert moderator.get("/import/followed").get_json() == {"ok": True, "following": False}
+
+
+def test_a_followed_change_that_would_end_the_running_block_is_refused_and_nothing_is_stored(
+        changing_server, app, moderator, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.web import service_of
+
+    url, answer = changing_server
+    service = service_of(app)
+    running = service.event().stage("plenary").blocks[1].id
+    service.command("plenary", "goto", service.state("plenary").rev, {"block_id": running}, actor="moderator")
+    moderator.post("/import/preview", data={"url": url, "follow": "y"}, content_type="multipart/form-data")
+    answer["body"] = schedule([{"title": "Replacement", "start": "10:00"}])
+    one_round(app, monkeypatch)
+    version = service.agenda_version()
+    followed = moderator.get("/import/followed").get_json()
+    assert [item["title"] for item in followed["diff"]["added"]] == ["Replacement"] and followed["version"] == version
+    refused = moderator.post("/import/apply", data={"followed": "1", "expected_version": version},
+                             content_type="multipart/form-data")
+    assert refused.status_code == 400 and "running" in refused.get_json()["message"]
+    assert service.agenda_version() == version and service.running_block("plenary") == running
