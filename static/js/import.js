@@ -1,6 +1,7 @@
 // Agenda upload: preview what the file would change (nothing stored), then apply it with one click.
 import { $, el } from './dom.js';
 import { _, ngettext } from './i18n.js';
+import { formatTime } from './live.js';
 
 const form = $('upload-form');
 const limit = Number($('limit').dataset.maxBytes) || Infinity;
@@ -68,7 +69,7 @@ function showPreview(reply) {
 function showFollowed(reply) {
   $('following').hidden = !reply.ok || !reply.following;
   if (!reply.ok || !reply.following) return;
-  const when = reply.checked_at ? new Date(reply.checked_at).toLocaleTimeString() : '';
+  const when = reply.checked_at ? formatTime(Date.parse(reply.checked_at), reply.timezone) : '';
   $('following-status').textContent = reply.error
     ? _('Following %(url)s: the last read failed (trying again in a few minutes): %(message)s',
       { url: reply.url, message: reply.error })
