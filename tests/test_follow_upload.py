@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_formats_wild import schedule
+from tests.test_formats_wild import schedule, send_answer
 
 
 @pytest.fixture
@@ -23,11 +23,7 @@ def changing_server() -> Iterator[tuple[str, dict[str, Any]]]:
             """Quiet."""
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server name
-            self.send_response(answer["status"])
-            self.send_header("Content-Type", answer["kind"])
-            self.send_header("Content-Length", str(len(answer["body"])))
-            self.end_headers()
-            self.wfile.write(answer["body"])
+            send_answer(self, answer["status"], answer["body"], answer["kind"])
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

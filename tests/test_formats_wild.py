@@ -508,6 +508,17 @@ def test_spreadsheet_errors_name_file_sheet_row_and_column_and_the_layouts_under
 
 # ---------------------------------------------------------------- URLs
 
+def send_answer(handler: Any, status: int, content: bytes, kind: str, **headers: str) -> None:
+    """Send one HTTP answer from an http.server handler."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", kind)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(content)))
+    handler.end_headers()
+    handler.wfile.write(content)
+
+
 @pytest.fixture(scope="module")
 def schedule_server():  # type: ignore[no-untyped-def]
     """A local HTTP server: /schedule.json, a redirect to it, an HTML page, a 404, a slow and a huge answer."""
@@ -527,13 +538,7 @@ def schedule_server():  # type: ignore[no-untyped-def]
             """Quiet."""
 
         def answer(self, status: int, content: bytes, kind: str, **headers: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+            send_answer(self, status, content, kind, **headers)
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server name
             if self.path == "/versions.json":  # the first read gets version 1, every later one version 2
