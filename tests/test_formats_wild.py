@@ -508,6 +508,17 @@ def test_spreadsheet_errors_name_file_sheet_row_and_column_and_the_layouts_under
 
 # ---------------------------------------------------------------- URLs
 
+def send_answer(handler: Any, status: int, content: bytes, kind: str, **headers: str) -> None:
+    """Send one HTTP answer from an http.server handler."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", kind)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(content)))
+    handler.end_headers()
+    handler.wfile.write(content)
+
+
 @pytest.fixture(scope="module")
 def schedule_server():  # type: ignore[no-untyped-def]
     """A local HTTP server: /schedule.json, a redirect to it, an HTML page, a 404, a slow and a huge answer."""
@@ -527,13 +538,7 @@ def schedule_server():  # type: ignore[no-untyped-def]
             """Quiet."""
 
         def answer(self, status: int, content: bytes, kind: str, **headers: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+            send_answer(self, status, content, kind, **headers)
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server name
             if self.path == "/versions.json":  # the first read gets version 1, every later one version 2
@@ -760,3 +765,199 @@ def test_following_never_applies_without_a_yes_nor_during_a_running_show() -> No
     follow(service, lambda: new, rounds=1, wait=lambda: None, confirm=lambda _: True,  # type: ignore[arg-type]
            echo=said.append, replace_running=True)
     assert said[-1] == "Applied." and service.applied == [new]
+
+
+# ---------------------------------------------------------------- pass-through: schedule.xml
+
+XSD_EVENT_TAGS = ("room", "title", "subtitle", "type", "date", "start", "duration", "abstract", "slug", "track", "logo",
+                  "language", "description", "url")
+
+
+def as_schedule_xml(document: dict[str, Any]) -> bytes:
+    """A schedule.json as the schedule.xml frab and pretalx publish beside it (every element the XSD knows)."""
+    from xml.etree import ElementTree as ET
+
+    schedule, conference = document["schedule"], document["schedule"]["conference"]
+    root = ET.Element("schedule")
+    for key in ("version", "base_url"):
+        if key in schedule:
+            ET.SubElement(root, "url" if key == "base_url" else key).text = str(schedule[key])
+    info = ET.SubElement(root, "conference")
+    for key, value in conference.items():
+        if isinstance(value, (str, int)):
+            ET.SubElement(info, {"daysCount": "days"}.get(key, key)).text = str(value)
+    guids = {room.get("name"): room.get("guid") for room in conference.get("rooms") or []}
+    for day in conference["days"]:
+        day_element = ET.SubElement(root, "day", {"index": str(day["index"]), "date": day["date"],
+                                                  "start": day["day_start"], "end": day["day_end"]})
+        for name, items in day["rooms"].items():
+            room = ET.SubElement(day_element, "room", {"name": name, **({"guid": guids[name]} if guids.get(name) else {})})
+            for item in items:
+                element = ET.SubElement(room, "event", {"guid": item["guid"], "id": str(item["id"])})
+                for key in XSD_EVENT_TAGS:
+                    if key in item:
+                        ET.SubElement(element, key).text = "" if item[key] is None else str(item[key])
+                persons = ET.SubElement(element, "persons")
+                for person in item["persons"]:
+                    ids = {"id": str(person["id"])} if "id" in person else {}
+                    ET.SubElement(persons, "person", ids).text = person.get("public_name") or person["name"]
+                links = ET.SubElement(element, "links")
+                for link in item.get("links") or []:
+                    ET.SubElement(links, "link", {"href": link["url"]}).text = link["title"]
+                if "do_not_record" in item:
+                    recording = ET.SubElement(element, "recording")
+                    ET.SubElement(recording, "license").text = item.get("recording_license") or ""
+                    ET.SubElement(recording, "optout").text = str(item["do_not_record"]).lower()
+    return ET.tostring(root, encoding="utf-8")
+
+
+def tree_differences(before: Any, after: Any, where: str = "") -> list[tuple[str, str, str]]:
+    """Where two XML trees differ, element by element: (path, the source's value, the export's value)."""
+    path = f"{where}/{before.tag}" + (f"[{before.get('guid')}]" if before.get("guid") else "")
+    found = []
+    if before.attrib != after.attrib:
+        found.append((path + "@", str(sorted(before.attrib.items())), str(sorted(after.attrib.items()))))
+    if (before.text or "").strip() != (after.text or "").strip():
+        found.append((path, (before.text or "").strip(), (after.text or "").strip()))
+    tags = [child.tag for child in before], [child.tag for child in after]
+    if tags[0] != tags[1]:
+        return [*found, (path + "/*", str(tags[0]), str(tags[1]))]
+    for old, new in zip(before, after):
+        found.extend(tree_differences(old, new, path))
+    return found
+
+
+@pytest.mark.parametrize("path", real_examples(), ids=lambda path: getattr(path, "name", "none"))
+def test_every_real_example_round_trips_through_xml_with_only_documented_differences(path) -> None:  # type: ignore[no-untyped-def]
+    import re
+    from xml.etree import ElementTree as ET
+
+    from runofshow.exporters.c3voc import to_schedule_xml
+
+    source = as_schedule_xml(json.loads(path.read_text(encoding="utf-8")))
+    exported = to_schedule_xml(parse_agenda(source, path="schedule.xml"))
+    before, after = ET.fromstring(source), ET.fromstring(exported)
+    assert before.find("generator") is None and after.find("generator") is not None  # added on purpose
+    after.remove(after.find("generator"))
+    # schedule.xml.xsd's patterns: a source value that breaks them is replaced (docs/formats.md).
+    refused = {"slug": r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}", "acronym": r"[a-z0-9_-]{4,}"}
+    for where, old, new in tree_differences(before, after):
+        tag = where.rsplit("/", 1)[-1]
+        assert tag in refused and not re.fullmatch(refused[tag], old) and re.fullmatch(refused[tag], new), (where, old, new)
+    assert len(after.findall("day/room/event")) == len(before.findall("day/room/event")) > 0
+
+
+def test_an_edited_xml_event_changes_only_what_was_edited_and_keeps_the_rest() -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+    from xml.etree import ElementTree as ET
+
+    from runofshow.agenda.model import Speaker
+    from runofshow.exporters.c3voc import to_schedule_xml
+
+    document = json.loads(schedule([
+        {"title": "Moved", "start": "10:00",
+         "extra": {"persons": [{"id": 7, "public_name": "Ada"}, {"id": 8, "public_name": "Bo"}], "slug": "wild-moved",
+                   "track": "Main", "language": "de", "url": "https://x.example/1", "do_not_record": True,
+                   "links": [{"url": "https://x.example/slides", "title": "Slides"}]}},
+        {"title": "Kept", "start": "11:00", "extra": {"track": "Side", "language": "nb", "slug": "wild-kept"}},
+    ]))
+    source = as_schedule_xml(document)
+    event = parse_agenda(source, path="edit.xml")
+    stage = event.stages[0]
+    moved = replace(stage.blocks[0], planned_start=stage.blocks[0].planned_start + timedelta(minutes=15),
+                    speakers=(Speaker(name="Bo"), Speaker(name="Cy")))
+    edited = replace(event, stages=(replace(stage, blocks=(moved, *stage.blocks[1:])),))
+    before, after = ET.fromstring(source), ET.fromstring(to_schedule_xml(edited))
+    after.remove(after.find("generator"))
+    changed = {(where.rsplit("/", 1)[-1], new) for where, _, new in tree_differences(before, after)}
+    assert ("start", "10:15") in changed and {tag.rstrip("@") for tag, _ in changed} == {"date", "start", "person"}
+    moved_element = next(item for item in after.iter("event") if item.findtext("title") == "Moved")
+    assert [(p.get("id"), p.text) for p in moved_element.iterfind("persons/person")] == [("8", "Bo"), (None, "Cy")]
+    assert moved_element.findtext("track") == "Main" and moved_element.findtext("recording/optout") == "true"
+    assert moved_element.find("links/link").get("href") == "https://x.example/slides"
+
+
+# ---------------------------------------------------------------- pass-through: schedule 2
+
+def as_schedule2(document: dict[str, Any]) -> dict[str, Any]:
+    """A schedule.json in the schedule 2 layout, with the fields runofshow does not model (room types, biographies)."""
+    import uuid
+    from datetime import datetime, timedelta
+
+    schedule, conference = document["schedule"], document["schedule"]["conference"]
+    days = conference["days"]
+    listed = {room["name"]: room for room in conference.get("rooms") or []}
+    names = dict.fromkeys(name for day in days for name in day["rooms"])
+    rooms: list[dict[str, Any]] = []
+    for number, name in enumerate(names):  # schedule 2 refers to rooms by guid: one guid per room
+        guid = listed.get(name, {}).get("guid")
+        if not guid or guid in {room["guid"] for room in rooms}:
+            guid = str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+        rooms.append({"name": name, "guid": guid, "type": "LECTURE_HALL", "capacity": 100 + number})
+    guids = {room["name"]: room["guid"] for room in rooms}
+    events = []
+    for day in days:
+        for name, items in day["rooms"].items():
+            for item in items:
+                start = datetime.fromisoformat(item["date"])
+                hours, minutes = (int(part) for part in item["duration"].split(":")[:2])
+                events.append({
+                    "guid": item["guid"], "start": start.isoformat(),
+                    "end": (start + timedelta(hours=hours, minutes=minutes)).isoformat(),
+                    "duration": f"PT{hours}H{minutes}M", "room": {"name": name, "guid": guids[name]},
+                    "slug": item["slug"], "url": item["url"], "title": item["title"], "subtitle": item["subtitle"],
+                    "track": {"name": item["track"]} if item["track"] else None, "type": item["type"],
+                    "language": item["language"], "abstract": item["abstract"], "description": item["description"],
+                    "participants": [{"name": person.get("public_name") or person.get("name"), "role": "SPEAKER",
+                                      "biography": person.get("biography")} for person in item["persons"]],
+                    "links": item["links"], "attachments": item["attachments"]})
+    return {"$schema": "https://c3voc.de/schema/schedule2", "schedule": {
+        "version": schedule["version"], "base_url": schedule.get("base_url"),
+        "conference": {"acronym": conference["acronym"], "title": conference["title"],
+                       "start": days[0]["day_start"], "end": days[-1]["day_end"],
+                       "time_zone_name": conference.get("time_zone_name"), "rooms": rooms,
+                       "days": [{"index": day["index"], "date": day["date"], "start": day["day_start"],
+                                 "end": day["day_end"]} for day in days]},
+        "events": events}}
+
+
+@pytest.mark.parametrize("path", real_examples(), ids=lambda path: getattr(path, "name", "none"))
+def test_every_real_example_round_trips_through_schedule2_unchanged_but_for_the_generator(path) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.exporters.c3voc2 import to_schedule2_dict
+
+    source = as_schedule2(json.loads(path.read_text(encoding="utf-8")))
+    exported = to_schedule2_dict(parse_agenda(json.dumps(source).encode(), path="hub.json"))
+    assert exported.pop("generator") and exported["$schema"] == source["$schema"]
+    before, after = source["schedule"], exported["schedule"]
+    assert {k: v for k, v in after.items() if k != "events"} == {k: v for k, v in before.items() if k != "events"}
+    assert {item["guid"]: item for item in after["events"]} == {item["guid"]: item for item in before["events"]}
+
+
+def test_an_edited_schedule2_event_changes_its_times_and_speakers_and_keeps_the_host() -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from runofshow.agenda.model import Speaker
+    from runofshow.exporters.c3voc2 import to_schedule2_dict
+
+    host = {"name": "Host Person", "role": "HOST", "guid": "44444444-4444-4444-8444-444444444444"}
+    ada = {"name": "Ada", "role": "SPEAKER", "biography": "Writes engines."}
+    source = schedule2([
+        {**s2_event("Keynote", "2025-12-27T11:00:00+01:00", "2025-12-27T11:45:00+01:00", SAAL,
+                    participants=[ada, host]), "language": "de", "track": {"name": "Hardware"}},
+        s2_event("Other", "2025-12-27T12:00:00+01:00", "2025-12-27T12:30:00+01:00", SAAL),
+    ])
+    event = parse_agenda(json.dumps(source).encode(), path="hub.json")
+    stage = event.stages[0]
+    first = next(block for block in stage.blocks if block.title == "Keynote")
+    moved = replace(first, planned_start=first.planned_start + timedelta(minutes=10),
+                    speakers=(Speaker(name="Ada"), Speaker(name="Bo")))
+    edited = replace(event, stages=(replace(stage, blocks=tuple(moved if b is first else b for b in stage.blocks)),))
+    old = {item["title"]: item for item in source["schedule"]["events"]}
+    new = {item["title"]: item for item in to_schedule2_dict(edited)["schedule"]["events"]}
+    assert event_changes(old["Keynote"], new["Keynote"]) == {"start", "end", "participants"}
+    assert new["Keynote"]["start"] == "2025-12-27T11:10:00+01:00" and new["Keynote"]["track"] == {"name": "Hardware"}
+    assert [p["name"] for p in new["Keynote"]["participants"]] == ["Host Person", "Ada", "Bo"]
+    assert new["Keynote"]["participants"][1] == ada
+    assert event_changes(old["Other"], new["Other"]) == set()

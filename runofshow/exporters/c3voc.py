@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from runofshow.agenda.model import Block, Event, RecordPlan, RoomKind, Stage, StreamPlan
 from runofshow.agenda.days import DAY_CHANGE, day_of
+from runofshow.exporters.passthrough import changed_fields, kept_event_xml, kept_schedule_xml
 from runofshow.importers.c3voc import guid_for, modelled_values
 from runofshow.agenda.text import ascii_fold
 
@@ -196,9 +197,9 @@ _KEPT_CONFERENCE = ("acronym", "start", "end", "daysCount", "timeslot_duration")
 
 def kept_schedule(generated: dict[str, Any], event: Event) -> dict[str, Any]:
     """The schedule with the imported schedule's, conference's and days' own fields written back (docs/formats.md)."""
-    if not event.passthrough:
+    kept = json.loads(event.passthrough or "{}")
+    if "conference" not in kept:  # nothing kept, or kept from another format
         return generated
-    kept = json.loads(event.passthrough)
     conference = dict(generated["conference"])
     original = {key: value for key, value in kept.get("conference", {}).items() if key in _CONFERENCE_KEYS}
     merged = {**original, **conference}
@@ -226,13 +227,13 @@ def kept_schedule(generated: dict[str, Any], event: Event) -> dict[str, Any]:
 
 def kept_event(generated: dict[str, Any], block: Block) -> dict[str, Any]:
     """The imported event with what a person changed since the import written over it; else the generated event."""
-    if not block.passthrough:
+    kept = json.loads(block.passthrough or "{}")
+    if "event" not in kept:
         return generated
-    kept = json.loads(block.passthrough)
     original = {key: value for key, value in kept["event"].items() if key in _EVENT_KEYS}
-    then, now = kept["imported"], modelled_values(block)
+    now = modelled_values(block)
     original["room"] = generated["room"]
-    changed = {key for key in now if now[key] != then.get(key)}
+    changed = changed_fields(kept, block)
     if "title" in changed:
         original["title"] = generated["title"]
     if changed & {"start", "minutes"}:
@@ -307,6 +308,7 @@ def to_schedule_xml(event: Event) -> str:
                                                                "guid": guid_for(f"room:{room}", event)})
             for number, block in entries:
                 event_xml(room_element, event, block, number, room, acronym, zone)
+    root = kept_schedule_xml(root, event)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -315,7 +317,7 @@ def event_xml(parent: ET.Element, event: Event, block: Block, number: int, room:
               zone: ZoneInfo) -> None:
     """One block as a schedule.xml <event>."""
     start = block.planned_start.astimezone(zone)
-    element = ET.SubElement(parent, "event", {"guid": guid_for(block.id, event), "id": str(number)})
+    element = ET.Element("event", {"guid": guid_for(block.id, event), "id": str(number)})
     for tag, value in (("room", room), ("title", block.title), ("subtitle", ""),
                        ("type", block.category_label or block.category.value), ("date", start.isoformat()),
                        ("start", start.strftime("%H:%M")), ("duration", hh_mm(block.planned_duration)),
@@ -330,6 +332,7 @@ def event_xml(parent: ET.Element, event: Event, block: Block, number: int, room:
         recording = ET.SubElement(element, "recording")
         _text(recording, "license", "")
         _text(recording, "optout", "true" if block.record is RecordPlan.DO_NOT_RECORD else "false")
+    parent.append(kept_event_xml(element, block))
 
 
 __all__ = ["acronym_of", "to_schedule_dict", "to_schedule_json", "to_schedule_xml"]

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from runofshow.agenda.model import Block, Category, Event
+from runofshow.exporters.passthrough import kept_conference2, kept_event2, kept_schedule2
 from runofshow.exporters.c3voc import GENERATOR, _ZONE_PATTERN, acronym_of, room_names, schedule_days, slug_for
 from runofshow.importers.c3voc import guid_for
 
@@ -51,14 +52,16 @@ def to_schedule2_dict(event: Event) -> dict[str, Any]:
     }
     if _ZONE_PATTERN.fullmatch(event.timezone) and not event.timezone_assumed:
         conference["time_zone_name"] = event.timezone
+    conference = kept_conference2(conference, event)
     events = []
     for _, _, _, day_rooms in days:
         for name, entries in day_rooms.items():
             reference = {"name": name, "guid": rooms[name]["guid"]}
-            events.extend(schedule2_event(event, block, number, reference, acronym, zone) for number, block in entries)
-    events.sort(key=lambda item: (item["start"], item["room"]["name"]))
-    return {"$schema": SCHEMA_ID, "generator": GENERATOR,
-            "schedule": {"version": "1.0", "conference": conference, "events": events}}
+            events.extend(kept_event2(schedule2_event(event, block, number, reference, acronym, zone), block,
+                                      conference["rooms"]) for number, block in entries)
+    events.sort(key=lambda item: (str(item.get("start")), str((item.get("room") or {}).get("name"))))
+    schedule = kept_schedule2({"version": "1.0", "conference": conference, "events": events}, event)
+    return {"$schema": SCHEMA_ID, "generator": GENERATOR, "schedule": schedule}
 
 
 def schedule2_event(event: Event, block: Block, number: int, room: dict[str, str], acronym: str,

@@ -31,7 +31,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from copy import deepcopy
+from xml.etree.ElementTree import Element, ParseError, tostring
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import defusedxml.ElementTree as safe_xml
@@ -62,6 +63,9 @@ JSON_FORMAT = "c3voc-json"
 XML_FORMAT = "c3voc-xml"
 
 Namer = Callable[[int, str, int, str], str]
+# Keys under which a non-JSON source hands its own element or object along, for the pass-through.
+XML_SOURCE = "_xml"
+SCHEDULE2_SOURCE = "_schedule2"
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _PERSON = {
@@ -151,7 +155,7 @@ class _Talk:
     stream_source: str
     record: RecordPlan = RecordPlan.UNSPECIFIED
     record_source: str = ""
-    original: str = ""  # the schedule.json event as JSON text, kept for the export (empty for XML)
+    original: str = ""  # the source event as JSON text ({"event": ...} or {"xml": ...}), kept for the export
 
 
 def looks_like_c3voc_json(text: str) -> bool:
@@ -265,7 +269,22 @@ def xml_schedule(root: Element) -> dict[str, Any]:
         for day in root.findall("day")
     ]
     return {"conference": {"title": info.get("title"), "acronym": info.get("acronym"),
-                           "time_zone_name": info.get("time_zone_name") or None, "days": days}}
+                           "time_zone_name": info.get("time_zone_name") or None, "days": days},
+            XML_SOURCE: without_events(root)}
+
+
+def without_events(root: Element) -> str:
+    """The schedule.xml text with every <event> left out: what the export keeps of the document itself."""
+    kept = deepcopy(root)
+    for room in kept.iterfind("day/room"):
+        for item in room.findall("event"):
+            room.remove(item)
+    return to_text(kept)
+
+
+def to_text(element: Element) -> str:
+    """An element as XML text."""
+    return tostring(element, encoding="unicode")
 
 
 def xml_event(element: Element) -> dict[str, Any]:
@@ -277,6 +296,7 @@ def xml_event(element: Element) -> dict[str, Any]:
     ]
     if "do_not_stream" in event:
         event["do_not_stream"] = event["do_not_stream"].strip() or None
+    event[XML_SOURCE] = to_text(element)
     optout = (element.findtext("recording/optout") or "").strip().lower()
     if optout in ("true", "1", "false", "0"):
         event["do_not_record"] = optout in ("true", "1")
@@ -312,7 +332,7 @@ def schedule_to_event(schedule: dict[str, Any], path: str, timezone: str, namer:
         rooms=tuple(rooms.values()),
         source=path,
         # The fallback named the zone: the file gave none, or one its own offsets contradict.
-        passthrough=schedule_passthrough(schedule, conference, days_data) if namer is json_field else "",
+        passthrough=schedule_passthrough(schedule, conference, days_data, namer),
         timezone_assumed=zone_name == timezone and zone_name != str(conference.get("time_zone_name") or "").strip(),
     )
     try:
@@ -347,7 +367,7 @@ def read_talk(event: dict[str, Any], room: str, day: dict[str, Any], d: int, e: 
         stream=stream_plan(event.get("do_not_stream")),
         stream_source=stream_source(event),
         **record_plan(event.get("do_not_record")),
-        original=json.dumps(event, ensure_ascii=False) if namer is json_field else "",
+        original=kept_source(event, namer),
     )
 
 
@@ -566,7 +586,7 @@ def blocks_of(talks: list[_Talk], room_id: str) -> tuple[Block, ...]:
             advance=AdvanceRule.AUTO if auto else AdvanceRule.MANUAL, facts=facts,
         ))
         if talk.original:
-            kept = {"event": json.loads(talk.original), "imported": modelled_values(blocks[-1])}
+            kept = {**json.loads(talk.original), "imported": modelled_values(blocks[-1])}
             blocks[-1] = replace(blocks[-1], passthrough=json.dumps(kept, ensure_ascii=False))
     return tuple(blocks)
 
@@ -579,8 +599,22 @@ def modelled_values(block: Block) -> dict[str, Any]:
             "stream": block.stream.value, "record": block.record.value}
 
 
-def schedule_passthrough(schedule: dict[str, Any], conference: dict[str, Any], days: list[dict[str, Any]]) -> str:
+def kept_source(event: dict[str, Any], namer: Namer) -> str:
+    """What the export writes back of a source event: its schedule.xml element, schedule 2 or schedule.json object."""
+    for key, name in ((XML_SOURCE, "xml"), (SCHEDULE2_SOURCE, "event2")):
+        if key in event:
+            return json.dumps({name: event[key]}, ensure_ascii=False)
+    return json.dumps({"event": event}, ensure_ascii=False) if namer is json_field else ""
+
+
+def schedule_passthrough(schedule: dict[str, Any], conference: dict[str, Any], days: list[dict[str, Any]],
+                         namer: Namer) -> str:
     """The schedule's, conference's and days' own fields (everything but the events) as JSON text."""
+    for key, name in ((XML_SOURCE, "xml"), (SCHEDULE2_SOURCE, "schedule2")):
+        if key in schedule:
+            return json.dumps({name: schedule[key]}, ensure_ascii=False)
+    if namer is not json_field:
+        return ""
     return json.dumps({"schedule": {key: value for key, value in schedule.items() if key != "conference"},
                        "conference": {key: value for key, value in conference.items() if key != "days"},
                        "days": [{key: value for key, value in day.items() if key != "rooms"} for day in days]},
@@ -607,6 +641,8 @@ def guid_for(block_id: str, event: Event) -> str:
 __all__ = [
     "JSON_FORMAT",
     "XML_FORMAT",
+    "XML_SOURCE",
+    "SCHEDULE2_SOURCE",
     "category_of",
     "guid_for",
     "modelled_values",

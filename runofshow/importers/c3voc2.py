@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from runofshow.agenda.model import Event
-from runofshow.importers.c3voc import iso_datetime, schedule_to_event
+from runofshow.importers.c3voc import SCHEDULE2_SOURCE, iso_datetime, schedule_to_event
 from runofshow.importers.errors import ImportProblem
 
 FORMAT_NAME = "c3voc2-json"
@@ -53,7 +53,8 @@ def parse_c3voc2_json(text: str, *, path: str = "<text>", timezone: str = "Europ
     def field(day: int, room: str, index: int, key: str) -> str:
         return f"schedule.events[{positions[(day, room, index)]}]" + (f".{key}" if key else "")
 
-    return schedule_to_event({"conference": layout}, path, timezone, field)
+    document = {key: value for key, value in schedule.items() if key != "events"}  # kept for the export
+    return schedule_to_event({"conference": layout, SCHEDULE2_SOURCE: document}, path, timezone, field)
 
 
 def nested_layout(conference: dict[str, Any], events: list[Any],
@@ -97,6 +98,7 @@ def flat_event(item: dict[str, Any], rooms: list[dict[str, Any]], index: int, pa
         "abstract": localized(item.get("abstract")),
         "description": localized(item.get("description")),
         "persons": [{"name": person.get("name")} for person in participants],
+        SCHEDULE2_SOURCE: item,
     })
     length = iso_duration(str(item.get("duration") or ""))
     if not item.get("end") and length is not None:
@@ -146,4 +148,4 @@ def day_index(start: str, days: list[dict[str, Any]]) -> int:
     return len(days) - 1
 
 
-__all__ = ["FORMAT_NAME", "looks_like_c3voc2_json", "parse_c3voc2_json"]
+__all__ = ["FORMAT_NAME", "SPEAKER_ROLES", "looks_like_c3voc2_json", "parse_c3voc2_json", "room_name"]

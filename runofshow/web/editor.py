@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, redirect, render_template, request
 from flask_wtf import FlaskForm
 from flask_babel import gettext as _
 from flask_wtf.file import FileField
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import Optional
 
 from runofshow.agenda.model import AgendaError, Event
@@ -19,6 +19,7 @@ from runofshow.agenda.edits import FACT_FIELDS, EditError
 from runofshow.agenda.text import MAX_BYTES
 from runofshow.importers import ImportProblem, parse_agenda
 from runofshow.importers.c3voc import known_zone
+from runofshow.importers.following import FOLLOW_MINUTES, FollowedAddress
 from runofshow.importers.remote import fetch, is_url
 from runofshow.live.service import NoAgenda, NothingToUndo, ShowInProgress, ShowService, StaleAgenda, UnknownStage
 from runofshow.live.store import StoreUnavailable
@@ -37,6 +38,13 @@ class UploadForm(FlaskForm):
     file = FileField("file")
     url = StringField("url", validators=[Optional()])
     timezone = StringField("timezone", validators=[Optional()])
+    follow = BooleanField("follow")
+    followed = StringField("followed", validators=[Optional()])  # "1": apply the followed address's last read
+
+
+def followed_of(app: Flask) -> FollowedAddress:
+    """The address this node follows for the upload page (re-read by server.py's background job)."""
+    return app.extensions.setdefault("runofshow.followed", FollowedAddress())
 
 
 def _identity() -> Identity:
@@ -205,6 +213,11 @@ def _uploaded() -> tuple[Event | None, tuple[Response, int] | None]:
         problems = {name: errors for name, errors in form.errors.items()}
         field = "csrf_token" if "csrf_token" in problems else "file"
         return None, _problem(400, "bad_request", f"{field}: {'; '.join(problems.get(field, ['missing']))}", field=field)
+    if form.followed.data == "1":
+        read = followed_of(current_app).last()
+        if read is None or read.event is None:
+            return None, _problem(400, "bad_request", "url: no followed address has been read", field="url")
+        return read.event, None
     address = (form.url.data or "").strip()
     upload = request.files.get("file")
     if (upload is None or not upload.filename) and not address:
@@ -247,12 +260,47 @@ def import_preview() -> Any:
         return problem
     assert event is not None
     service = current_service()
+    form = UploadForm()
+    address = (form.url.data or "").strip()
+    if form.follow.data and address and form.followed.data != "1":
+        followed_of(current_app).follow(address, (form.timezone.data or "").strip() or None, event, service.clock.now())
+    return jsonify(preview_of(service, event))
+
+
+def preview_of(service: ShowService, event: Event) -> dict[str, Any]:
+    """What storing `event` would change, with the version it was compared with."""
     try:
         current: Event | None = service.event()
     except NoAgenda:
         current = None
-    return jsonify({"ok": True, "version": service.agenda_version(), "title": event.title,
-                    "diff": diff_to_dict(diff_events(current, event)), **zone_note(event)})
+    return {"ok": True, "version": service.agenda_version(), "title": event.title,
+            "diff": diff_to_dict(diff_events(current, event)), **zone_note(event)}
+
+
+@bp.get("/import/followed")
+def import_followed() -> Any:
+    """The followed address, when it was last read, why that failed, and what its schedule would change; no writes."""
+    refused = _refuse_json(_identity())
+    if refused is not None:
+        return refused
+    read = followed_of(current_app).last()
+    if read is None:
+        return jsonify({"ok": True, "following": False})
+    status = {"following": True, "url": read.url, "minutes": FOLLOW_MINUTES, "error": read.error,
+              "checked_at": read.checked_at.isoformat() if read.checked_at else None}
+    if read.event is None:
+        return jsonify({"ok": True, **status})
+    return jsonify({**preview_of(current_service(), read.event), **status})
+
+
+@bp.post("/import/followed/stop")
+def import_followed_stop() -> Any:
+    """Stop following the address."""
+    refused = _refuse_json(_identity())
+    if refused is not None:
+        return refused
+    followed_of(current_app).stop()
+    return jsonify({"ok": True, "following": False})
 
 
 def zone_note(event: Event) -> dict[str, Any]:

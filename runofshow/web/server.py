@@ -17,6 +17,7 @@ from flask import Flask
 from runofshow.agenda.model import AdvanceRule, Event
 from runofshow.live.clocks import Clock, RehearsalClock, SystemClock
 from runofshow.importers import load_agenda
+from runofshow.importers.following import FOLLOW_MINUTES
 from runofshow.integrations.obs import ObsConnection, obs_targets, run_obs_links
 from runofshow.web.memory import freeze_startup_objects, trim_forever
 from runofshow.agenda.placement import place_on
@@ -25,6 +26,7 @@ from runofshow.live.service import ShowService
 from runofshow.live.site_clock import REHEARSAL_LEAD, site_clock
 from runofshow.web import create_app, service_of, socketio
 from runofshow.web.auth import Role, share_token
+from runofshow.web.editor import followed_of
 from runofshow.web.scheduling import ShowScheduler
 
 ASYNC_MODES = ("gevent", "threading", "eventlet")
@@ -57,6 +59,13 @@ def _keep_doing(work: Callable[[], object], seconds: float, stop: Callable[[], b
         socketio.sleep(seconds)
 
 
+def follow_address(app: Flask, stop: Callable[[], bool]) -> None:
+    """Re-read the address the upload page follows every few minutes; what it says waits for a person's apply."""
+    service = service_of(app)
+    _keep_doing(lambda: followed_of(app).check(service.clock.now()), FOLLOW_MINUTES * 60, stop,
+                "following: the followed schedule not re-read")
+
+
 def start_obs_links(service: ShowService, values: Mapping[str, Any], start: Callable[..., object],
                     sleep: Callable[[float], object]) -> list[ObsConnection]:
     """One background link per configured OBS Studio, started with `start(function, *args)` (none configured: none)."""
@@ -80,6 +89,7 @@ def start_background(app: Flask) -> ShowScheduler | None:
     from runofshow.integrations.running import start_integrations
 
     start_integrations(app)
+    socketio.start_background_task(follow_address, app, lambda: False)
     queued = bool(app.config["RUNOFSHOW"]["MESSAGE_QUEUE"])
     if queued:
         socketio.start_background_task(resync_screens, app, lambda: False)

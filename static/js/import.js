@@ -1,6 +1,7 @@
 // Agenda upload: preview what the file would change (nothing stored), then apply it with one click.
 import { $, el } from './dom.js';
 import { _, ngettext } from './i18n.js';
+import { formatTime } from './live.js';
 
 const form = $('upload-form');
 const limit = Number($('limit').dataset.maxBytes) || Infinity;
@@ -15,10 +16,16 @@ function refused(message) {
 }
 
 async function send(path) {
+  if ($('followed').value) return post(path);
   const file = $('file').files[0];
   if (!file && !$('url').value.trim()) { refused(_('choose a file or give the address of a schedule')); return null; }
   if (file && file.size > limit) { refused(`${file.name}: > ${Math.floor(limit / 1024)} KB`); return null; }
-  const response = await fetch(path, { method: 'POST', body: new FormData(form), credentials: 'same-origin' });
+  return post(path);
+}
+
+async function post(path, method = 'POST') {
+  const options = method === 'POST' ? { method, body: new FormData(form) } : { method };
+  const response = await fetch(path, { ...options, credentials: 'same-origin' });
   try { return await response.json(); } catch (error) { return { ok: false, message: `HTTP ${response.status}` }; }
 }
 
@@ -58,13 +65,31 @@ function showPreview(reply) {
   $('apply-button').hidden = false;
 }
 
+/** The followed address: when it was read, why the last read failed, and the preview of what it would change. */
+function showFollowed(reply) {
+  $('following').hidden = !reply.ok || !reply.following;
+  if (!reply.ok || !reply.following) return;
+  const when = reply.checked_at ? formatTime(Date.parse(reply.checked_at), reply.timezone) : '';
+  $('following-status').textContent = reply.error
+    ? _('Following %(url)s: the last read failed (trying again in a few minutes): %(message)s',
+      { url: reply.url, message: reply.error })
+    : _('Following %(url)s, last read at %(time)s.', { url: reply.url, time: when });
+  if (!reply.diff || reply.diff.empty || !$('apply-button').hidden && !$('followed').value) return;
+  $('followed').value = '1';
+  showPreview(reply);
+}
+
+async function pollFollowed() { showFollowed(await post('/import/followed', 'GET')); }
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
+  $('followed').value = '';
   $('apply-button').hidden = true;
   $('preview').hidden = true;
   const reply = await send('/import/preview');
   if (!reply) return;
   if (reply.ok) { say('', false); showPreview(reply); } else refused(reply.message || '');
+  pollFollowed();
 });
 
 $('apply-button').addEventListener('click', async () => {
@@ -73,8 +98,17 @@ $('apply-button').addEventListener('click', async () => {
   $('apply-button').hidden = true;
   if (!reply.ok) { refused(reply.message || ''); return; }
   $('expected-version').value = reply.version;
+  $('followed').value = '';
   say(_('The agenda was applied and sent to every screen.'), false);
 });
+
+$('stop-following').addEventListener('click', async () => {
+  await post('/import/followed/stop');
+  $('followed').value = '';
+  pollFollowed();
+});
+pollFollowed();
+setInterval(pollFollowed, 30000);
 
 $('url').addEventListener('input', () => { $('apply-button').hidden = true; $('preview').hidden = true; });
 $('file').addEventListener('change', () => { $('apply-button').hidden = true; $('preview').hidden = true; say('', false); });
