@@ -178,19 +178,25 @@ def run(screens: int, *, presses: int, processes: int, idle_seconds: float) -> d
     }
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line; `screens` already says how many (QUICK_SCREENS with --quick)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.integrations", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_SCREENS} screens instead of 1000")
     parser.add_argument("--screens", type=int, default=1000, help="stage screens in each phase")
     parser.add_argument("--presses", type=int, default=20, help="REST Next presses in each phase")
     parser.add_argument("--processes", type=int, default=6, help="client processes")
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="idle window after the presses, per phase")
     args = parser.parse_args(argv)
-    raise_fd_limit()
-    screens = QUICK_SCREENS if args.quick else args.screens
-    report = run(screens, presses=args.presses, processes=args.processes, idle_seconds=args.idle_seconds)
-    print(json.dumps(report, indent=2))
+    if args.quick:
+        args.screens = QUICK_SCREENS
+    return args
 
+
+def main(argv: list[str] | None = None) -> None:
+    args = options(argv)
+    raise_fd_limit()
+    report = run(args.screens, presses=args.presses, processes=args.processes, idle_seconds=args.idle_seconds)
+    print(json.dumps(report, indent=2))
 
 if __name__ == "__main__":
     main()
