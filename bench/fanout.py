@@ -240,6 +240,7 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
                     "p50": round(percentile(last_screen_ms, 0.5), 1),
                     "p99": round(percentile(last_screen_ms, 0.99), 1),
                     "max": round(max(last_screen_ms), 1),
+                    "samples": [round(ms, 1) for ms in last_screen_ms],
                     "presses": presses,
                     "screens_missing_a_push": missing,
                 },

@@ -27,7 +27,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from bench.fanout import Probe, cpu_seconds, machine, run_size
+from bench.fanout import Probe, cpu_seconds, machine, percentile, run_size
 from tests.support.serverproc import ServerProcess, free_port, http_json, raise_fd_limit
 
 QUICK_SCREENS = 200
@@ -129,14 +129,26 @@ def ratio(with_value: float, without_value: float) -> float:
 
 def phase_summary(result: dict[str, Any], seconds: float) -> dict[str, Any]:
     """The figures of one phase worth comparing."""
-    return {"next_to_last_screen_ms": result["next_to_last_screen_ms"], "screens_connected": result["screens_connected"],
-            "connect_s": result["connect_s"], "cpu_s_per_press": result["cpu_s"]["per_press"],
+    return {"next_to_last_screen_ms": {k: v for k, v in result["next_to_last_screen_ms"].items() if k != "samples"},
+            "screens_connected": result["screens_connected"], "connect_s": result["connect_s"],
+            "cpu_s_per_press": result["cpu_s"]["per_press"],
             "server_rss_mb_after_presses": result["server_rss_mb"]["after_presses"],
             "probes": result.get("probes", {}), "phase_s": round(seconds, 1)}
 
 
-def run(screens: int, *, presses: int, processes: int, idle_seconds: float) -> dict[str, Any]:
-    """Both phases on the same machine, OBS running throughout; the report."""
+def phase_order(rounds: int) -> list[str]:
+    """Which phase runs when: without/with, then with/without, and so on, so neither always runs second."""
+    return [name for index in range(rounds) for name in (("without", "with") if index % 2 == 0 else ("with", "without"))]
+
+
+def pooled(samples: list[float]) -> dict[str, Any]:
+    """p50, p99 and max of every press of a phase, over all rounds."""
+    return {"p50": round(percentile(samples, 0.5), 1), "p99": round(percentile(samples, 0.99), 1),
+            "max": round(max(samples), 1), "presses": len(samples)}
+
+
+def run(screens: int, *, presses: int, processes: int, idle_seconds: float, rounds: int = 1) -> dict[str, Any]:
+    """Both phases on the same machine, OBS running throughout, `rounds` times in alternating order; the report."""
     from tests.support.obs import MISSING, ObsStudio
 
     if MISSING:
@@ -144,6 +156,8 @@ def run(screens: int, *, presses: int, processes: int, idle_seconds: float) -> d
     load_before = os.getloadavg()
     common = {"processes": processes, "presses": presses, "idle_seconds": idle_seconds, "async_mode": "gevent",
               "compress": True}
+    phases: list[tuple[str, dict[str, Any]]] = []
+    samples: dict[str, list[float]] = {"without": [], "with": []}
     with ExitStack() as stack:
         home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="runofshow-bench-obs-")))
         obs = ObsStudio(home).start()
@@ -153,28 +167,32 @@ def run(screens: int, *, presses: int, processes: int, idle_seconds: float) -> d
             stack.callback(target.close)
         session = obs.process.pid if obs.process else 0
         obs_cpu_before = session_cpu_seconds(session)
-        started = time.monotonic()
-        without = run_size(screens, **common)
-        without_s = time.monotonic() - started
         env = integration_env(obs.url, [target.address for target in targets], free_port())
-        started = time.monotonic()
-        with_ = run_size(screens, **common, env=env, ready=wait_obs_connected, after_presses=desk_report(targets))
-        with_s = time.monotonic() - started
+        for name in phase_order(rounds):
+            started = time.monotonic()
+            if name == "with":
+                result = run_size(screens, **common, env=env, ready=wait_obs_connected,
+                                  after_presses=desk_report(targets))
+            else:
+                result = run_size(screens, **common)
+            phases.append((name, phase_summary(result, time.monotonic() - started)))
+            samples[name].extend(result["next_to_last_screen_ms"]["samples"])
         obs_cpu = session_cpu_seconds(session) - obs_cpu_before
-    without_ms, with_ms = without["next_to_last_screen_ms"], with_["next_to_last_screen_ms"]
+    without, with_ = pooled(samples["without"]), pooled(samples["with"])
     return {
         "benchmark": "integrations",
-        "setup": ("one runofshow serve (gevent, SQLite) per phase, the same screens and presses; 'with': OBS "
+        "setup": ("one fresh runofshow serve (gevent, SQLite) per phase, the same screens and presses; 'with': OBS "
                   "Studio connected (headless, localhost), OSC out to two local UDP targets, one webhook target "
-                  "on a closed localhost port; OBS runs during both phases"),
+                  "on a closed localhost port; OBS runs during every phase; phases alternate round by round"),
         "screens": screens,
-        "presses": presses,
+        "presses_per_phase": presses,
+        "rounds": rounds,
         "machine": machine(load_before),
-        "obs_and_xvfb_cpu_s_both_phases": round(obs_cpu, 2),
-        "without": phase_summary(without, without_s),
-        "with": phase_summary(with_, with_s),
-        "ratio_with_over_without": {"p50": ratio(with_ms["p50"], without_ms["p50"]),
-                                    "p99": ratio(with_ms["p99"], without_ms["p99"])},
+        "obs_and_xvfb_cpu_s": round(obs_cpu, 2),
+        "next_to_last_screen_ms": {"without": without, "with": with_},
+        "ratio_with_over_without": {"p50": ratio(with_["p50"], without["p50"]),
+                                    "p99": ratio(with_["p99"], without["p99"])},
+        "phases": [{"phase": name, **summary} for name, summary in phases],
     }
 
 
@@ -185,6 +203,8 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--screens", type=int, default=1000, help="stage screens in each phase")
     parser.add_argument("--presses", type=int, default=20, help="REST Next presses in each phase")
     parser.add_argument("--processes", type=int, default=6, help="client processes")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="pairs of phases, in alternating order (without/with, with/without, ...)")
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="idle window after the presses, per phase")
     args = parser.parse_args(argv)
     if args.quick:
@@ -195,7 +215,8 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = options(argv)
     raise_fd_limit()
-    report = run(args.screens, presses=args.presses, processes=args.processes, idle_seconds=args.idle_seconds)
+    report = run(args.screens, presses=args.presses, processes=args.processes, idle_seconds=args.idle_seconds,
+                 rounds=args.rounds)
     print(json.dumps(report, indent=2))
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import time
 
-from bench.integrations import QUICK_SCREENS, UdpTarget, integration_env, options, ratio
+from bench.integrations import QUICK_SCREENS, UdpTarget, integration_env, options, phase_order, ratio
 from runofshow.integrations.obs import obs_targets
 from runofshow.integrations.osc import host_port
 from runofshow.integrations.webhooks import read_targets
@@ -46,3 +46,8 @@ def test_udp_target_counts_packets_and_their_osc_addresses() -> None:
 def test_ratio_is_with_over_without() -> None:
     assert ratio(12.0, 10.0) == 1.2
     assert ratio(9.0, 10.0) == 0.9
+
+
+def test_phases_alternate_so_neither_always_runs_second() -> None:
+    assert phase_order(1) == ["without", "with"]
+    assert phase_order(2) == ["without", "with", "with", "without"]
