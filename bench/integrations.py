@@ -104,7 +104,8 @@ def desk_report(targets: list[UdpTarget]) -> Probe:
         status, desk = http_json("GET", f"{server.url}/overview/integrations", token=token)
         return {"obs_link": (snapshot.get("obs") or {}).get("link"),
                 "desk": desk.get("integrations", desk) if status == 200 and isinstance(desk, dict) else status,
-                "osc_packets_per_target": [target.packets for target in targets],
+                "osc_packets_per_target_so_far": [target.packets for target in targets],
+                "server_log_tracebacks": server.log().count("Traceback"),
                 "osc_addresses": sorted(set().union(*(target.addresses for target in targets)))[:12]}
 
     return probe
@@ -169,13 +170,15 @@ def run(screens: int, *, presses: int, processes: int, idle_seconds: float, roun
         obs_cpu_before = session_cpu_seconds(session)
         env = integration_env(obs.url, [target.address for target in targets], free_port())
         for name in phase_order(rounds):
-            started = time.monotonic()
+            started, packets = time.monotonic(), targets[0].packets
             if name == "with":
                 result = run_size(screens, **common, env=env, ready=wait_obs_connected,
                                   after_presses=desk_report(targets))
             else:
                 result = run_size(screens, **common)
-            phases.append((name, phase_summary(result, time.monotonic() - started)))
+            seconds = time.monotonic() - started
+            phases.append((name, {**phase_summary(result, seconds),
+                                  "osc_packets_per_second_per_target": round((targets[0].packets - packets) / seconds, 1)}))
             samples[name].extend(result["next_to_last_screen_ms"]["samples"])
         obs_cpu = session_cpu_seconds(session) - obs_cpu_before
     without, with_ = pooled(samples["without"]), pooled(samples["with"])
