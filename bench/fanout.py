@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from datetime import datetime
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,6 +45,8 @@ CLIENT = Path(__file__).resolve().parent / "fanout_client.py"
 TARGETS = {"connect_1000_s": 2.0, "next_to_last_screen_p99_ms": 80.0, "rss_mb": 150.0,
            "idle_bytes_per_screen_per_minute": 1024}
 TWO_NODE_TARGETS = {"connected": 2000, "next_to_last_screen_p99_ms": 150.0}
+# Called with the server and a moderator token; what it returns is added to the size's result.
+Probe = Callable[[ServerProcess, str], dict[str, Any]]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -125,10 +128,11 @@ def post(server: ServerProcess, name: str, token: str, body: dict[str, Any]) -> 
     return reply["snapshot"]
 
 
-def start_site(folder: Path, n: int, async_mode: str, two_nodes: bool) -> tuple[list[ServerProcess], Cluster | None]:
-    """One fresh `runofshow serve` on SQLite, or a fresh two-node site on Redis and PostgreSQL."""
+def start_site(folder: Path, n: int, async_mode: str, two_nodes: bool,
+               env: Mapping[str, str] | None = None) -> tuple[list[ServerProcess], Cluster | None]:
+    """One fresh `runofshow serve` on SQLite (with `env`'s settings), or a fresh two-node site on Redis and PostgreSQL."""
     if not two_nodes:
-        server = ServerProcess(folder / "instance", async_mode=async_mode, name=f"fanout-{n}")
+        server = ServerProcess(folder / "instance", env=env, async_mode=async_mode, name=f"fanout-{n}")
         server.start(preexec_fn=raise_fd_limit)
         return [server], None
     from runofshow.web.seeding import reference_for
@@ -145,14 +149,22 @@ def start_site(folder: Path, n: int, async_mode: str, two_nodes: bool) -> tuple[
 
 
 def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async_mode: str,
-             compress: bool, two_nodes: bool = False) -> dict[str, Any]:
-    """Everything measured for `n` screens on a fresh server (or a fresh two-node site)."""
+             compress: bool, two_nodes: bool = False, env: Mapping[str, str] | None = None,
+             ready: Probe | None = None, after_presses: Probe | None = None) -> dict[str, Any]:
+    """Everything measured for `n` screens on a fresh server (or a fresh two-node site).
+
+    `env` adds settings to a single server; `ready` runs once it has started (before the screens connect),
+    `after_presses` once the presses are done; what each returns goes into the result under "probes".
+    """
     with tempfile.TemporaryDirectory(prefix="runofshow-fanout-") as folder:
-        nodes, cluster = start_site(Path(folder), n, async_mode, two_nodes)
+        nodes, cluster = start_site(Path(folder), n, async_mode, two_nodes, env)
         server = nodes[0]  # REST presses go here (node A)
         clients: list[ClientProcess] = []
+        probes: dict[str, Any] = {}
         try:
             token = cluster.token if cluster is not None else server.token("moderator")
+            if ready is not None:
+                probes["ready"] = ready(server, token)
             rss_idle_kb = {node.name: rss_kb(node.pid) for node in nodes}
             count = min(processes, n)
             clients = [ClientProcess(compress) for _ in range(count)]
@@ -203,6 +215,8 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
                         last_screen_ms_by_node[node.name].append((max(arrivals) - started) * 1000)
                 median_screen_ms.append((sorted(a["median_t"] for a in answers)[len(answers) // 2] - started) * 1000)
             rss_after_presses_kb = {node.name: rss_kb(node.pid) for node in nodes}
+            if after_presses is not None:
+                probes["after_presses"] = after_presses(server, token)
 
             # Idle: a block runs, nothing changes; only the heartbeat should arrive.
             state = snapshot(server, token)
@@ -226,6 +240,7 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
                     "p50": round(percentile(last_screen_ms, 0.5), 1),
                     "p99": round(percentile(last_screen_ms, 0.99), 1),
                     "max": round(max(last_screen_ms), 1),
+                    "samples": [round(ms, 1) for ms in last_screen_ms],
                     "presses": presses,
                     "screens_missing_a_push": missing,
                 },
@@ -251,6 +266,8 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
                     "after_presses": round(sum(rss_after_presses_kb.values()) / 1024, 1),
                 },
             }
+            if probes:
+                result["probes"] = probes
             if cluster is not None:
                 result["server_rss_mb"] = {node.name: {
                     "started": round(rss_idle_kb[node.name] / 1024, 1),
