@@ -6,23 +6,17 @@ import { $, el, setText } from './dom.js';
 import { _ } from './i18n.js';
 import { endedText } from './labels.js';
 import { eventDay, daysWithBlocks, shownDay, dayLabel } from './days.js';
+import { arrange, refill } from './keyed.js';
 
 const stages = new Map(); // stage id -> { blocks, snap }: snapshots with times moved to now by live.js
 const view = { zone: 'UTC', dayChange: '04:00', names: new Map(), today: null, picked: null, sections: new Map(), slotHeading: 'h3' };
-
-/** Rebuild a node's children only when what they show (`key`) changed; nothing inside them takes focus. */
-function fill(node, key, build) {
-  if (node.shownKey === key) return;
-  node.shownKey = key;
-  node.replaceChildren(...build());
-}
 
 /** The start time: projected (with the planned one struck through) when the block has moved a minute or more. */
 function fillTime(cell, row) {
   const moved = (row.state === 'upcoming' || row.state === 'current') && row.projected_start_ms !== null && Math.abs(row.delay_ms) >= 60000;
   const planned = formatTime(row.planned_start_ms, view.zone);
   const projected = moved ? formatTime(row.projected_start_ms, view.zone) : '';
-  fill(cell, `${planned}|${projected}`, () => {
+  refill(cell, `${planned}|${projected}`, () => {
     if (!moved) return [el('strong', planned)];
     const was = el('s', planned, 'was');
     was.setAttribute('aria-label', _('was %(time)s', { time: planned }));
@@ -64,16 +58,16 @@ function update(li, row, block) {
   else li.removeAttribute('aria-current');
   fillTime(parts.time, row);
   const now = row.state === 'current';
-  fill(parts.title, `${now}|${row.title}`, () => (now ? [el('span', _('Now'), 'now-badge'), ' ', row.title] : [row.title]));
+  refill(parts.title, `${now}|${row.title}`, () => (now ? [el('span', _('Now'), 'now-badge'), ' ', row.title] : [row.title]));
   const badges = badgeNodes(row, block);
-  fill(parts.badges, badges.map((badge) => badge.className).join('|'), () => badges);
+  refill(parts.badges, badges.map((badge) => badge.className).join('|'), () => badges);
   parts.badges.hidden = !badges.length;
   const speakers = block ? block.speakers.join(', ') : '';
   setText(parts.speakers, speakers);
   parts.speakers.hidden = !speakers;
   const description = block ? block.description : '';
   // The <details> element stays, so a "More" someone opened stays open.
-  fill(parts.details, description, () => [el('summary', _('More')), ...description.split(/\n\s*\n/).map((para) => el('p', para))]);
+  refill(parts.details, description, () => [el('summary', _('More')), ...description.split(/\n\s*\n/).map((para) => el('p', para))]);
   parts.details.hidden = !description;
   parts.progress.hidden = !now;
 }
@@ -110,7 +104,7 @@ function dayTabs(list) {
 /** The day tabs, built when the days change; the pressed one follows the day shown. */
 function renderDays(list, shown) {
   const box = $('days');
-  fill(box, `${list.join(',')}|${view.today}`, () => (list.length > 1 ? [dayTabs(list), el('h2', '', 'day-heading')] : []));
+  refill(box, `${list.join(',')}|${view.today}`, () => (list.length > 1 ? [dayTabs(list), el('h2', '', 'day-heading')] : []));
   for (const button of box.querySelectorAll('.day-tab')) button.setAttribute('aria-pressed', button.dataset.day === shown ? 'true' : 'false');
   setText(box.querySelector('.day-heading'), dayLabel(shown));
 }
@@ -130,12 +124,6 @@ function section(stageId) {
   setText(node.firstChild, name);
   node.firstChild.hidden = stages.size < 2;
   return node;
-}
-
-/** Put `nodes` into `parent` in this order, moving only what is out of place (a moved node loses focus). */
-function arrange(parent, nodes) {
-  nodes.forEach((node, index) => { if (parent.children[index] !== node) parent.insertBefore(node, parent.children[index] || null); });
-  while (parent.children.length > nodes.length) parent.lastElementChild.remove();
 }
 
 /** The short status line: how late the show runs, or that it has ended. */

@@ -10,20 +10,26 @@ export function keyedChildren(parent, keys, make) {
   const existing = new Map();
   for (const child of parent.children) existing.set(child.dataset.key, child);
   const nodes = keys.map((key) => {
-    let node = existing.get(key);
-    if (node) existing.delete(key);
-    else {
-      node = make(key);
-      node.dataset.key = key;
-    }
+    const node = existing.get(key) || make(key);
+    existing.delete(key);
+    node.dataset.key = key;
     return node;
   });
-  for (const stale of existing.values()) stale.remove();
+  arrange(parent, nodes);
+  return nodes;
+}
+
+/**
+ * Make `parent`'s element children exactly `nodes`, in that order: the others are removed first, then a
+ * node is moved only when it is out of place (a moved node loses the focus inside it).
+ */
+export function arrange(parent, nodes) {
+  const wanted = new Set(nodes);
+  for (const child of [...parent.children]) if (!wanted.has(child)) child.remove();
   nodes.forEach((node, index) => {
     const here = parent.children[index];
     if (here !== node) parent.insertBefore(node, here || null);
   });
-  return nodes;
 }
 
 /** Replace `node`'s content with `build()` only when `signature` differs from what it shows now. */
