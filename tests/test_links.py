@@ -215,3 +215,31 @@ def test_links_command_prints_rotates_lists_and_revokes(app) -> None:  # type: i
     assert run_cli(app, "links", "revoke", working[0]).exit_code == 0
     assert run_cli(app, "links", "revoke", "nope").exit_code == 2
     assert run_cli(app, "links", "list").output.count("revoked") == len(urls) + 1
+
+
+def test_the_open_sockets_of_a_revoked_token_or_link_are_closed(app, client) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.web.sockets import close_revoked
+
+    store = service_of(app).store
+    token = create_token(store, Role.FACILITATOR, "Kari")
+    by_token = socketio.test_client(app, auth={"token": token})
+    link = join_link(app, client, Role.STREAM, "/stream/plenary")
+    by_link = socketio.test_client(app, flask_test_client=client)
+    kept = socketio.test_client(app, auth={"token": create_token(store, Role.FACILITATOR, "Ola")})
+    public = socketio.test_client(app)
+    try:
+        for socket, audience in ((by_token, "console"), (by_link, "stream"), (kept, "console"), (public, "stage")):
+            assert socket.emit("join", {"audience": audience, "stage": "plenary"}, callback=True)["ok"] is True
+        close_revoked(socketio, service_of(app))
+        assert all(socket.is_connected() for socket in (by_token, by_link, kept, public))
+        (info,) = [info for info in list_tokens(store) if info.name == "Kari"]
+        revoke_token(store, info.id)
+        revoke_link(store, link.id)
+        time.sleep(RECHECK_SECONDS)
+        close_revoked(socketio, service_of(app))
+        assert not by_token.is_connected() and not by_link.is_connected()
+        assert kept.is_connected() and public.is_connected()
+    finally:
+        for socket in (by_token, by_link, kept, public):
+            if socket.is_connected():
+                socket.disconnect()

@@ -43,20 +43,36 @@ def connected(url: str, **options: Any) -> socketio.SimpleClient:
     return client
 
 
+CLOSED = {"ok": False, "error": "closed"}
+
+
 def send_message(client: socketio.SimpleClient, rev_of: Callable[[], int], text: str) -> dict[str, Any]:
-    """Send the stage message; its acknowledgement."""
-    return client.call("message", {"expected_rev": rev_of(), "text": text}, timeout=5)
+    """Send the stage message; its acknowledgement, or CLOSED when the server has closed the socket (a slow answer
+    on an open socket is neither: the caller tries again, within its budget)."""
+    rev = rev_of()
+    try:
+        return client.call("message", {"expected_rev": rev, "text": text}, timeout=0.5)
+    except (socketio.exceptions.TimeoutError, socketio.exceptions.DisconnectedError):
+        return {"ok": None, "error": "no answer yet"} if client.connected else CLOSED
 
 
 def refused_within(attempt: Callable[[], dict[str, Any]], budget: float) -> None:
-    """Fail unless `attempt()` is refused as not signed in within `budget` seconds."""
+    """Fail unless `attempt()` is refused as not signed in, or its socket closed, within `budget` seconds."""
     start = time.monotonic()
     while True:
         reply = attempt()
-        if reply.get("ok") is False and reply.get("error") == "unauthenticated":
+        if reply == CLOSED or (reply.get("ok") is False and reply.get("error") == "unauthenticated"):
             return
         assert time.monotonic() - start < budget, f"still accepted after {time.monotonic() - start:.2f} s: {reply}"
         time.sleep(0.05)
+
+
+def closed_within(client: socketio.SimpleClient, budget: float) -> None:
+    """Fail unless the server closes the socket within `budget` seconds."""
+    start = time.monotonic()
+    while client.connected:
+        assert time.monotonic() - start < budget, "the socket of a revoked credential is still open"
+        time.sleep(0.02)
 
 
 def revision(node: ServerProcess, token: str) -> Callable[[], int]:
@@ -79,6 +95,20 @@ def test_a_token_revoked_by_the_cli_is_refused_on_another_nodes_socket(site) -> 
         refused_within(lambda: send_message(screen, rev_of, "After"), REFUSAL_BUDGET)
     finally:
         screen.disconnect()
+
+
+def test_a_listening_socket_of_a_revoked_token_is_closed_within_a_second(site) -> None:  # type: ignore[no-untyped-def]
+    node_a, node_b = site
+    token = node_a.cli("token", "create", "--role", "facilitator", "--name", "listener").stdout.strip()
+    listener = connected(node_b.url, auth={"token": token})
+    try:
+        assert listener.call("join", {"audience": "console", "stage": "plenary"}, timeout=5)["ok"] is True
+        listed = node_a.cli("token", "list").stdout
+        (token_id,) = [line.split()[0] for line in listed.splitlines() if "listener" in line]
+        node_a.cli("token", "revoke", token_id)
+        closed_within(listener, REFUSAL_BUDGET)
+    finally:
+        listener.disconnect()
 
 
 def test_a_link_revoked_by_the_cli_is_refused_on_another_nodes_socket(site) -> None:  # type: ignore[no-untyped-def]
