@@ -243,3 +243,22 @@ def test_the_open_sockets_of_a_revoked_token_or_link_are_closed(app, client) -> 
         for socket in (by_token, by_link, kept, public):
             if socket.is_connected():
                 socket.disconnect()
+
+
+def test_a_fresh_store_with_the_same_secret_prints_new_links(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.web import create_app
+
+    def app_on(name: str) -> Any:
+        return create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "one secret for both",
+                           "DATABASE_URL": f"sqlite:///{tmp_path / name}", "SCHEDULER": False}, clock=clock)
+
+    before, after = app_on("before.db"), app_on("after.db")  # the demo starts each time on a fresh store
+    try:
+        old = screen_links(before, "http://venue")
+        new = screen_links(after, "http://venue")
+        assert not set(url for _, url in old) & set(url for _, url in new)
+        client = after.test_client()
+        assert client.get(dict(old)["moderator console (Plenum)"].removeprefix("http://venue")).status_code == 403
+    finally:
+        service_of(before).store.close()
+        service_of(after).store.close()
