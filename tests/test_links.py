@@ -28,13 +28,19 @@ def message(socket: Any, app: Any, text: str = "Wrap up") -> dict[str, Any]:
     return socket.emit("message", {"expected_rev": rev, "text": text}, callback=True)
 
 
-def refused_within(attempt: Callable[[], dict[str, Any]], budget: float) -> float:
-    """Seconds until `attempt()` is refused as not signed in; fails if that takes longer than `budget`."""
+def not_signed_in(reply: dict[str, Any]) -> bool:
+    """True when a control event was refused because the socket is no longer signed in."""
+    return reply.get("ok") is False and reply.get("error") == "unauthenticated"
+
+
+def refused_within(attempt: Callable[[], dict[str, Any]], budget: float,
+                   refused: Callable[[dict[str, Any]], bool] = not_signed_in) -> float:
+    """Seconds until `attempt()` is `refused`; fails if that takes longer than `budget`."""
     start = time.monotonic()
     while True:
         reply = attempt()
         elapsed = time.monotonic() - start
-        if reply.get("ok") is False and reply.get("error") == "unauthenticated":
+        if refused(reply):
             return elapsed
         assert elapsed < budget, f"still accepted {elapsed:.2f} s after the revocation: {reply}"
         time.sleep(0.05)

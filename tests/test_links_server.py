@@ -14,6 +14,8 @@ import requests
 import socketio
 
 from tests.support.serverproc import ServerProcess, sqlite_url
+from tests.test_links import not_signed_in
+from tests.test_links import refused_within as within
 
 pytestmark = pytest.mark.slow
 
@@ -58,13 +60,7 @@ def send_message(client: socketio.SimpleClient, rev_of: Callable[[], int], text:
 
 def refused_within(attempt: Callable[[], dict[str, Any]], budget: float) -> None:
     """Fail unless `attempt()` is refused as not signed in, or its socket closed, within `budget` seconds."""
-    start = time.monotonic()
-    while True:
-        reply = attempt()
-        if reply == CLOSED or (reply.get("ok") is False and reply.get("error") == "unauthenticated"):
-            return
-        assert time.monotonic() - start < budget, f"still accepted after {time.monotonic() - start:.2f} s: {reply}"
-        time.sleep(0.05)
+    within(attempt, budget, lambda reply: reply == CLOSED or not_signed_in(reply))
 
 
 def closed_within(client: socketio.SimpleClient, budget: float) -> None:
