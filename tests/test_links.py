@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -97,9 +98,10 @@ def test_an_expired_link_is_refused_and_its_session_ends(app, client) -> None:  
         _, stale = issue_link(store, Role.MODERATOR, "/console/plenary", "old", wall_now(),
                               expires=wall_now() - timedelta(minutes=1))
     assert client.get(f"/join/{stale}").status_code == 403
-    join_link(app, client, Role.STREAM, "/stream/plenary", expires=wall_now() + timedelta(seconds=0.6))
+    ends = wall_now() + timedelta(seconds=2)
+    join_link(app, client, Role.STREAM, "/stream/plenary", expires=ends)
     assert client.get("/stream/plenary").status_code == 200
-    time.sleep(0.6 + RECHECK_SECONDS)
+    time.sleep((ends - wall_now()).total_seconds() + RECHECK_SECONDS)
     assert client.get("/stream/plenary").status_code == 302
 
 
@@ -268,3 +270,13 @@ def test_a_fresh_store_with_the_same_secret_prints_new_links(tmp_path, clock) ->
     finally:
         service_of(before).store.close()
         service_of(after).store.close()
+
+
+def test_the_link_days_setting_moves_the_default_expiry(app) -> None:  # type: ignore[no-untyped-def]
+    store = service_of(app).store
+    with app.app_context():
+        usual, _ = issue_link(store, Role.STREAM, "/stream/plenary", "stream", wall_now())
+        app.config["RUNOFSHOW"]["LINK_DAYS"] = 5
+        longer, _ = issue_link(store, Role.STREAM, "/stream/plenary", "stream", wall_now())
+    oslo = ZoneInfo("Europe/Oslo")  # the reference event's zone: links end at its midnight
+    assert (longer.expires.astimezone(oslo).date() - usual.expires.astimezone(oslo).date()).days == 4
