@@ -337,7 +337,7 @@ def scheduler() -> None:
     run_scheduler(stopping.is_set)
 
 
-# Tokens and share links live in their own module; it reads the shared options above, so it is imported here.
+# Tokens and share links have a module of their own.
 from runofshow.terminal.access import links, token  # noqa: E402
 
 main.add_command(token)
