@@ -103,3 +103,8 @@ class RehearsalClock:
     def to_real(self, show_instant: datetime) -> datetime:
         """The real instant at which show time reaches `show_instant`."""
         return self.real_start + (show_instant - self.show_start) / self.speed
+
+
+def wall_now() -> datetime:
+    """The calendar time, whatever clock the show runs on: tokens and links expire by it."""
+    return SystemClock().now()

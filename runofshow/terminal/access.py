@@ -6,7 +6,7 @@ import io
 import re
 import socket
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import click
 import segno
 
+from runofshow.live.clocks import wall_now
 from runofshow.live.store import Store, database_url
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,7 +63,7 @@ class Expiry(click.ParamType):
         zone = ZoneInfo(settings.from_environment()["TIMEZONE"])
         duration = DURATION.match(text)
         if duration:
-            return datetime.now(timezone.utc) + timedelta(**{DURATION_UNITS[duration[2]]: int(duration[1])})
+            return wall_now() + timedelta(**{DURATION_UNITS[duration[2]]: int(duration[1])})
         try:
             if len(text) == 10:
                 day = date.fromisoformat(text)

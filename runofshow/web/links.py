@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from runofshow import settings
 from runofshow.agenda.document import event_from_dict
 from runofshow.engine import Role
+from runofshow.live.clocks import wall_now
 from runofshow.live.store import Store
 
 LINK_PREFIX = "link:"
@@ -37,11 +38,6 @@ class ShareLink:
     def valid_at(self, now: datetime) -> bool:
         """True when the link is neither revoked nor expired at `now`."""
         return not self.revoked and (self.expires is None or now < self.expires)
-
-
-def wall_now() -> datetime:
-    """The real time (not a rehearsal's show time): links expire by the calendar."""
-    return datetime.now(timezone.utc)
 
 
 def is_public_target(target: str) -> bool:
