@@ -338,6 +338,11 @@ class Store:
         with self._guard("load a setting"), self._engine.begin() as connection:
             return connection.execute(query).scalar_one_or_none()
 
+    def ping(self) -> None:
+        """StoreUnavailable unless the database answers a trivial query."""
+        with self._guard("reach the database"), self._engine.begin() as connection:
+            connection.execute(sa.select(1))
+
     # ---- plumbing -------------------------------------------------------------------------------
 
     @contextmanager

@@ -27,6 +27,7 @@ from runofshow.live.site_clock import REHEARSAL_LEAD, site_clock
 from runofshow.web import create_app, service_of, socketio
 from runofshow.web.auth import Role, share_token
 from runofshow.web.editor import followed_of
+from runofshow.web.health import SCHEDULER_KEY
 from runofshow.web.scheduling import ShowScheduler
 
 ASYNC_MODES = ("gevent", "threading", "eventlet")
@@ -96,6 +97,7 @@ def start_background(app: Flask) -> ShowScheduler | None:
     if app.config["RUNOFSHOW"]["SCHEDULER"]:
         scheduler = ShowScheduler(service_of(app))
         scheduler.start()
+        app.extensions[SCHEDULER_KEY] = scheduler  # /healthz reports whether it still runs
         start_obs_links(service_of(app), app.config["RUNOFSHOW"], socketio.start_background_task, socketio.sleep)
         return scheduler
     if not queued:
