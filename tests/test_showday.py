@@ -9,6 +9,7 @@ import sqlite3
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -132,6 +133,13 @@ def test_restore_refuses_a_file_that_is_not_a_runofshow_database(tmp_path: Path,
     assert (bad.read_bytes() if bad.exists() else None) == content  # the refused file is left as it was
 
 
+def test_backup_refuses_a_place_it_cannot_write(tmp_path: Path, rehearsed: str) -> None:
+    nowhere = run(tmp_path, "backup", str(tmp_path / "no-such-folder" / "copy.sqlite3"), database=rehearsed)
+    assert nowhere.exit_code == 2 and "cannot write the backup" in nowhere.output
+    itself = run(tmp_path, "backup", rehearsed.removeprefix("sqlite:///"), database=rehearsed)
+    assert itself.exit_code == 2 and "is the store itself" in itself.output
+
+
 def test_postgresql_store_is_told_what_to_use(tmp_path: Path) -> None:
     for command in ("backup", "restore"):
         result = run(tmp_path, command, str(tmp_path / "file"), database="postgresql+psycopg://u:secret@db/show")
@@ -157,6 +165,17 @@ def test_healthz_is_503_when_the_store_cannot_be_reached(app: Any, client: Any, 
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json == {"ok": False, "database": "unreachable", "scheduler": "elsewhere"}
+
+
+@pytest.mark.parametrize(("running", "status", "scheduler"), [(True, 200, "running"), (False, 503, "stopped")])
+def test_healthz_says_whether_this_process_s_scheduler_runs(app: Any, client: Any, running: bool, status: int,
+                                                          scheduler: str) -> None:
+    from runofshow.web.health import SCHEDULER_KEY
+
+    app.extensions[SCHEDULER_KEY] = SimpleNamespace(scheduler=SimpleNamespace(running=running))
+    response = client.get("/healthz")
+    assert response.status_code == status
+    assert response.json == {"ok": running, "database": "reachable", "scheduler": scheduler}
 
 
 # ---- the run report --------------------------------------------------------------------------------------------

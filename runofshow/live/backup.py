@@ -71,14 +71,18 @@ def backup(url: str, destination: Path) -> None:
     """Write a consistent copy of the SQLite store at `url` to `destination`, whole or not at all."""
     store_file = sqlite_file(url)
     check_store_file(store_file)
+    if destination.resolve() == store_file.resolve():
+        raise BackupRefused(f"{destination} is the store itself: name another file")
     temporary = destination.with_name(f".{destination.name}.tmp")
-    temporary.unlink(missing_ok=True)
     try:
+        temporary.unlink(missing_ok=True)
         with closing(sqlite3.connect(store_file)) as source, closing(sqlite3.connect(temporary)) as copy:
             _copy(source, copy)
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
         check_store_file(temporary)
         temporary.replace(destination)
+    except (OSError, sqlite3.Error) as error:
+        raise BackupRefused(f"{destination}: cannot write the backup ({error})") from None
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -87,9 +91,14 @@ def restore(source_file: Path, url: str) -> None:
     """Replace the SQLite store at `url` with the backup `source_file`; a file that is not one changes nothing."""
     store_file = sqlite_file(url)
     check_store_file(source_file)
-    store_file.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(source_file)) as source, closing(sqlite3.connect(store_file)) as store:
-        _copy(source, store)
+    if source_file.resolve() == store_file.resolve():
+        raise BackupRefused(f"{source_file} is the store itself: name a backup")
+    try:
+        store_file.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(source_file)) as source, closing(sqlite3.connect(store_file)) as store:
+            _copy(source, store)
+    except (OSError, sqlite3.Error) as error:
+        raise BackupRefused(f"{store_file}: cannot restore into it ({error})") from None
 
 
 __all__ = ["BackupRefused", "POSTGRES_ADVICE", "backup", "check_store_file", "restore", "sqlite_file"]

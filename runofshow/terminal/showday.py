@@ -35,8 +35,6 @@ def backup_command(file: Path, database: str | None) -> None:
         backup(database or database_url(), file)
     except BackupRefused as error:
         refuse(str(error))
-    except OSError as error:
-        refuse(f"{file}: cannot write ({error.strerror or error})")
     click.echo(f"Backed up the store to {file}.")
 
 
@@ -51,12 +49,10 @@ def restore_command(file: Path, yes: bool, database: str | None) -> None:
         store_file = sqlite_file(url)
         check_store_file(file)
         if store_file.is_file() and not yes:
-            click.confirm(f"Replace the show stored in {store_file} with {file}?", abort=True)
+            click.confirm(f"Replace the show stored in {store_file} with {file}? (Stop the server first.)", abort=True)
         restore(file, url)
     except BackupRefused as error:
         refuse(str(error))
-    except OSError as error:
-        refuse(f"{file}: cannot restore ({error.strerror or error})")
     click.echo(f"Restored the store from {file}. Start the server (again) to run it.")
 
 
