@@ -201,6 +201,9 @@ def test_report_from_the_terminal_as_csv_and_html(tmp_path: Path, app: Any, cloc
     assert "<style>" in page and ".report-table" in page  # the page stands alone: its style is inside
     assert 'href="/report/plenary.csv"' not in page  # and it links to no server
 
+    norwegian = run(tmp_path, "report", "--lang", "nb", database=url)
+    assert norwegian.exit_code == 0 and "<h1>Kjørerapport: Plenum</h1>" in norwegian.output
+
     printed = run(tmp_path, "report", "--format", "csv", database=url)
     assert printed.exit_code == 0 and printed.output.startswith("block_id,title,status")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from runofshow.i18n import LANGUAGES, pick_language
 from runofshow.live.backup import BackupRefused, backup, check_store_file, restore, sqlite_file
 from runofshow.live.service import NoAgenda, UnknownStage
 from runofshow.live.store import Store, StoreUnavailable, database_url
@@ -62,12 +63,15 @@ def restore_command(file: Path, yes: bool, database: str | None) -> None:
               help="A printable page or a spreadsheet's CSV.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), default="-",
               show_default=True, help="Output file ('-': standard output).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the page (default: RUNOFSHOW_LANGUAGE).")
 @database_option
-def report_command(stage_id: str | None, report_format: str, output: Path, database: str | None) -> None:
+def report_command(stage_id: str | None, report_format: str, output: Path, lang: str | None,
+                   database: str | None) -> None:
     """Write a stage's run report (planned against actual, stream windows, journal) from the store; the server
     need not run."""
     try:
-        data = run_report(database or database_url(), stage_id, report_format)
+        data = run_report(database or database_url(), stage_id, report_format, lang)
     except (NoAgenda, StoreUnavailable) as error:
         refuse(str(error))
     except UnknownStage as error:
@@ -82,8 +86,9 @@ def report_command(stage_id: str | None, report_format: str, output: Path, datab
     click.echo(f"Wrote the run report ({report_format}) to {output}.", err=True)
 
 
-def run_report(url: str, stage_id: str | None, report_format: str) -> bytes:
-    """The run report of a stage (the first when None) of the store at `url`, as CSV or a self-contained page."""
+def run_report(url: str, stage_id: str | None, report_format: str, lang: str | None = None) -> bytes:
+    """The run report of a stage (the first when None) of the store at `url`, as CSV or a self-contained page in
+    `lang` (None: the configured language)."""
     from flask import g
 
     from runofshow.engine import stage_or_first
@@ -97,14 +102,14 @@ def run_report(url: str, stage_id: str | None, report_format: str) -> bytes:
     if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).is_file():
         raise StoreUnavailable(f"no store at {parsed.database}: nothing ran there")
     Store(url).close()  # a store that cannot be opened is refused before the app is built
-    app = create_app({"DATABASE_URL": url, "SEED_REFERENCE_AGENDA": False, "SCHEDULER": False})
+    app = create_app({"DATABASE_URL": url, "SEED_REFERENCE_AGENDA": False, "SCHEDULER": False, "MESSAGE_QUEUE": ""})
     service = service_of(app)
     try:
         report = stage_report(service, stage_or_first(service.event(), stage_id))
         if report_format == "csv":
             return report_csv(report)
         with app.test_request_context(f"/report/{report.stage_id}"):
-            g.lang = app.config["RUNOFSHOW"]["LANGUAGE"]
+            g.lang = pick_language(lang, default=app.config["RUNOFSHOW"]["LANGUAGE"])
             css = (asset_dir("static") / "css" / "screens.css").read_text(encoding="utf-8")
             return render_report(report, inline_css=css).encode("utf-8")
     finally:
