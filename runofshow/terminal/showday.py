@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 
 from runofshow.i18n import LANGUAGES, pick_language
 from runofshow.live.backup import BackupRefused, backup, check_store_file, restore, sqlite_file
@@ -95,8 +96,6 @@ def run_report(url: str, stage_id: str | None, report_format: str, lang: str | N
     from runofshow.live.report import report_csv
     from runofshow.web import asset_dir, create_app, service_of
     from runofshow.web.reports import render_report, stage_report
-
-    from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).is_file():

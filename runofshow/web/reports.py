@@ -33,10 +33,11 @@ def _event_or_503() -> Event:
 
 def stage_report(service: ShowService, stage_id: str) -> RunReport:
     """The run report of a stage as of now (NoAgenda, UnknownStage for a stage the event lacks)."""
-    if not any(stage.id == stage_id for stage in service.event().stages):
+    event = service.event()
+    if not any(stage.id == stage_id for stage in event.stages):
         raise UnknownStage(stage_id)
     journal = service.journal(stage_id, limit=JOURNAL_LIMIT)
-    return build_report(service.event(), stage_id, service.state(stage_id), journal, service.clock.now())
+    return build_report(event, stage_id, service.state(stage_id), journal, service.clock.now())
 
 
 def _crew_report(stage_id: str) -> Any:
