@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import site
 import subprocess
 import sys
 import tomllib
@@ -96,8 +95,9 @@ def fresh_venv(where: Path, wheel: Path) -> Path:
     python = where / "bin" / "python"
     own = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                          env=clean_env(), capture_output=True, text=True, check=True).stdout.strip()
-    # A path line only: the .pth files there (this checkout's editable install among them) are not run.
-    Path(own, "dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    # Path lines only: the .pth files in those folders (this checkout's editable install among them) are not run.
+    folders = [entry for entry in sys.path if entry.endswith("-packages") and Path(entry).is_dir()]
+    Path(own, "dependencies.pth").write_text("\n".join(folders) + "\n")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
                     "--no-index", str(wheel)], env=clean_env(), check=True, capture_output=True, timeout=300)
     return where / "bin"
