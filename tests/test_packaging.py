@@ -161,4 +161,6 @@ def check_every_screen(browser: Browser) -> None:
     browser.page(f"/console/{stage['id']}", "js/console.js")
     browser.page(f"/stream/{stage['id']}", "js/stream.js")
     browser.page(f"/editor/{stage['id']}", "js/editor.js")
-    browser.page("/overview", "js/overview.js", stage["name"])
+    browser.page("/overview", "js/overview.js", stage["name"], f'href="/report/{stage["id"]}"')
+    browser.page(f"/report/{stage['id']}", f"Kjørerapport: {stage['name']}")  # the language cookie is still nb
+    assert json.loads(browser.page("/healthz")) == {"ok": True, "database": "reachable", "scheduler": "running"}
