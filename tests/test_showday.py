@@ -209,6 +209,8 @@ def test_report_from_the_terminal_as_csv_and_html(tmp_path: Path, app: Any, cloc
 
 
 def test_report_refuses_what_it_cannot_write(tmp_path: Path, rehearsed: str) -> None:
+    klingon = run(tmp_path, "report", "--lang", "tlh", database=rehearsed)
+    assert klingon.exit_code == 2 and "no language 'tlh': the shipped ones are en, nb" in klingon.output
     unknown = run(tmp_path, "report", "--stage", "nowhere", database=rehearsed)
     assert unknown.exit_code == 2 and "no stage nowhere" in unknown.output
     missing = run(tmp_path, "report", database=f"sqlite:///{tmp_path / 'nothing-here.sqlite3'}")

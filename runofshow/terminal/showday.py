@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
-from runofshow.i18n import LANGUAGES, pick_language
 from runofshow.live.backup import BackupRefused, backup, check_store_file, restore, sqlite_file
 from runofshow.live.service import NoAgenda, UnknownStage
 from runofshow.live.store import Store, StoreUnavailable, database_url
@@ -64,8 +63,8 @@ def restore_command(file: Path, yes: bool, database: str | None) -> None:
               help="A printable page or a spreadsheet's CSV.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), default="-",
               show_default=True, help="Output file ('-': standard output).")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
-              help="Language of the page (default: RUNOFSHOW_LANGUAGE).")
+@click.option("--lang", default=None, help="Language of the page: en, or a shipped catalogue's (nb); default: "
+                                         "RUNOFSHOW_LANGUAGE.")
 @database_option
 def report_command(stage_id: str | None, report_format: str, output: Path, lang: str | None,
                    database: str | None) -> None:
@@ -77,6 +76,8 @@ def report_command(stage_id: str | None, report_format: str, output: Path, lang:
         refuse(str(error))
     except UnknownStage as error:
         refuse(f"no stage {error} in the stored event")
+    except LookupError as error:
+        refuse(str(error))
     if str(output) == "-":
         click.echo(data.decode("utf-8-sig"), nl=False)
         return
@@ -93,10 +94,13 @@ def run_report(url: str, stage_id: str | None, report_format: str, lang: str | N
     from flask import g
 
     from runofshow.engine import stage_or_first
+    from runofshow.i18n import LANGUAGES, pick_language
     from runofshow.live.report import report_csv
     from runofshow.web import asset_dir, create_app, service_of
     from runofshow.web.reports import render_report, stage_report
 
+    if lang is not None and lang not in LANGUAGES:
+        raise LookupError(f"no language {lang!r}: the shipped ones are {', '.join(LANGUAGES)}")
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).is_file():
         raise StoreUnavailable(f"no store at {parsed.database}: nothing ran there")
