@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+import threading
+import time
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
@@ -259,6 +261,7 @@ def test_backup_of_a_running_server_restores_its_show_and_reports_after_it_stops
         server.cli("restore", str(copy), "--database", fresh)
         assert stored_show(fresh) == live
         assert stored_show(fresh)[1]["plenary"].state["message"]
+        assert_consistent_while_commands_run(server, token, tmp_path / "busy.sqlite3")
 
         server.stop()
         report = tmp_path / "report.csv"
@@ -266,4 +269,34 @@ def test_backup_of_a_running_server_restores_its_show_and_reports_after_it_stops
         rows = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8-sig"))))
         assert rows[0]["status"] == "running" and rows[0]["actual_start"]
         journal = report.read_text(encoding="utf-8-sig").split("\n\n")[-1]  # the last section: the journal
-        assert [row["command"] for row in csv.DictReader(io.StringIO(journal))][-2:] == ["add_time", "message"]
+        commands = [row["command"] for row in csv.DictReader(io.StringIO(journal))]
+        assert "message" in commands and commands.count("add_time") >= 7  # every command, the last ones too
+
+
+def assert_consistent_while_commands_run(server: ServerProcess, token: str, copy: Path) -> None:
+    """A backup taken while commands keep arriving is a state the store was in: each stage's revision is its last
+    journal line's, and the server answered every command."""
+    stop = threading.Event()
+    answers: list[int] = []
+
+    def keep_adding() -> None:
+        while not stop.is_set():
+            rev = http_json("GET", f"{server.url}/api/stages/plenary/snapshot", token=token)[1]["rev"]
+            answers.append(http_json("POST", f"{server.url}/api/stages/plenary/add_time",
+                                     {"expected_rev": rev, "minutes": 1}, token)[0])
+
+    writer = threading.Thread(target=keep_adding)
+    writer.start()
+    try:
+        while len(answers) < 3:
+            time.sleep(0.02)
+        server.cli("backup", str(copy))
+        while len(answers) < 6:  # the server kept answering after the backup
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        writer.join(timeout=30)
+    assert set(answers) == {200}, answers
+    _, states, journal, _ = stored_show(f"sqlite:///{copy}")
+    assert states["plenary"].rev == max(entry.rev for entry in journal if entry.stage_id == "plenary")
+    assert states["plenary"].rev >= 3
