@@ -349,6 +349,11 @@ class Store:
         with self._guard("delete a setting"), self._writer.begin() as connection:
             return bool(connection.execute(sa.delete(meta_table).where(meta_table.c.key == key)).rowcount)
 
+    def ping(self) -> None:
+        """StoreUnavailable unless the database answers a trivial query."""
+        with self._guard("reach the database"), self._engine.begin() as connection:
+            connection.execute(sa.select(1))
+
     # ---- plumbing -------------------------------------------------------------------------------
 
     @contextmanager

@@ -360,5 +360,12 @@ def passphrase(role: str, password: str, database: str | None) -> None:
     click.echo(f"Passphrase for {role} set.")
 
 
+# Backup, restore and the run report (runofshow/terminal/showday.py).
+from runofshow.terminal.showday import SHOWDAY_COMMANDS  # noqa: E402  (joins the group defined above)
+
+for _command in SHOWDAY_COMMANDS:
+    main.add_command(_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -65,7 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
     if seed is not None:
         service.replace_event(seed, actor="seed")
 
-    from runofshow.web import api, auth, editor, fanout, overview, pages, publisher, reports, sockets
+    from runofshow.web import api, auth, editor, fanout, health, overview, pages, publisher, reports, sockets
 
     csrf.init_app(app)
     # With a message queue, an emit on any node (or the scheduler process) reaches every node's screens.
@@ -94,6 +94,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
 
     auth.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(overview.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(reports.bp)

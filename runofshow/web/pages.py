@@ -168,12 +168,6 @@ def agenda() -> Any:
     return _screen("agenda.html", "agenda", stage_id="")
 
 
-@bp.get("/healthz")
-def health() -> Response:
-    """Liveness for a proxy or a process supervisor."""
-    return jsonify({"ok": True})
-
-
 @bp.app_errorhandler(404)
 def not_found(_: Any) -> Any:
     """A page that does not exist: a plain page, or JSON under /api."""

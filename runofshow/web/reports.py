@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from runofshow.agenda.model import Event
 from runofshow.exporters.ical import to_ics
 from runofshow.live.report import RunReport, build_report, minutes, report_csv
-from runofshow.live.service import NoAgenda, ShowService
+from runofshow.live.service import NoAgenda, ShowService, UnknownStage
 from runofshow.web.adapter import current_service
 from runofshow.web.auth import Role, current_identity
 from runofshow.web.payloads import scrub
@@ -31,22 +31,36 @@ def _event_or_503() -> Event:
         abort(503)
 
 
-def _report(stage_id: str) -> Any:
-    """The run report of a stage, or a 404 for an unknown one."""
-    service = current_service()
-    event = _event_or_503()
+def stage_report(service: ShowService, stage_id: str) -> RunReport:
+    """The run report of a stage as of now (NoAgenda, UnknownStage for a stage the event lacks)."""
+    event = service.event()
     if not any(stage.id == stage_id for stage in event.stages):
-        abort(404)
-    state = service.state(stage_id)
+        raise UnknownStage(stage_id)
     journal = service.journal(stage_id, limit=JOURNAL_LIMIT)
-    return build_report(event, stage_id, state, journal, service.clock.now())
+    return build_report(event, stage_id, service.state(stage_id), journal, service.clock.now())
 
 
 def _crew_report(stage_id: str) -> Any:
-    """The run report of a stage for crew; for anyone else, a redirect to sign-in."""
+    """The run report of a stage for crew; for anyone else, a redirect to sign-in; 503 without an agenda, 404 for an
+    unknown stage."""
     if current_identity(current_service().store).role is Role.PUBLIC:
         return redirect(f"/signin?next={request.path}")
-    return _report(stage_id)
+    _event_or_503()
+    try:
+        return stage_report(current_service(), stage_id)
+    except UnknownStage:
+        abort(404)
+
+
+def render_report(report: RunReport, inline_css: str = "") -> str:
+    """The report page's HTML; with `inline_css`, a file that stands alone (its style inside, no links back)."""
+    zone = ZoneInfo(report.timezone)
+
+    def hm(instant: datetime | None) -> str:
+        return "" if instant is None else instant.astimezone(zone).strftime("%H:%M:%S")
+
+    return render_template("report.html", report=report, hm=hm, minutes=minutes, stage_id=report.stage_id,
+                           inline_css=inline_css)
 
 
 @bp.get("/report/<stage_id>")
@@ -55,12 +69,7 @@ def report_page(stage_id: str) -> Any:
     report = _crew_report(stage_id)
     if not isinstance(report, RunReport):
         return report
-    zone = ZoneInfo(report.timezone)
-
-    def hm(instant: datetime | None) -> str:
-        return "" if instant is None else instant.astimezone(zone).strftime("%H:%M:%S")
-
-    return render_template("report.html", report=report, hm=hm, minutes=minutes, stage_id=stage_id)
+    return render_report(report)
 
 
 @bp.get("/report/<stage_id>.csv")

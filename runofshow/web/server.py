@@ -29,6 +29,7 @@ from runofshow.web.auth import RECHECK_SECONDS
 from runofshow.web.links import screen_links
 from runofshow.web.sockets import close_revoked
 from runofshow.web.editor import followed_of
+from runofshow.web.health import SCHEDULER_KEY
 from runofshow.web.scheduling import ShowScheduler
 
 ASYNC_MODES = ("gevent", "threading", "eventlet")
@@ -106,6 +107,7 @@ def start_background(app: Flask) -> ShowScheduler | None:
     if app.config["RUNOFSHOW"]["SCHEDULER"]:
         scheduler = ShowScheduler(service_of(app))
         scheduler.start()
+        app.extensions[SCHEDULER_KEY] = scheduler  # /healthz reports whether it still runs
         start_obs_links(service_of(app), app.config["RUNOFSHOW"], socketio.start_background_task, socketio.sleep)
         return scheduler
     if not queued:

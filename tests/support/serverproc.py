@@ -151,7 +151,7 @@ class ServerProcess:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
-                    if response.status == 200 and json.loads(response.read()) == {"ok": True}:
+                    if response.status == 200 and json.loads(response.read())["ok"] is True:
                         return
             except (OSError, ValueError):
                 pass
