@@ -1,0 +1,201 @@
+"""The crew lead's setup page (moderator only): agenda, passphrases, screen links, who is connected, the sheet."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+from urllib.parse import urlsplit
+
+import segno
+from flask import Blueprint, Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
+
+from runofshow.agenda.model import Event
+from runofshow.engine import Role
+from runofshow.live.service import NoAgenda
+from runofshow.live.store import Store
+from runofshow.web import service_of
+from runofshow.web.adapter import current_service, role_name
+from runofshow.web.addresses import Reachable, interface_addresses, reachable
+from runofshow.web.auth import CREW_ROLES, PASSPHRASE_PREFIX, current_identity, set_passphrase, share_token
+from runofshow.web.banner import SETUP_PATH
+from runofshow.web.editor import _refuse_json as refuse_json
+from runofshow.web.editor import _refuse_page as refuse_page
+from runofshow.web.presence import ScreenPresence, presence_of
+
+bp = Blueprint("setup", __name__)
+BIND_KEY = "RUNOFSHOW_BIND"  # (host, port) `runofshow serve` listens on; absent under a WSGI server
+MIN_PASSPHRASE = 8
+
+
+class PassphraseForm(FlaskForm):
+    """A new passphrase for one crew role, typed twice (CSRF-protected)."""
+
+    role = HiddenField("role", validators=[DataRequired(), AnyOf([role.value for role in CREW_ROLES])])
+    passphrase = PasswordField("passphrase", validators=[DataRequired(), Length(min=MIN_PASSPHRASE, max=200)])
+    confirm = PasswordField("confirm", validators=[EqualTo("passphrase")])
+
+
+def roles_without_passphrase(store: Store) -> list[Role]:
+    """The crew roles nobody can sign in as yet: no passphrase set."""
+    return [role for role in CREW_ROLES if store.get_meta(PASSPHRASE_PREFIX + role.value) is None]
+
+
+def setup_link(app: Flask, base: str) -> str:
+    """A link that signs a browser in as moderator and opens the setup page."""
+    with app.app_context():
+        return f"{base}/join/{share_token(service_of(app).store, Role.MODERATOR, SETUP_PATH)}"
+
+
+def served_at(app: Flask) -> Reachable | None:
+    """Where `runofshow serve` said this server is reachable, or None when another server runs the app."""
+    bound = app.config.get(BIND_KEY)
+    return reachable(bound[0], bound[1], interface_addresses()) if bound else None
+
+
+def _is_loopback(host: str) -> bool:
+    """True when a request's host (name or address, with a port or not) is this machine only."""
+    name = urlsplit(f"//{host}").hostname or ""
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def sheet_bases() -> list[str]:
+    """The base URLs a sheet may be printed for: the one in the address bar first, unless only this machine can
+    open it and the server listens on the network too."""
+    own = request.host_url.rstrip("/")
+    where = served_at(current_app)
+    others = [url for url, _name in where.urls] if where is not None else []
+    if _is_loopback(request.host) and where is not None and not where.local_only:
+        return list(dict.fromkeys([*others, own]))
+    return list(dict.fromkeys([own, *others]))
+
+
+def _event() -> Event | None:
+    """The stored event, or None before any agenda."""
+    try:
+        return current_service().event()
+    except NoAgenda:
+        return None
+
+
+def expected_screens(event: Event | None) -> list[tuple[str, str]]:
+    """The screens the setup page always lists: each stage's screen, console and stream view, each room."""
+    if event is None:
+        return []
+    keys = [(audience, stage.id) for stage in event.stages for audience in ("stage", "console", "stream")]
+    return keys + [("room", room.id) for room in event.rooms]
+
+
+def presence_rows(event: Event | None, report: list[ScreenPresence]) -> list[dict[str, Any]]:
+    """The presence report with each screen's name for people, for the page's script."""
+    names = {stage.id: stage.name for stage in event.stages} if event else {}
+    names.update({room.id: room.name for room in event.rooms} if event else {})
+    kinds = {"stage": _("Stage screen"), "console": _("Console"), "stream": _("Stream operator"),
+             "room": _("Room screen"), "agenda": _("Public agenda")}
+    rows = []
+    for seen in report:
+        if seen.audience == "console" and seen.target == "*":
+            name = _("Production desk")
+        else:
+            name = kinds.get(seen.audience, seen.audience)
+            place = _("every stage") if seen.target == "*" else names.get(seen.target, seen.target)
+            name = f"{name}: {place}"
+        rows.append({"screen": name, "audience": seen.audience, "connected": seen.connected,
+                     "seconds_ago": seen.seconds_ago})
+    return rows
+
+
+def _presence_now() -> list[dict[str, Any]]:
+    """Who is connected to this node now, every expected screen included."""
+    event = _event()
+    return presence_rows(event, presence_of(current_app).report(expected_screens(event)))
+
+
+@bp.get("/setup")
+def setup_page() -> Any:
+    """Everything the crew lead sets up before the doors open, on one page."""
+    refused = refuse_page(current_identity(current_service().store))
+    if refused is not None:
+        return refused
+    store = current_service().store
+    missing = roles_without_passphrase(store)
+    forms = {role: PassphraseForm(formdata=None, role=role.value) for role in CREW_ROLES}
+    where = served_at(current_app)
+    return render_template("setup.html", event=_event(), forms=forms, missing=missing, bases=sheet_bases(),
+                           local_only=where is not None and where.local_only,
+                           per_node=bool(current_app.config["RUNOFSHOW"]["MESSAGE_QUEUE"]),
+                           presence=_presence_now(), role_names={role: role_name(g.lang, role) for role in CREW_ROLES})
+
+
+@bp.post("/setup/passphrase")
+def setup_passphrase() -> Any:
+    """Set one crew role's passphrase; back to the setup page with what happened."""
+    refused = refuse_page(current_identity(current_service().store))
+    if refused is not None:
+        return refused
+    form = PassphraseForm()
+    if not form.validate_on_submit():
+        if "confirm" in form.errors:
+            flash(_("The two passphrases differ; nothing was changed."), "error")
+        elif "passphrase" in form.errors:
+            flash(_("A passphrase needs at least %(num)s characters; nothing was changed.", num=MIN_PASSPHRASE),
+                  "error")
+        else:
+            flash(_("The form had expired; nothing was changed. Try again."), "error")
+        return redirect(url_for("setup.setup_page") + "#passphrases", code=303)
+    set_passphrase(current_service().store, Role(form.role.data), form.passphrase.data or "")
+    flash(_("The %(role)s passphrase is set. Tell it to that crew in person.", role=form.role.data), "done")
+    return redirect(url_for("setup.setup_page") + "#passphrases", code=303)
+
+
+@bp.get("/setup/presence")
+def setup_presence() -> Any:
+    """Which screens are connected now and how long ago each was last seen (the page refreshes it)."""
+    refused = refuse_json(current_identity(current_service().store))
+    if refused is not None:
+        return refused
+    return jsonify({"ok": True, "screens": _presence_now()})
+
+
+def screen_name(label: str) -> str:
+    """A screen link's label ("stage screen (Plenum)") in the page's language."""
+    kinds = {"stage screen": _("Stage screen"), "moderator console": _("Moderator console"),
+             "facilitator console": _("Facilitator console"), "stream operator": _("Stream operator"),
+             "agenda editor": _("Agenda editor"), "studio clock": _("Studio clock"), "room screen": _("Room screen"),
+             "production desk": _("Production desk"), "public agenda": _("Public agenda")}
+    kind, _sep, place = label.partition(" (")
+    name = kinds.get(kind, kind)
+    return f"{name}: {place.removesuffix(')')}" if place else name
+
+
+def qr_svg(url: str) -> str:
+    """A QR code of `url` as inline SVG markup (no script, no style attribute)."""
+    return segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000", light="#fff", omitsize=True)
+
+
+@bp.get("/setup/sheet")
+def screen_sheet() -> Any:
+    """One printable page with every screen's name, URL and QR code, to tape to the tech desk."""
+    from runofshow.web.server import screen_links
+
+    refused = refuse_page(current_identity(current_service().store))
+    if refused is not None:
+        return refused
+    event = _event()
+    if event is None:
+        return render_template("error.html", code=503, reason="no_agenda"), 503
+    bases = sheet_bases()
+    base = request.args.get("base", bases[0])
+    if base not in bases:
+        base = bases[0]
+    screens = [{"name": screen_name(label), "url": url, "qr": qr_svg(url)}
+               for label, url in screen_links(current_app, base)]
+    return render_template("sheet.html", event=event, screens=screens, base=base)
