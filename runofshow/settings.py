@@ -45,6 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INSTANCE_PATH", "./instance", "Folder for the SQLite store, generated secrets and uploads."),
     Setting("DATABASE_URL", "", "SQLAlchemy URL of the store; empty means an SQLite file in the instance folder."),
     Setting("SECRET_KEY", "", "Key that signs session cookies and share links; empty means generated into the instance folder on first start."),
+    Setting("LINK_DAYS", 1, "Share links made without an expiry stop working at midnight this many days after the event's last day (or after today, once the event is over).", int),
     Setting("SCHEDULER", True, "Run the scheduler in this process (off for extra web nodes).", bool),
     Setting("TIMEZONE", "Europe/Oslo", "Time zone assumed for imported times that carry none."),
     Setting("LANGUAGE", "en", "Default language of the screens: en, or a shipped catalogue's language (nb)."),

@@ -64,15 +64,19 @@ def test_demo_prints_every_screen_and_moves(tmp_path: Path) -> None:
 
 def test_each_console_link_signs_in_as_its_own_role(app) -> None:  # type: ignore[no-untyped-def]
     from runofshow.web import service_of
-    from runofshow.web.auth import Role, read_share_token
+    from runofshow.web.auth import Role
+    from runofshow.web.links import read_link, wall_now
     from runofshow.web.server import screen_links
 
     links = dict(screen_links(app, "http://demo"))
     with app.app_context():
-        roles = {label: read_share_token(service_of(app).store, url.rsplit("/join/", 1)[1])
-                 for label, url in links.items() if "/join/" in url}
+        found = {label: read_link(service_of(app).store, url.rsplit("/join/", 1)[1], wall_now())
+                 for label, url in links.items()}
+    roles = {label: (link.role, link.target) for label, link in found.items() if link is not None}
     assert roles["facilitator console (Plenum)"] == (Role.FACILITATOR, "/console/plenary")
     assert roles["moderator console (Plenum)"] == (Role.MODERATOR, "/console/plenary")
     assert roles["agenda editor (Plenum)"] == (Role.MODERATOR, "/editor/plenary")
     assert roles["production desk"] == (Role.SCREEN, "/overview")
-    assert links["studio clock (Plenum)"] == "http://demo/clock/plenary"
+    # Public screens are links too (so they can be revoked and rotated), but they sign nobody in.
+    assert roles["studio clock (Plenum)"] == (Role.PUBLIC, "/clock/plenary")
+    assert roles["stage screen (Plenum)"] == (Role.PUBLIC, "/stage/plenary")

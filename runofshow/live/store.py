@@ -338,6 +338,17 @@ class Store:
         with self._guard("load a setting"), self._engine.begin() as connection:
             return connection.execute(query).scalar_one_or_none()
 
+    def meta_items(self, prefix: str) -> dict[str, str]:
+        """Every stored setting whose key starts with `prefix` (tokens, share links), by key."""
+        query = sa.select(meta_table.c.key, meta_table.c.value).where(meta_table.c.key.startswith(prefix, autoescape=True))
+        with self._guard("load settings"), self._engine.begin() as connection:
+            return {row.key: row.value for row in connection.execute(query)}
+
+    def delete_meta(self, key: str) -> bool:
+        """Forget a stored setting; False when there was none."""
+        with self._guard("delete a setting"), self._writer.begin() as connection:
+            return bool(connection.execute(sa.delete(meta_table).where(meta_table.c.key == key)).rowcount)
+
     # ---- plumbing -------------------------------------------------------------------------------
 
     @contextmanager

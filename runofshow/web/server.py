@@ -26,8 +26,8 @@ from runofshow.live.service import ShowService
 from runofshow.live.site_clock import REHEARSAL_LEAD, site_clock
 from runofshow.web import create_app, service_of, socketio
 from runofshow.web.addresses import interface_addresses, reachable
-from runofshow.web.auth import Role, share_token
 from runofshow.web.banner import echo_now, print_screens, serve_banner
+from runofshow.web.links import screen_links
 from runofshow.web.editor import followed_of
 from runofshow.web.scheduling import ShowScheduler
 from runofshow.web.setup import BIND_KEY, roles_without_passphrase, setup_link
@@ -138,29 +138,6 @@ def banner_of(app: Flask, host: str, port: int, qr: bool) -> list[str]:
     event = service.event() if service.has_agenda() else None
     return serve_banner(where, port, event, setup_link(app, where.urls[0][0]), roles_without_passphrase(service.store),
                         qr=qr)
-
-
-def screen_links(app: Flask, base_url: str) -> list[tuple[str, str]]:
-    """Every screen's name and URL; crew screens as signed share links that sign the browser in."""
-    service = service_of(app)
-    event = service.event()
-    links: list[tuple[str, str]] = []
-    with app.app_context():
-        for stage in event.stages:
-            for label, role, path in (
-                ("stage screen", Role.SCREEN, f"/stage/{stage.id}"),
-                ("moderator console", Role.MODERATOR, f"/console/{stage.id}"),
-                ("facilitator console", Role.FACILITATOR, f"/console/{stage.id}"),
-                ("stream operator", Role.STREAM, f"/stream/{stage.id}"),
-                ("agenda editor", Role.MODERATOR, f"/editor/{stage.id}"),
-            ):
-                links.append((f"{label} ({stage.name})", f"{base_url}/join/{share_token(service.store, role, path)}"))
-            links.append((f"studio clock ({stage.name})", f"{base_url}/clock/{stage.id}"))
-        for room in event.rooms:
-            links.append((f"room screen ({room.name})", f"{base_url}/room/{room.id}"))
-        links.append(("production desk", f"{base_url}/join/{share_token(service.store, Role.SCREEN, '/overview')}"))
-    links.append(("public agenda", f"{base_url}/agenda"))
-    return links
 
 
 def every_block_auto(event: Event) -> Event:

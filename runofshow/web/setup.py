@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,10 +21,11 @@ from runofshow.live.store import Store
 from runofshow.web import service_of
 from runofshow.web.adapter import current_service, role_name
 from runofshow.web.addresses import Reachable, interface_addresses, reachable
-from runofshow.web.auth import CREW_ROLES, PASSPHRASE_PREFIX, current_identity, set_passphrase, share_token
+from runofshow.web.auth import CREW_ROLES, PASSPHRASE_PREFIX, current_identity, set_passphrase
 from runofshow.web.banner import SETUP_PATH
 from runofshow.web.editor import _refuse_json as refuse_json
 from runofshow.web.editor import _refuse_page as refuse_page
+from runofshow.web.links import ShareLink, issue_link, link_token, list_links, screen_links, wall_now
 from runofshow.web.presence import ScreenPresence, presence_of
 
 bp = Blueprint("setup", __name__)
@@ -47,7 +49,17 @@ def roles_without_passphrase(store: Store) -> list[Role]:
 def setup_link(app: Flask, base: str) -> str:
     """A link that signs a browser in as moderator and opens the setup page."""
     with app.app_context():
-        return f"{base}/join/{share_token(service_of(app).store, Role.MODERATOR, SETUP_PATH)}"
+        store, now = service_of(app).store, wall_now()
+        link = working_link(store, Role.MODERATOR, SETUP_PATH, now)
+        token = link_token(link.id) if link is not None else issue_link(store, Role.MODERATOR, SETUP_PATH,
+                                                                         "setup page", now)[1]
+        return f"{base}/join/{token}"
+
+
+def working_link(store: Store, role: Role, target: str, now: datetime) -> ShareLink | None:
+    """The newest link for this role and screen that still works at `now`, or None."""
+    working = [link for link in list_links(store) if link.valid_at(now) and (link.role, link.target) == (role, target)]
+    return working[-1] if working else None
 
 
 def served_at(app: Flask) -> Reachable | None:
@@ -184,8 +196,6 @@ def qr_svg(url: str) -> str:
 @bp.get("/setup/sheet")
 def screen_sheet() -> Any:
     """One printable page with every screen's name, URL and QR code, to tape to the tech desk."""
-    from runofshow.web.server import screen_links
-
     refused = refuse_page(current_identity(current_service().store))
     if refused is not None:
         return refused

@@ -14,7 +14,7 @@ from runofshow.i18n import pick_language
 from runofshow.live.service import ShowService, UnknownStage
 from runofshow.web.adapter import (FAILURES, UNREADABLE, WRONG_SCREEN, Failure, command_reply, current_service,
                                    failure_of, role_name, say)
-from runofshow.web.auth import PUBLIC, Identity, current_identity
+from runofshow.web.auth import PUBLIC, Identity, current_identity, still_valid
 from runofshow.web.commands import BadRequest
 from runofshow.web.presence import presence_of
 from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload
@@ -51,6 +51,11 @@ def language_of_connection() -> str:
     return languages.get(request.sid) or connection_language(None)
 
 
+def identity_of_connection() -> Identity:
+    """Who this connection is now: its token or link is read again (cheaply), so a revocation ends its rights."""
+    return still_valid(current_service().store, identities.get(request.sid, PUBLIC))
+
+
 def on_disconnect(*_: Any) -> None:
     """A screen went away."""
     identities.pop(request.sid, None)
@@ -68,7 +73,7 @@ def on_join(data: Any) -> dict[str, Any]:
     if audience not in JOIN_AUDIENCES:
         return Failure("bad_request", say(language, UNREADABLE),
                        {"detail": f"audience: expected one of {', '.join(JOIN_AUDIENCES)}"}).ack()
-    identity = identities.get(request.sid, PUBLIC)
+    identity = identity_of_connection()
     if not identity.may_watch(audience):
         return Failure("forbidden", say(language, WRONG_SCREEN, role=role_name(language, identity.role)),
                        {"detail": f"the {identity.role.value} role may not watch the {audience} screen"}).ack()
@@ -153,7 +158,7 @@ def control_handler(name: str) -> Any:
     """The handler of one command of the table: acknowledged with the new console snapshot or a failure."""
 
     def handle(data: Any = None) -> dict[str, Any]:
-        return command_reply(identities.get(request.sid, PUBLIC), name, data, language=language_of_connection())
+        return command_reply(identity_of_connection(), name, data, language=language_of_connection())
 
     handle.__name__ = f"on_{name}"
     handle.__doc__ = f"Crew send {name}: acknowledged with the new console snapshot or an error."

@@ -76,15 +76,16 @@ class LiveServer:
         """A signed share link that signs a browser in as `role` and opens `path`."""
         from flask import Flask
 
+        from runofshow.engine import Role
         from runofshow.live.store import Store
-        from runofshow.web.auth import Role, share_token
+        from runofshow.web.links import issue_link, wall_now
 
         app = Flask("browser-tests")
         app.config["SECRET_KEY"] = self.secret
         store = Store(self.database_url)
         try:
             with app.app_context():
-                return f"{self.url}/join/{share_token(store, Role(role), path)}"
+                return f"{self.url}/join/{issue_link(store, Role(role), path, 'browser test', wall_now())[1]}"
         finally:
             store.close()
 
