@@ -26,12 +26,12 @@ class Interface:
     @property
     def loopback(self) -> bool:
         """True for 127.0.0.0/8 and ::1: reachable from this machine only."""
-        return _ip(self.address).is_loopback
+        return _is_ip(self.address) and _ip(self.address).is_loopback
 
     @property
     def link_local(self) -> bool:
         """True for fe80::/10 and 169.254.0.0/16: not worth printing (needs a zone, or no DHCP)."""
-        return _ip(self.address).is_link_local
+        return _is_ip(self.address) and _ip(self.address).is_link_local
 
 
 @dataclass(frozen=True)

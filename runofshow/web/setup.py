@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import segno
 from flask import Blueprint, Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
@@ -25,12 +27,24 @@ from runofshow.web.auth import CREW_ROLES, PASSPHRASE_PREFIX, current_identity, 
 from runofshow.web.banner import SETUP_PATH
 from runofshow.web.editor import _refuse_json as refuse_json
 from runofshow.web.editor import _refuse_page as refuse_page
-from runofshow.web.links import ShareLink, issue_link, link_token, list_links, screen_links, wall_now
+from runofshow.web.links import (ShareLink, issue_link, link_token, list_links, revoke_link, rotate_links,
+                                 screen_links, screens, wall_now)
 from runofshow.web.presence import ScreenPresence, presence_of
 
 bp = Blueprint("setup", __name__)
 BIND_KEY = "RUNOFSHOW_BIND"  # (host, port) `runofshow serve` listens on; absent under a WSGI server
 MIN_PASSPHRASE = 8
+
+
+class ScreenLinkForm(FlaskForm):
+    """A new share link for one of the event's screens (CSRF-protected)."""
+
+    role = HiddenField("role", validators=[DataRequired()])
+    target = HiddenField("target", validators=[DataRequired()])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only its CSRF token."""
 
 
 class PassphraseForm(FlaskForm):
@@ -141,10 +155,14 @@ def setup_page() -> Any:
     missing = roles_without_passphrase(store)
     forms = {role: PassphraseForm(formdata=None, role=role.value) for role in CREW_ROLES}
     where = served_at(current_app)
-    return render_template("setup.html", event=_event(), forms=forms, missing=missing, bases=sheet_bases(),
+    event, bases = _event(), sheet_bases()
+    rows, other_links = link_rows(event, list_links(store), bases[0], wall_now())
+    return render_template("setup.html", event=event, forms=forms, rows=rows, other_links=other_links,
+                           link_form=ScreenLinkForm(formdata=None), confirm_form=ConfirmForm(formdata=None),
+                           zone=ZoneInfo(event.timezone if event else "UTC"), now=wall_now(), missing=missing, bases=bases,
                            local_only=where is not None and where.local_only,
                            per_node=bool(current_app.config["RUNOFSHOW"]["MESSAGE_QUEUE"]),
-                           presence=_presence_now(), role_names={role: role_name(g.lang, role) for role in CREW_ROLES})
+                           presence=_presence_now(), role_names={role: role_name(g.lang, role) for role in Role})
 
 
 @bp.post("/setup/passphrase")
@@ -166,6 +184,92 @@ def setup_passphrase() -> Any:
     set_passphrase(current_service().store, Role(form.role.data), form.passphrase.data or "")
     flash(_("The %(role)s passphrase is set. Tell it to that crew in person.", role=form.role.data), "done")
     return redirect(url_for("setup.setup_page") + "#passphrases", code=303)
+
+
+@dataclass(frozen=True)
+class ScreenRow:
+    """One screen of the links table: what it is, who its link signs in as, and its working link if any."""
+
+    label: str
+    role: Role
+    target: str
+    link: ShareLink | None
+    url: str
+
+
+def link_rows(event: Event | None, links: list[ShareLink], base: str, now: datetime) -> tuple[list[ScreenRow],
+                                                                                               list[ShareLink]]:
+    """Each screen with its newest working link, and every other stored link (older, revoked, expired, setup)."""
+    working = {(link.role, link.target): link for link in links if link.valid_at(now)}
+    rows = []
+    for label, role, target in screens(event) if event is not None else []:
+        link = working.get((role, target))
+        rows.append(ScreenRow(screen_name(label), role, target, link,
+                              f"{base}/join/{link_token(link.id)}" if link is not None else ""))
+    shown = {row.link.id for row in rows if row.link is not None}
+    return rows, [link for link in reversed(links) if link.id not in shown]
+
+
+def _back_to_links() -> Any:
+    """Back to the links section of the setup page."""
+    return redirect(url_for("setup.setup_page") + "#links", code=303)
+
+
+def _refused_change() -> Any:
+    """A refusal for anyone but a moderator, or for a form without a valid CSRF token; else None."""
+    refused = refuse_page(current_identity(current_service().store))
+    if refused is None and not ConfirmForm().validate_on_submit():
+        flash(_("The form had expired; nothing was changed. Try again."), "error")
+        return _back_to_links()
+    return refused
+
+
+@bp.post("/setup/links/new")
+def new_screen_link() -> Any:
+    """A new link for one screen of the event; the screen's links that worked until now stop working."""
+    refused = _refused_change()
+    if refused is not None:
+        return refused
+    form = ScreenLinkForm()
+    event, store, now = _event(), current_service().store, wall_now()
+    chosen = next(((label, role, target) for label, role, target in (screens(event) if event else [])
+                   if (role.value, target) == (form.role.data, form.target.data)), None)
+    if chosen is None:
+        flash(_("No such screen; nothing was changed."), "error")
+        return _back_to_links()
+    label, role, target = chosen
+    for link in list_links(store):
+        if link.valid_at(now) and (link.role, link.target) == (role, target):
+            revoke_link(store, link.id)
+    issue_link(store, role, target, label, now)
+    flash(_("New link for %(screen)s; its old link no longer works.", screen=screen_name(label)), "done")
+    return _back_to_links()
+
+
+@bp.post("/setup/links/<link_id>/revoke")
+def revoke_screen_link(link_id: str) -> Any:
+    """Stop one link from working (the screens it signed in lose their crew rights within a second)."""
+    refused = _refused_change()
+    if refused is not None:
+        return refused
+    if revoke_link(current_service().store, link_id):
+        flash(_("The link no longer works."), "done")
+    else:
+        flash(_("No such link; nothing was changed."), "error")
+    return _back_to_links()
+
+
+@bp.post("/setup/links/rotate")
+def rotate_screen_links() -> Any:
+    """Revoke every link and make a new one for each screen (print the sheet again)."""
+    refused = _refused_change()
+    if refused is not None:
+        return refused
+    rotate_links(current_service().store, wall_now())
+    if _event() is not None:
+        screen_links(current_app, sheet_bases()[0])
+    flash(_("Every link was replaced: the old ones no longer work. Print the screen sheet again."), "done")
+    return _back_to_links()
 
 
 @bp.get("/setup/presence")
