@@ -310,6 +310,9 @@ def screen_sheet() -> Any:
     base = request.args.get("base", bases[0])
     if base not in bases:
         base = bases[0]
-    screens = [{"name": screen_name(label), "url": url, "qr": qr_svg(url)}
-               for label, url in screen_links(current_app, base)]
-    return render_template("sheet.html", event=event, screens=screens, base=base)
+    roles = {label: role for label, role, _target in screens(event)}
+    names = {role: role_name(g.lang, role) for role in Role}
+    sheet = [{"name": screen_name(label), "url": url, "qr": qr_svg(url),
+              "crew": names[roles[label]] if roles.get(label, Role.PUBLIC) is not Role.PUBLIC else ""}
+             for label, url in screen_links(current_app, base)]
+    return render_template("sheet.html", event=event, screens=sheet, base=base)
