@@ -50,9 +50,12 @@ def test_fresh_instance_to_screens_opened_from_the_printed_sheet(server: LiveSer
 
     # Import the reference agenda through the existing upload with its preview.
     setup.click("#import-link")
+    setup.wait_for_load_state("load")  # import.js handles the form: before it runs, a click would post it plainly
     setup.set_input_files("#file", str(REFERENCE_AGENDA))
     setup.click("#preview-button")
-    setup.wait_for_selector("#apply-button", state="visible")
+    setup.wait_for_function("!document.getElementById('apply-button').hidden || document.getElementById('feedback')"
+                            ".textContent")
+    assert setup.locator("#apply-button").is_visible(), setup.locator("#feedback").inner_text()
     setup.click("#apply-button")
     setup.wait_for_function("document.getElementById('feedback').textContent.includes('applied')")
     setup.click("text=Setup")
@@ -82,10 +85,6 @@ def test_fresh_instance_to_screens_opened_from_the_printed_sheet(server: LiveSer
     pdf = setup.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the sheet does not fit on one page"
-    if PDFTOTEXT is not None:
-        joined = re.sub(r"\s+", "", sheet_text(pdf, tmp_path))
-        for name, url in zip(names, urls):
-            assert re.sub(r"\s+", "", name) in joined and url in joined, name
     setup.emulate_media(media="screen")
 
     # Open a stage, a room and a console screen from the sheet's links: each joins and shows the day live.
@@ -109,3 +108,15 @@ def test_fresh_instance_to_screens_opened_from_the_printed_sheet(server: LiveSer
     console.close()
     wait_until(lambda: setup.locator("#presence tr", has_text="Console: Plenum").locator("td").first
                .inner_text() == "0", timeout=12)
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (Debian's poppler-utils) is not installed")
+def test_printed_sheet_has_every_screen_name_and_link(server: LiveServer, open_page: Any, tmp_path: Path) -> None:
+    sheet = open_page(server.share_link("moderator", "/setup/sheet"))
+    names = [name.strip() for name in sheet.locator(".sheet-name").all_inner_texts()]
+    urls = sheet.eval_on_selector_all(".sheet-url", "links => links.map(a => a.href)")
+    assert "Stage screen: Plenum" in names and len(urls) == len(names)
+    sheet.emulate_media(media="print")
+    joined = re.sub(r"\s+", "", sheet_text(sheet.pdf(format="A4"), tmp_path))
+    for name, url in zip(names, urls):
+        assert re.sub(r"\s+", "", name) in joined and url in joined, name
