@@ -223,7 +223,7 @@ def test_passphrase_is_set_only_when_typed_twice_alike_and_long_enough(app: Any,
                                                        "confirm": "streaming-2024"})
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/setup#passphrases")
     assert check_passphrase(store, Role.STREAM, "streaming-2024")
-    assert "The stream passphrase is set" in moderator.get("/setup").get_data(as_text=True)
+    assert "The passphrase for stream operator is set" in moderator.get("/setup").get_data(as_text=True)
     signin = app.test_client().post("/signin", data={"role": "stream", "passphrase": "streaming-2024"})
     assert signin.status_code == 302
 

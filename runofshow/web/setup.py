@@ -182,7 +182,8 @@ def setup_passphrase() -> Any:
             flash(_("The form had expired; nothing was changed. Try again."), "error")
         return redirect(url_for("setup.setup_page") + "#passphrases", code=303)
     set_passphrase(current_service().store, Role(form.role.data), form.passphrase.data or "")
-    flash(_("The %(role)s passphrase is set. Tell it to that crew in person.", role=form.role.data), "done")
+    flash(_("The passphrase for %(role)s is set. Tell it to that crew in person.",
+            role=role_name(g.lang, Role(form.role.data))), "done")
     return redirect(url_for("setup.setup_page") + "#passphrases", code=303)
 
 
