@@ -302,3 +302,15 @@ def test_sheet_has_every_screen_with_its_url_and_a_qr_code(moderator: Any) -> No
         == urls
     assert 'style="' not in page and "<script>" not in page
     assert moderator.get("/setup/sheet?base=http://evil.example").get_data(as_text=True).count("evil.example") == 0
+
+
+def test_rotating_keeps_the_crew_lead_signed_in_with_the_setup_link(app: Any, client: Any) -> None:
+    from runofshow.web.setup import setup_link
+
+    link = setup_link(app, "http://localhost")
+    assert setup_link(app, "http://localhost") == link, "a working setup link is reused, not issued again"
+    assert client.get(link.removeprefix("http://localhost")).headers["Location"].endswith("/setup")
+    client.get("/setup/sheet")
+    client.post("/setup/links/rotate")
+    page = client.get("/setup")
+    assert page.status_code == 200 and "the one you signed in with still does" in page.get_data(as_text=True)

@@ -168,10 +168,11 @@ def demo(host: str, port: int, speed: float, async_mode: str, instance: Path | N
     app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{database}",
                       "ASYNC_MODE": async_mode, "SEED_REFERENCE_AGENDA": False}, clock=clock)
     service_of(app).replace_event(placed, actor="demo", replace_running=True)
-    base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
+    app.config[BIND_KEY] = (host, port)
+    base_url = reachable(host, port, interface_addresses()).urls[0][0]
     print(f"runofshow demo: {event.title}, rehearsal at x{speed:g} from "
           f"{clock.now().astimezone(zone):%H:%M} (show time)", flush=True)
-    print_screens(screen_links(app, base_url))
+    print_screens([*screen_links(app, base_url), ("setup page (crew lead)", setup_link(app, base_url))])
     if auto_advance:
         print("Every block advances by itself in this demo (--manual to wait for the console's Next).", flush=True)
     print("Press Ctrl+C to stop.", flush=True)

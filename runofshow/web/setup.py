@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
-from flask import Blueprint, Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField
@@ -27,7 +28,7 @@ from runofshow.web.auth import CREW_ROLES, PASSPHRASE_PREFIX, current_identity, 
 from runofshow.web.banner import SETUP_PATH
 from runofshow.web.editor import _refuse_json as refuse_json
 from runofshow.web.editor import _refuse_page as refuse_page
-from runofshow.web.links import (ShareLink, issue_link, link_token, list_links, revoke_link, rotate_links,
+from runofshow.web.links import (ShareLink, issue_link, link_token, list_links, revoke_link,
                                  screen_links, screens, wall_now)
 from runofshow.web.presence import ScreenPresence, presence_of
 
@@ -155,13 +156,13 @@ def setup_page() -> Any:
     missing = roles_without_passphrase(store)
     forms = {role: PassphraseForm(formdata=None, role=role.value) for role in CREW_ROLES}
     where = served_at(current_app)
-    event, bases = _event(), sheet_bases()
+    event, bases, values = _event(), sheet_bases(), current_app.config["RUNOFSHOW"]
     rows, other_links = link_rows(event, list_links(store), bases[0], wall_now())
     return render_template("setup.html", event=event, forms=forms, rows=rows, other_links=other_links,
                            link_form=ScreenLinkForm(formdata=None), confirm_form=ConfirmForm(formdata=None),
                            zone=ZoneInfo(event.timezone if event else "UTC"), now=wall_now(), missing=missing, bases=bases,
                            local_only=where is not None and where.local_only,
-                           per_node=bool(current_app.config["RUNOFSHOW"]["MESSAGE_QUEUE"]),
+                           per_node=bool(values["MESSAGE_QUEUE"]) or not values["SCHEDULER"],
                            presence=_presence_now(), role_names={role: role_name(g.lang, role) for role in Role})
 
 
@@ -266,10 +267,15 @@ def rotate_screen_links() -> Any:
     refused = _refused_change()
     if refused is not None:
         return refused
-    rotate_links(current_service().store, wall_now())
+    store, now, own = current_service().store, wall_now(), session.get("link")
+    # The crew lead's own sign-in link keeps working, so the page they press this on does not lock them out.
+    for link in list_links(store):
+        if link.valid_at(now) and link.id != own:
+            revoke_link(store, link.id)
     if _event() is not None:
         screen_links(current_app, sheet_bases()[0])
-    flash(_("Every link was replaced: the old ones no longer work. Print the screen sheet again."), "done")
+    flash(_("Every link was replaced: the old ones no longer work (the one you signed in with still does). Print the "
+            "screen sheet again."), "done")
     return _back_to_links()
 
 
