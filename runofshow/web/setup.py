@@ -123,8 +123,8 @@ def expected_screens(event: Event | None) -> list[tuple[str, str]]:
 
 def presence_rows(event: Event | None, report: list[ScreenPresence]) -> list[dict[str, Any]]:
     """The presence report with each screen's name for people, for the page's script."""
-    names = {stage.id: stage.name for stage in event.stages} if event else {}
-    names.update({room.id: room.name for room in event.rooms} if event else {})
+    stages = {stage.id: stage.name for stage in event.stages} if event else {}
+    rooms = {room.id: room.name for room in event.rooms} if event else {}
     kinds = {"stage": _("Stage screen"), "console": _("Console"), "stream": _("Stream operator"),
              "room": _("Room screen"), "agenda": _("Public agenda")}
     rows = []
@@ -133,6 +133,7 @@ def presence_rows(event: Event | None, report: list[ScreenPresence]) -> list[dic
             name = _("Production desk")
         else:
             name = kinds.get(seen.audience, seen.audience)
+            names = rooms if seen.audience == "room" else stages
             place = _("every stage") if seen.target == "*" else names.get(seen.target, seen.target)
             name = f"{name}: {place}"
         rows.append({"screen": name, "audience": seen.audience, "connected": seen.connected,
