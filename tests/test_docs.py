@@ -87,3 +87,22 @@ def test_vendored_socketio_client_matches_its_declared_version() -> None:
     head = (folder / declared["file"]).read_text(encoding="utf-8")[:200]
     assert f"Socket.IO v{declared['version']}" in head
     assert (folder / "LICENSE").exists()
+
+
+def test_security_table_is_the_one_rendered_from_the_roles_and_commands() -> None:
+    """docs/security.md's table of roles is exactly what AUDIENCE_ROLES and the command table render."""
+    from runofshow.web.auth import AUDIENCE_ROLES, access_rows
+
+    document = ROOT / "docs" / "security.md"
+    heading = "Who can see and do what"
+    assert table_rows(document, heading) == access_rows(), "\n".join(access_rows())
+    header = document.read_text(encoding="utf-8").split(f"## {heading}\n", 1)[1].split("\n| role |", 1)[1]
+    assert header.split("\n", 1)[0] == " " + " | ".join(AUDIENCE_ROLES) + " | commands |"
+
+
+def test_the_security_check_fails_when_a_role_gains_an_audience(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.engine import Role
+    from runofshow.web import auth
+
+    monkeypatch.setitem(auth.AUDIENCE_ROLES, "console", auth.AUDIENCE_ROLES["console"] | {Role.PUBLIC})
+    assert table_rows(ROOT / "docs" / "security.md", "Who can see and do what") != auth.access_rows()

@@ -76,3 +76,31 @@ def test_secret_is_generated_once_into_the_instance_folder(tmp_path, clock) -> N
     second = create_app(config, clock=clock).config["SECRET_KEY"]
     assert first == second and len(first) >= 40
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_one_persons_typos_lock_out_neither_other_roles_nor_other_people(app) -> None:  # type: ignore[no-untyped-def]
+    set_passphrase(service_of(app).store, Role.FACILITATOR, "correct horse battery")
+    typist, colleague = app.test_client(), app.test_client()  # two browsers behind one venue NAT (one address)
+    for client in (typist, colleague):
+        assert client.get("/signin").status_code == 200
+    codes = [typist.post("/signin", data={"role": "moderator", "passphrase": "guess guess"}).status_code
+             for _ in range(11)]
+    assert codes == [401] * 10 + [429]
+    assert typist.post("/signin", data={"role": "stream", "passphrase": "guess guess"}).status_code == 401
+    assert colleague.post("/signin", data={"role": "moderator", "passphrase": "guess guess"}).status_code == 401
+    signed_in = colleague.post("/signin", data={"role": "facilitator", "passphrase": "correct horse battery"})
+    assert signed_in.status_code == 302
+
+
+def test_an_address_has_a_ceiling_however_many_browsers_it_uses(app) -> None:  # type: ignore[no-untyped-def]
+    from runofshow.web.auth import SIGNIN_LIMIT_PER_ADDRESS
+
+    ceiling = int(SIGNIN_LIMIT_PER_ADDRESS.split()[0])
+    codes = []
+    for _ in range(ceiling // 5 + 1):
+        fresh = app.test_client()  # a new cookie jar each round: a guesser who throws its browser id away
+        fresh.get("/signin")
+        codes += [fresh.post("/signin", data={"role": "moderator", "passphrase": "guess guess"}).status_code
+                  for _ in range(5)]
+    assert codes[:ceiling] == [401] * ceiling
+    assert set(codes[ceiling:]) == {429}

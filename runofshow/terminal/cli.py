@@ -339,21 +339,11 @@ def scheduler() -> None:
     run_scheduler(stopping.is_set)
 
 
-@main.group()
-def token() -> None:
-    """Personal bearer tokens for the API and crew screens."""
+# Tokens and share links live in their own module; it reads the shared options above, so it is imported here.
+from runofshow.terminal.access import links, token  # noqa: E402
 
-
-@token.command("create")
-@click.option("--role", type=click.Choice(["moderator", "stream", "facilitator", "screen"]), required=True)
-@click.option("--name", default="", help="Whose token it is (shown in the journal).")
-@database_option
-@friendly_errors
-def token_create(role: str, name: str, database: str | None) -> None:
-    """Create a token and print it once; only its digest is stored."""
-    from runofshow.web.auth import Role, create_token
-
-    click.echo(create_token(Store(database or database_url()), Role(role), name))
+main.add_command(token)
+main.add_command(links)
 
 
 @main.command()

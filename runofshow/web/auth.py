@@ -301,3 +301,13 @@ def init_app(app: Flask) -> None:
     """Register the sign-in routes and the rate limiter."""
     limiter.init_app(app)
     app.register_blueprint(bp)
+
+
+def access_rows() -> list[str]:
+    """The rows of docs/security.md's table: each role, the audiences it may join and the commands it may send."""
+    rows = []
+    for role in Role:
+        joins = " | ".join("yes" if role in roles else "no" for roles in AUDIENCE_ROLES.values())
+        commands = ", ".join(f"`{name}`" for name, spec in COMMANDS.items() if role in spec.roles) or "none"
+        rows.append(f"| `{role.value}` | {joins} | {commands} |")
+    return rows

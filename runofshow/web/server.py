@@ -26,8 +26,10 @@ from runofshow.live.service import ShowService
 from runofshow.live.site_clock import REHEARSAL_LEAD, site_clock
 from runofshow.web import create_app, service_of, socketio
 from runofshow.web.addresses import interface_addresses, reachable
+from runofshow.web.auth import RECHECK_SECONDS
 from runofshow.web.banner import echo_now, print_screens, serve_banner
 from runofshow.web.links import screen_links
+from runofshow.web.sockets import close_revoked
 from runofshow.web.editor import followed_of
 from runofshow.web.scheduling import ShowScheduler
 from runofshow.web.setup import BIND_KEY, roles_without_passphrase, setup_link
@@ -62,6 +64,13 @@ def _keep_doing(work: Callable[[], object], seconds: float, stop: Callable[[], b
         socketio.sleep(seconds)
 
 
+def close_revoked_sockets(app: Flask, stop: Callable[[], bool]) -> None:
+    """Close this node's sockets whose token or link was revoked (on any node) or has expired."""
+    # Half the re-check interval: a credential read just before its revocation is read again within a second.
+    _keep_doing(lambda: close_revoked(socketio, service_of(app)), RECHECK_SECONDS / 2, stop,
+                "revocation: sockets of revoked tokens or links not closed")
+
+
 def follow_address(app: Flask, stop: Callable[[], bool]) -> None:
     """Re-read the address the upload page follows every few minutes; what it says waits for a person's apply."""
     service = service_of(app)
@@ -93,6 +102,7 @@ def start_background(app: Flask) -> ShowScheduler | None:
 
     start_integrations(app)
     socketio.start_background_task(follow_address, app, lambda: False)
+    socketio.start_background_task(close_revoked_sockets, app, lambda: False)
     queued = bool(app.config["RUNOFSHOW"]["MESSAGE_QUEUE"])
     if queued:
         socketio.start_background_task(resync_screens, app, lambda: False)

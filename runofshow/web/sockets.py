@@ -56,6 +56,19 @@ def identity_of_connection() -> Identity:
     return still_valid(current_service().store, identities.get(request.sid, PUBLIC))
 
 
+def close_revoked(socketio: SocketIO, show: ShowService) -> None:
+    """Disconnect this node's sockets whose token or link no longer works, so none keeps receiving crew pushes."""
+    holders: dict[str, list[str]] = {}
+    for sid, identity in list(identities.items()):
+        if identity.credential:
+            holders.setdefault(identity.credential, []).append(sid)
+    for credential, sids in holders.items():
+        if still_valid(show.store, Identity(PUBLIC.role, credential=credential)) is PUBLIC:
+            for sid in sids:
+                identities.pop(sid, None)
+                socketio.server.disconnect(sid, namespace="/")
+
+
 def on_disconnect(*_: Any) -> None:
     """A screen went away."""
     identities.pop(request.sid, None)

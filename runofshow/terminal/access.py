@@ -1,0 +1,220 @@
+"""`runofshow token` and `runofshow links`: personal tokens and share links, listed, made and revoked."""
+
+from __future__ import annotations
+
+import io
+import re
+import socket
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, timezone
+from functools import wraps
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import click
+import segno
+
+from runofshow.live.store import Store, database_url
+
+F = TypeVar("F", bound=Callable[..., Any])
+CREW_ROLE_NAMES = ["moderator", "stream", "facilitator", "screen"]
+DURATION = re.compile(r"^(\d+)([dhm])$")
+DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+DEFAULT_PORT = 5000
+
+
+# The main command line imports this module, so its helpers are looked up when a command runs, not on import.
+database_option = click.option("--database", envvar="RUNOFSHOW_DATABASE_URL", default=None,
+                               help="SQLAlchemy URL of the store (default: SQLite file in the instance folder).")
+
+
+def friendly_errors(func: F) -> F:
+    """The command line's one-line messages (exit 2) for the errors a person can cause."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from runofshow.terminal.cli import friendly_errors as friendly
+
+        return friendly(func)(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str) -> None:
+    """Print an error for a person and exit with code 2."""
+    from runofshow.terminal.cli import _fail as fail
+
+    fail(message)
+
+
+class Expiry(click.ParamType):
+    """When something stops working: a duration from now (30d, 12h, 90m), a date (through that day) or a date and time."""
+
+    name = "expiry"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        """The aware instant `value` stands for; dates and times without a zone are in RUNOFSHOW_TIMEZONE."""
+        if isinstance(value, datetime):
+            return value
+        from runofshow import settings
+
+        text = str(value).strip()
+        zone = ZoneInfo(settings.from_environment()["TIMEZONE"])
+        duration = DURATION.match(text)
+        if duration:
+            return datetime.now(timezone.utc) + timedelta(**{DURATION_UNITS[duration[2]]: int(duration[1])})
+        try:
+            if len(text) == 10:
+                day = date.fromisoformat(text)
+                return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r}: expected a duration (30d, 12h, 90m), a date (2026-05-06) or a date and time "
+                      "(2026-05-06T18:00)", param, ctx)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _when(moment: datetime | None, empty: str = "-") -> str:
+    """An instant as local `YYYY-MM-DD HH:MM`, or `empty`."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else empty
+
+
+def _store(database: str | None) -> Store:
+    """The configured store."""
+    return Store(database or database_url())
+
+
+@click.group()
+def token() -> None:
+    """Personal bearer tokens for the API and crew screens."""
+
+
+@token.command("create")
+@click.option("--role", type=click.Choice(CREW_ROLE_NAMES), required=True)
+@click.option("--name", default="", help="Whose token it is (shown in the journal and in `token list`).")
+@click.option("--expires", type=Expiry(), default=None,
+              help="When it stops working: 30d, 12h, 90m from now, a date (works through that day) or a date and "
+                   "time (default: until revoked).")
+@database_option
+@friendly_errors
+def token_create(role: str, name: str, expires: datetime | None, database: str | None) -> None:
+    """Create a token and print it once; only its digest is stored."""
+    from runofshow.web.auth import Role, create_token
+
+    click.echo(create_token(_store(database), Role(role), name, expires))
+
+
+@token.command("list")
+@database_option
+@friendly_errors
+def token_list(database: str | None) -> None:
+    """Every token: id, role, name, created, last used and expiry (never the token itself)."""
+    from runofshow.web.auth import list_tokens
+
+    rows = [(info.id, info.role.value, info.name or "-", _when(info.created), _when(info.last_used, "never"),
+             _when(info.expires, "never")) for info in list_tokens(_store(database))]
+    _table(("id", "role", "name", "created", "last used", "expires"), rows, "No tokens.")
+
+
+@token.command("revoke")
+@click.argument("token_id", metavar="ID")
+@database_option
+@friendly_errors
+def token_revoke(token_id: str, database: str | None) -> None:
+    """Revoke a token by the ID `token list` shows: it stops working at once, open screens within a second."""
+    from runofshow.web.auth import revoke_token
+
+    if not revoke_token(_store(database), token_id):
+        _fail(f"no token with id {token_id!r} (see `runofshow token list`)")
+    click.echo(f"Token {token_id} revoked.")
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> None:
+    """Print rows as aligned columns under a header, or `empty`."""
+    if not rows:
+        click.echo(empty)
+        return
+    widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header))]
+    for row in (header, *rows):
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def lan_address() -> str:
+    """The address this machine is reached at on its network (the one a default route leaves by), else 127.0.0.1."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))  # a documentation address: connecting a UDP socket sends nothing
+        return str(probe.getsockname()[0])
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+
+
+def terminal_qr(url: str) -> str:
+    """A QR code of `url` drawn with block characters, two rows per line."""
+    out = io.StringIO()
+    segno.make(url, error="l").terminal(out=out, border=2, compact=True)
+    return out.getvalue()
+
+
+@click.group(invoke_without_command=True)
+@click.option("--url", "base_url", default=None,
+              help=f"Address the screens reach the server at (default: http://<this machine's address>:{DEFAULT_PORT}).")
+@click.option("--rotate", is_flag=True, help="Revoke every link first and print new ones (the old ones stop working).")
+@click.option("--qr/--no-qr", default=True, show_default=True, help="Draw a QR code under each link.")
+@database_option
+@click.pass_context
+@friendly_errors
+def links(ctx: click.Context, base_url: str | None, rotate: bool, qr: bool, database: str | None) -> None:
+    """Print every screen's link (the ones the setup page and the demo show), with a QR code to open it on a phone.
+
+    A link keeps working until it expires or is revoked, so a printed sheet stays valid; --rotate makes new ones.
+    """
+    ctx.ensure_object(dict)["database"] = database
+    if ctx.invoked_subcommand is not None:
+        return
+    from runofshow.web import create_app, service_of
+    from runofshow.web.links import rotate_links, screen_links, wall_now
+
+    app = create_app({"SCHEDULER": False, "SEED_REFERENCE_AGENDA": False,
+                      **({"DATABASE_URL": database} if database else {})})
+    try:
+        service = service_of(app)
+        service.event()  # no agenda: say so before making links
+        if rotate:
+            rotate_links(service.store, wall_now())
+            click.echo("Every earlier link is revoked; these are the new ones.")
+        for label, url in screen_links(app, base_url or f"http://{lan_address()}:{DEFAULT_PORT}"):
+            click.echo(f"{label}\n  {url}")
+            if qr:
+                click.echo(terminal_qr(url))
+    finally:
+        service_of(app).store.close()
+
+
+@links.command("list")
+@click.pass_context
+@friendly_errors
+def links_list(ctx: click.Context) -> None:
+    """Every link made so far: id, label, role, expiry and whether it works."""
+    from runofshow.web.links import list_links, wall_now
+
+    now = wall_now()
+    rows = [(link.id, link.label, link.role.value, _when(link.expires, "never"),
+             "revoked" if link.revoked else ("works" if link.valid_at(now) else "expired"))
+            for link in list_links(_store(ctx.obj["database"]))]
+    _table(("id", "label", "role", "expires", "state"), rows, "No links yet: `runofshow links` makes them.")
+
+
+@links.command("revoke")
+@click.argument("link_id", metavar="ID")
+@click.pass_context
+@friendly_errors
+def links_revoke(ctx: click.Context, link_id: str) -> None:
+    """Revoke one link by the ID `links list` shows: it and the screens it signed in stop working."""
+    from runofshow.web.links import revoke_link
+
+    if not revoke_link(_store(ctx.obj["database"]), link_id):
+        _fail(f"no link with id {link_id!r} (see `runofshow links list`)")
+    click.echo(f"Link {link_id} revoked.")
