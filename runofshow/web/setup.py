@@ -245,7 +245,7 @@ def new_screen_link() -> Any:
         if link.valid_at(now) and (link.role, link.target) == (role, target):
             revoke_link(store, link.id)
     issue_link(store, role, target, label, now)
-    flash(_("New link for %(screen)s; its old link no longer works.", screen=screen_name(label)), "done")
+    flash(_("New link for %(name)s; its old link no longer works.", name=screen_name(label)), "done")
     return _back_to_links()
 
 
