@@ -298,13 +298,15 @@ async_option = click.option("--async", "async_mode", type=click.Choice(["gevent"
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--qr", is_flag=True, help="Also print the setup page's link as a QR code to scan with a phone.")
 @async_option
-def serve(host: str, port: int, async_mode: str) -> None:
-    """Run the live server (on an empty store: the reference agenda, placed on today's date)."""
+def serve(host: str, port: int, qr: bool, async_mode: str) -> None:
+    """Run the live server (on an empty store: the reference agenda, placed on today's date); prints where crew open
+    it, the crew lead's setup page and every screen."""
     from runofshow.web.server import serve as run_server
 
     with stopped_by_ctrl_c():
-        run_server(host, port, async_mode)
+        run_server(host, port, async_mode, qr=qr)
 
 
 @main.command()

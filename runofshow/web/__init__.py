@@ -65,7 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
     if seed is not None:
         service.replace_event(seed, actor="seed")
 
-    from runofshow.web import api, auth, editor, fanout, health, overview, pages, publisher, reports, sockets
+    from runofshow.web import api, auth, editor, fanout, health, overview, pages, publisher, reports, setup, sockets
 
     csrf.init_app(app)
     # With a message queue, an emit on any node (or the scheduler process) reaches every node's screens.
@@ -99,6 +99,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
     app.register_blueprint(api.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(setup.bp)
     csrf.exempt(api.bp)
     publisher.attach(app, service, queue)
     return app

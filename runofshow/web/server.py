@@ -25,12 +25,15 @@ from runofshow.agenda.reference import REFERENCE_AGENDA
 from runofshow.live.service import ShowService
 from runofshow.live.site_clock import REHEARSAL_LEAD, site_clock
 from runofshow.web import create_app, service_of, socketio
+from runofshow.web.addresses import interface_addresses, reachable
 from runofshow.web.auth import RECHECK_SECONDS
+from runofshow.web.banner import echo_now, print_screens, serve_banner
 from runofshow.web.links import screen_links
 from runofshow.web.sockets import close_revoked
 from runofshow.web.editor import followed_of
 from runofshow.web.health import SCHEDULER_KEY
 from runofshow.web.scheduling import ShowScheduler
+from runofshow.web.setup import BIND_KEY, roles_without_passphrase, setup_link
 
 ASYNC_MODES = ("gevent", "threading", "eventlet")
 WATCH_SECONDS = 0.25
@@ -129,11 +132,24 @@ def run(app: Flask, host: str, port: int) -> None:
             scheduler.shutdown()
 
 
-def serve(host: str, port: int, async_mode: str) -> None:
-    """The production server on the site's clock (system or rehearsal); an empty store gets the reference day."""
+def serve(host: str, port: int, async_mode: str, qr: bool = False) -> None:
+    """The production server on the site's clock (system or rehearsal); an empty store gets the reference day.
+    Prints where the crew can open it, the setup page's link (with `qr`, as a QR code too) and the screens."""
     app = create_app({"ASYNC_MODE": async_mode})
-    print(f"runofshow: serving on http://{host}:{port}/ ({async_mode})", flush=True)
+    app.config[BIND_KEY] = (host, port)
+    print(f"runofshow: serving on port {port} ({async_mode})", flush=True)
+    for line in banner_of(app, host, port, qr):
+        echo_now(line)
     run(app, host, port)
+
+
+def banner_of(app: Flask, host: str, port: int, qr: bool) -> list[str]:
+    """What `serve` prints for the app bound to host and port: addresses, setup link, screens, sign-in."""
+    service = service_of(app)
+    where = reachable(host, port, interface_addresses())
+    event = service.event() if service.has_agenda() else None
+    return serve_banner(where, port, event, setup_link(app, where.urls[0][0]), roles_without_passphrase(service.store),
+                        qr=qr)
 
 
 def every_block_auto(event: Event) -> Event:
@@ -164,11 +180,11 @@ def demo(host: str, port: int, speed: float, async_mode: str, instance: Path | N
     app = create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{database}",
                       "ASYNC_MODE": async_mode, "SEED_REFERENCE_AGENDA": False}, clock=clock)
     service_of(app).replace_event(placed, actor="demo", replace_running=True)
-    base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
+    app.config[BIND_KEY] = (host, port)
+    base_url = reachable(host, port, interface_addresses()).urls[0][0]
     print(f"runofshow demo: {event.title}, rehearsal at x{speed:g} from "
           f"{clock.now().astimezone(zone):%H:%M} (show time)", flush=True)
-    for label, url in screen_links(app, base_url):
-        print(f"  {label:<40} {url}", flush=True)
+    print_screens([*screen_links(app, base_url), ("setup page (crew lead)", setup_link(app, base_url))])
     if auto_advance:
         print("Every block advances by itself in this demo (--manual to wait for the console's Next).", flush=True)
     print("Press Ctrl+C to stop.", flush=True)

@@ -16,6 +16,7 @@ from runofshow.web.adapter import (FAILURES, UNREADABLE, WRONG_SCREEN, Failure, 
                                    failure_of, role_name, say)
 from runofshow.web.auth import PUBLIC, Identity, current_identity, still_valid
 from runofshow.web.commands import BadRequest
+from runofshow.web.presence import presence_of
 from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload
 
 JOIN_AUDIENCES = ("stage", "console", "stream", "room", "agenda")
@@ -72,6 +73,7 @@ def on_disconnect(*_: Any) -> None:
     """A screen went away."""
     identities.pop(request.sid, None)
     languages.pop(request.sid, None)
+    presence_of(current_app).left(request.sid)
 
 
 def on_join(data: Any) -> dict[str, Any]:
@@ -101,7 +103,14 @@ def on_join(data: Any) -> dict[str, Any]:
             })
     except FAILURES as error:
         return failure_of(error, language).ack()
+    presence_of(current_app).joined(request.sid, audience, data.get("room") if audience == "room" else _target(data))
     return {"ok": True, "role": identity.role.value, "stages": result}
+
+
+def _target(data: dict[str, Any]) -> str:
+    """What a join names for the setup page's presence: one stage id, or "*" for every stage."""
+    stage_id = data.get("stage")
+    return stage_id if isinstance(stage_id, str) else EVERY_STAGE
 
 
 def _join_snapshot(show: ShowService, event: Any, stage_id: str, audience: str) -> dict[str, Any]:
@@ -151,6 +160,7 @@ def _stages_for(event: Any, data: dict[str, Any], audience: str) -> list[str]:
 def on_clock(data: Any) -> dict[str, Any]:
     """A screen asks for the server time to estimate its clock offset (NTP-style)."""
     client_sent = data.get("t0") if isinstance(data, dict) else None
+    presence_of(current_app).heard(request.sid)
     clock = current_service().clock
     now = clock.now()
     return {"t0": client_sent if isinstance(client_sent, (int, float)) else None,
