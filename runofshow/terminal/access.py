@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import re
-import socket
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import wraps
@@ -12,7 +10,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
-import segno
 
 from runofshow.live.clocks import wall_now
 from runofshow.live.store import Store, database_url
@@ -140,25 +137,6 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], empty: str) -> 
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
 
 
-def lan_address() -> str:
-    """The address this machine is reached at on its network (the one a default route leaves by), else 127.0.0.1."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        probe.connect(("192.0.2.1", 9))  # a documentation address: connecting a UDP socket sends nothing
-        return str(probe.getsockname()[0])
-    except OSError:
-        return "127.0.0.1"
-    finally:
-        probe.close()
-
-
-def terminal_qr(url: str) -> str:
-    """A QR code of `url` drawn with block characters, two rows per line."""
-    out = io.StringIO()
-    segno.make(url, error="l").terminal(out=out, border=2, compact=True)
-    return out.getvalue()
-
-
 @click.group(invoke_without_command=True)
 @click.option("--url", "base_url", default=None,
               help=f"Address the screens reach the server at (default: http://<this machine's address>:{DEFAULT_PORT}).")
@@ -176,6 +154,8 @@ def links(ctx: click.Context, base_url: str | None, rotate: bool, qr: bool, data
     if ctx.invoked_subcommand is not None:
         return
     from runofshow.web import create_app, service_of
+    from runofshow.web.addresses import interface_addresses, reachable
+    from runofshow.web.banner import qr_lines
     from runofshow.web.links import rotate_links, screen_links, wall_now
 
     app = create_app({"SCHEDULER": False, "SEED_REFERENCE_AGENDA": False,
@@ -186,10 +166,11 @@ def links(ctx: click.Context, base_url: str | None, rotate: bool, qr: bool, data
         if rotate:
             rotate_links(service.store, wall_now())
             click.echo("Every earlier link is revoked; these are the new ones.")
-        for label, url in screen_links(app, base_url or f"http://{lan_address()}:{DEFAULT_PORT}"):
+        base_url = base_url or reachable("0.0.0.0", DEFAULT_PORT, interface_addresses()).urls[0][0]
+        for label, url in screen_links(app, base_url):
             click.echo(f"{label}\n  {url}")
             if qr:
-                click.echo(terminal_qr(url))
+                click.echo("\n".join(qr_lines(url)))
     finally:
         service_of(app).store.close()
 
