@@ -13,7 +13,7 @@ from runofshow.live.clocks import Clock, SystemClock
 from runofshow.live.service import ShowService
 from runofshow.live.site_clock import site_clock
 from runofshow.live.store import Store, database_url
-from runofshow.web.bodies import DepthLimitedJSON, SocketJSON
+from runofshow.web.bodies import DepthLimitedJSON, SocketJSON, forms_take_form_data
 from runofshow.web.extensions import csrf, socketio
 from runofshow.web.origins import configured_origins, origin_check
 from runofshow.web.secrets import load_or_create_secret
@@ -60,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
     if test_config:
         app.config.update({key: value for key, value in test_config.items()})
     app.json = DepthLimitedJSON(app)
+    app.before_request(forms_take_form_data)
 
     store = Store(values["DATABASE_URL"] or database_url(instance_path))
     seed = reference_seed(store, clock or SystemClock()) if app.config["SEED_REFERENCE_AGENDA"] else None

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from flask import request
+from flask import Response, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -16,6 +16,8 @@ from runofshow.web.commands import Unreadable
 
 MAX_DEPTH = 32
 READ_SIZE = 64 * 1024
+# The routes of HTML forms (sign-in, agenda upload): they take form data, never JSON.
+FORM_ENDPOINTS = frozenset({"auth.signin", "editor.import_preview", "editor.import_apply"})
 NOT_JSON = N_("Send the command as JSON, with the header Content-Type: application/json.")
 STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 BRACKETS = re.compile(r"[\[\]{}]")
@@ -84,6 +86,16 @@ def body_bytes() -> bytes:
     if size > limit:
         raise RequestEntityTooLarge()
     return b"".join(chunks)
+
+
+def forms_take_form_data() -> tuple[Response, int] | None:
+    """Before a request: the HTML form routes read form fields only. Flask-WTF would take a JSON body for the
+    form's fields, and one that is not an object (`false`, a list) fails there with a 500."""
+    if request.endpoint in FORM_ENDPOINTS and request.method == "POST" and request.is_json:
+        return jsonify({"ok": False, "error": "unsupported_media_type",
+                        "message": "this form takes form data (multipart/form-data or "
+                                   "application/x-www-form-urlencoded), not JSON"}), 415
+    return None
 
 
 class SocketJSON:
