@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from runofshow.agenda.edits import EDITABLE_FIELDS
 from runofshow.engine import COMMANDS
 from runofshow.web import service_of
 from runofshow.web.protocol import events
@@ -27,6 +28,7 @@ KEYS = ("expected_rev", "expected_block", "press", "stage", "text", "pin", "bloc
         "index", "person", "changes", "expected_version", "op", "fields", "block", "after", "to", "title", "start",
         "duration_minutes", "notes", "description", "speakers", "link", "streaming", "scene", "recording", "action",
         "action_ok", "audience", "room", "t0", "token", "lang")
+AUDIENCES = ("stage", "console", "stream", "room", "agenda", "nope")
 NOT_EVENTS = frozenset({"connect", "disconnect", "connect_error", "*"})
 # Engine.IO answers its own path, and static files are not the app's code.
 NOT_ROUTES = frozenset({"static", "socketio_path"})
@@ -37,14 +39,25 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(st.one_of(st.sampled_from(KEYS), texts), inner,
                                                                        max_size=4)), max_leaves=12)
+# Placeholders for the stage's current revision and the agenda's current version, filled in when a body is sent,
+# so that generated commands and edits are often applied (or refused by their arguments, not as stale).
+REV, VERSION = "<current rev>", "<current version>"
 objects = st.dictionaries(st.one_of(st.sampled_from(KEYS), texts), values, max_size=6)
-payloads = st.one_of(objects, objects, values)
+edit_fields = st.dictionaries(st.sampled_from(EDITABLE_FIELDS), values, max_size=3)
+nearly_right = st.fixed_dictionaries({}, optional={
+    "expected_rev": st.one_of(st.just(REV), values), "press": st.just(True), "expected_version": st.just(VERSION),
+    "stage": st.sampled_from(("plenary", "nope")), "text": texts, "pin": scalars,
+    "block_id": st.one_of(st.sampled_from(("pause", "keynote")), texts), "minutes": scalars, "index": scalars,
+    "person": texts, "mode": texts, "on": scalars, "changes": texts, "audience": st.sampled_from(AUDIENCES),
+    "op": st.one_of(st.sampled_from(("update", "add", "delete", "move")), texts), "fields": edit_fields,
+    "block": edit_fields, "after": texts, "to": scalars})
+payloads = st.one_of(nearly_right, nearly_right, objects, values)
 # A request body as sent: JSON (the usual case), bytes that are not JSON, JSON without the right Content-Type,
 # or nested far too deep.
 bodies = st.one_of(
-    payloads.map(lambda body: (json.dumps(body).encode(), "application/json")),
-    payloads.map(lambda body: (json.dumps(body).encode(), "text/plain")),
-    st.binary(max_size=40).map(lambda raw: (raw, "application/json")),
+    st.tuples(payloads, st.just("application/json")), st.tuples(payloads, st.just("application/json")),
+    st.tuples(payloads, st.just("text/plain")),
+    st.tuples(st.binary(max_size=40), st.just("application/json")),
     st.integers(min_value=33, max_value=20_000).map(lambda deep: (b"[" * deep + b"]" * deep, "application/json")),
 )
 queries = st.dictionaries(st.sampled_from(("block", "minutes", "command", "lang", "stage", "x")),
@@ -63,6 +76,17 @@ def path_values(app: Any) -> dict[str, st.SearchStrategy[str]]:
         "command": st.one_of(st.sampled_from(list(COMMANDS)), wrong),
         "token": wrong,
     }
+
+
+def filled(app: Any, value: Any) -> Any:
+    """`value` with the placeholders for the current revision and version filled in."""
+    if value == REV:
+        return service_of(app).state("plenary").rev
+    if value == VERSION:
+        return service_of(app).agenda_version()
+    if isinstance(value, dict):
+        return {key: filled(app, item) for key, item in value.items()}
+    return value
 
 
 def fingerprint(app: Any) -> tuple[Any, ...]:
@@ -104,7 +128,8 @@ def test_rest_routes_never_answer_500(app: Any, token_for: Any, caplog: pytest.L
             for name, value in path.items():
                 url = url.replace(f"<{name}>", value.replace("/", "_").replace("?", "_").replace("#", "_"))
             before = fingerprint(app)
-            data, content_type = body
+            sent, content_type = body
+            data = sent if isinstance(sent, bytes) else json.dumps(filled(app, sent)).encode()
             if method == "GET":
                 answer = client.get(url, query_string=query, headers=headers)
             else:
@@ -129,7 +154,7 @@ def test_socket_events_always_acknowledge(app: Any, socket_client: Any, caplog: 
         @given(event=st.just(name) if name else unknown, sent=st.lists(payloads, max_size=2))
         def check(event: str, sent: list[Any]) -> None:
             before = fingerprint(app)
-            ack = client.emit(event, *sent, callback=True)
+            ack = client.emit(event, *(filled(app, payload) for payload in sent), callback=True)
             assert isinstance(ack, dict), (event, sent, ack)
             if ack.get("ok") is False:
                 assert ack.get("error") and ack.get("message"), ack
