@@ -17,7 +17,6 @@ from runofshow.engine import COMMANDS
 from runofshow.web import service_of
 from runofshow.web.protocol import events
 
-pytestmark = pytest.mark.slow
 
 EXAMPLES = settings(max_examples=50, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from runofshow.web import create_app, service_of
-from runofshow.web.auth import Role, share_token
+from runofshow.web.auth import Role, set_passphrase
 
 ROOT = Path(__file__).resolve().parents[1]
+PASSPHRASE = "correct horse battery"
 PAGES = ("/", "/stage/plenary", "/agenda", "/signin", "/api/event", "/healthz", "/no/such/page")
 
 
@@ -48,10 +49,9 @@ def test_a_strange_host_is_not_written_into_the_policy(client: Any) -> None:
 
 
 def sign_in_cookie(app: Any, client: Any, **request: Any) -> str:
-    """The Set-Cookie header of the session a share link starts."""
-    with app.test_request_context():
-        token = share_token(service_of(app).store, Role.MODERATOR, "/")
-    response = client.get(f"/join/{token}", **request)
+    """The Set-Cookie header of the session a passphrase sign-in starts."""
+    set_passphrase(service_of(app).store, Role.MODERATOR, PASSPHRASE)
+    response = client.post("/signin", data={"role": "moderator", "passphrase": PASSPHRASE}, **request)
     assert response.status_code == 302
     return next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("session="))
 
@@ -85,7 +85,7 @@ def test_behind_a_trusted_proxy_https_is_recognised(tmp_path: Path) -> None:
     """RUNOFSHOW_TRUST_PROXY=1: the proxy's X-Forwarded-Proto/Host count (cookie Secure, HSTS, the host in the CSP)."""
     app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite3'}", "SCHEDULER": False,
-                      "TRUST_PROXY": 1})
+                      "WTF_CSRF_ENABLED": False, "TRUST_PROXY": 1})
     try:
         client = app.test_client()
         response = client.get("/healthz", headers=FORWARDED_HTTPS)
