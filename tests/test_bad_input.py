@@ -136,6 +136,20 @@ def test_a_failing_handler_still_acknowledges(socket_client: Any, monkeypatch: p
     assert any(record.exc_info for record in caplog.records)
 
 
+def test_a_failing_connect_is_refused_not_let_in_unidentified(app: Any, monkeypatch: pytest.MonkeyPatch,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """When who is connecting cannot be read, the connection is refused (the screen retries) and the error logged."""
+    from runofshow.web import socketio
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("store gone")
+
+    monkeypatch.setattr("runofshow.web.sockets.current_identity", broken)
+    client = socketio.test_client(app)
+    assert not client.is_connected()
+    assert any(record.exc_info for record in caplog.records)
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, str]]:
     """A real server (chunked bodies reach the app as a real WSGI server passes them) and a moderator token."""

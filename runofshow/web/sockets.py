@@ -172,9 +172,12 @@ def on_unknown_event(name: Any, *_: Any) -> dict[str, Any]:
     return Failure("not_found", say(language, NOT_FOUND, detail=f"event {str(name)[:100]!r}")).ack()
 
 
-def on_handler_error(error: Exception) -> dict[str, Any]:
-    """A handler failed unexpectedly: logged with its traceback, and the sender still gets an acknowledgement."""
+def on_handler_error(error: Exception) -> dict[str, Any] | bool:
+    """A handler failed unexpectedly: logged with its traceback; the sender still gets an acknowledgement (a failed
+    connect is refused, so the screen tries again rather than carrying on unidentified)."""
     logger.exception("Socket.IO handler failed: %s", error)
+    if request.event["message"] == "connect":  # type: ignore[attr-defined]
+        return False
     return Failure("internal", say(language_of_connection(), FAILED)).ack()
 
 
