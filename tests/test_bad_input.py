@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,7 +177,7 @@ def test_a_chunked_body_over_the_limit_is_413(live: tuple[ServerProcess, str]) -
     assert b"too_large" in body
 
 
-def test_a_small_chunked_body_is_read_whole(live: tuple[ServerProcess, str], tmp_path: Path) -> None:
+def test_a_small_chunked_body_is_read_whole(live: tuple[ServerProcess, str]) -> None:
     """Chunked bodies under the limit still work."""
     server, token = live
     status, body = post_chunked(server, token, "/api/stages/plenary/flash",

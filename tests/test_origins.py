@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import socketio
@@ -84,6 +84,6 @@ def test_origin_check_compares_normalised_origins() -> None:
         configured_origins("desk.example.org")
 
 
-def test_a_flask_test_client_without_origin_still_connects(tmp_path: Path, socket_client) -> None:  # type: ignore[no-untyped-def]
+def test_a_flask_test_client_without_origin_still_connects(socket_client) -> None:  # type: ignore[no-untyped-def]
     """Non-browser clients (scripts, Companion, the CLI) send no Origin and are not affected."""
     assert socket_client("moderator").is_connected()
