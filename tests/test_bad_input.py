@@ -103,6 +103,14 @@ def test_the_editor_refuses_broken_unicode_and_cleans_its_text_fields(app: Any, 
     assert block["notes"] == "Line one\nLine two"
 
 
+def test_form_routes_refuse_a_json_body(moderator: Any) -> None:
+    """Flask-WTF took a JSON body for the form's fields; `false` or a list there was a 500. Now a 415."""
+    for path in ("/signin", "/import/preview", "/import/apply"):
+        for body in ("false", "[1, 2]", '{"role": "moderator"}'):
+            answer = moderator.post(path, data=body, content_type="application/json")
+            assert answer.status_code == 415, (path, body, answer.status_code)
+
+
 def test_every_bad_socket_payload_gets_an_error_ack(socket_client: Any, app: Any) -> None:
     """No payload, two payloads, a lone surrogate, an unknown event: each acknowledged with an error."""
     client = socket_client("moderator")
