@@ -68,6 +68,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WEBHOOKS", "", "Path of a JSON file listing webhook targets and the triggers each wants (or that JSON itself); empty: no webhooks."),
     Setting("WEBHOOK_SECRET", "", "Key that signs every webhook delivery (HMAC-SHA256) unless a target names its own secret."),
     Setting("MESSAGE_QUEUE", "", "Redis URL (redis://host:6379/0) that carries pushes between web nodes and the scheduler process; empty for a single node."),
+    Setting("ALLOWED_ORIGINS", "", "Comma-separated extra browser origins (https://desk.example.org) that may open a Socket.IO connection; the server's own host is always allowed."),
+    Setting("TRUST_PROXY", 0, "Number of reverse proxies in front of this server whose X-Forwarded-For, -Proto and -Host headers to trust (0: none).", int),
 )
 
 

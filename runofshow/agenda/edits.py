@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from runofshow.agenda.model import AgendaError, Block, Event, Fact, Stage, StartRule, validate
 from runofshow.agenda.document import block_from_dict, block_to_dict
+from runofshow.agenda.shown_text import UnreadableText, shown_text
 from runofshow.agenda.text import slugify, unique_id
 
 OVERRIDE = "override"
@@ -30,6 +31,10 @@ FACT_FIELDS = {"stream": "stream", "speaker": "speakers", "affiliation": "speake
                "contact": "contacts", "working_group": "working_groups", "duty": "duties", "breakout": "breakout",
                "group_rule": "breakout", "reminder": "reminders", "flex": "min_minutes"}
 DEFAULT_NEW_MINUTES = 15
+# Fields whose text may run over several lines; every other string of an edit is kept to one line.
+MULTILINE_FIELDS = frozenset({"description", "notes"})
+# Keys of an edit whose value is an object of block fields (named by its keys) rather than a field itself.
+FIELD_OBJECTS = frozenset({"fields", "block"})
 CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -51,6 +56,7 @@ def apply_edit(event: Event, stage_id: str, edit: Mapping[str, Any], *, actor: s
     """
     if not isinstance(edit, Mapping):
         raise EditError("op", "expected an object")
+    edit = {key: _shown(value, key, key in FIELD_OBJECTS) for key, value in edit.items()}
     try:
         stage = event.stage(stage_id)
     except KeyError:
@@ -65,6 +71,21 @@ def apply_edit(event: Event, stage_id: str, edit: Mapping[str, Any], *, actor: s
         return validate(new_event)
     except AgendaError as error:
         raise EditError("agenda", str(error), block_id=error.block_id) from None
+
+
+def _shown(value: Any, field: str, names_fields: bool = False) -> Any:
+    """`value` with every string in it as a screen may show it (see shown_text); EditError naming `field` when one
+    is not proper Unicode. An object that `names_fields` has each value checked under its own key's name."""
+    if isinstance(value, str):
+        try:
+            return shown_text(value, multiline=field in MULTILINE_FIELDS)
+        except UnreadableText as error:
+            raise EditError(field, str(error)) from None
+    if isinstance(value, Mapping):
+        return {_shown(key, field): _shown(item, str(key) if names_fields else field) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shown(item, field) for item in value]
+    return value
 
 
 def edit_summary(edit: Mapping[str, Any]) -> str:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
+from runofshow.agenda.shown_text import UnreadableText, shown_text
 
 def N_(message: str) -> str:
     """Mark `message` for extraction as a translatable template; adapters translate it in the reader's language."""
@@ -16,6 +17,7 @@ def N_(message: str) -> str:
 
 
 UNREADABLE = N_("The screen sent something the server could not read. Reload the page and try again.")
+NOT_UNICODE = N_("The text has a character that cannot be shown. Type it again.")
 
 
 class CommandError(ValueError):
@@ -62,6 +64,7 @@ class Argument:
     choices: tuple[str, ...] = ()
     optional: bool = False
     default: Any = None
+    multiline: bool = False
 
     @property
     def wire_name(self) -> str:
@@ -99,6 +102,7 @@ class Argument:
         if value is None:
             return None
         if self.kind is Kind.TEXT:
+            value = self.shown(command, name, value)
             if self.max_length is not None and len(value) > self.max_length:
                 raise CommandError(f"{command}: {name} is {len(value)} characters, at most {self.max_length}",
                                    N_("The text is too long: at most %(most)s characters."), "too_long",
@@ -117,6 +121,14 @@ class Argument:
             if abs(value) > self.limit:
                 raise self.too_many_minutes(command, name)
         return value
+
+    def shown(self, command: str, name: str, value: str) -> str:
+        """Text as screens will show it: proper Unicode (else CommandError), no control or bidi-override
+        characters, newlines kept only in a `multiline` argument."""
+        try:
+            return shown_text(value, multiline=self.multiline)
+        except UnreadableText as error:
+            raise CommandError(f"{command}: {name} is {error}", NOT_UNICODE, "not_unicode") from None
 
     def too_many_minutes(self, command: str, name: str) -> CommandError:
         """The refusal of a duration beyond the limit."""
@@ -142,9 +154,10 @@ class Argument:
         return self.check(command, value, name)
 
 
-def text(key: str, max_length: int, *, non_empty: bool = True) -> Argument:
-    """A string of at most `max_length` characters; blank refused unless `non_empty` is False."""
-    return Argument(key, Kind.TEXT, max_length=max_length, non_empty=non_empty)
+def text(key: str, max_length: int, *, non_empty: bool = True, multiline: bool = False) -> Argument:
+    """A string of at most `max_length` characters; blank refused unless `non_empty` is False; line breaks kept
+    when `multiline` (else each becomes a space); control and bidi-override characters taken out."""
+    return Argument(key, Kind.TEXT, max_length=max_length, non_empty=non_empty, multiline=multiline)
 
 
 def integer(key: str, low: int, high: int) -> Argument:

@@ -382,7 +382,7 @@ COMMANDS: dict[str, CommandSpec] = _table(
     CommandSpec("end", "End the show.", SHOW_CONTROL, _end),
     CommandSpec("message", "Show a message on the stage screen; empty text clears it. Moving to another block clears "
                 "it too, unless it is pinned.", SHOW_CONTROL, _message,
-                (text("text", MAX_MESSAGE_LENGTH, non_empty=False), boolean("pin", default=False))),
+                (text("text", MAX_MESSAGE_LENGTH, non_empty=False, multiline=True), boolean("pin", default=False))),
     CommandSpec("flash", "Flash the stage screen for a few seconds to catch the speaker's eye.", SHOW_CONTROL, _flash),
     CommandSpec("display_mode", "Choose what the stage screen's timer shows: time left, time run or the time of day.",
                 SHOW_CONTROL, _display_mode, (choice("mode", tuple(mode.value for mode in DisplayMode)),)),

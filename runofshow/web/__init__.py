@@ -13,7 +13,9 @@ from runofshow.live.clocks import Clock, SystemClock
 from runofshow.live.service import ShowService
 from runofshow.live.site_clock import site_clock
 from runofshow.live.store import Store, database_url
+from runofshow.web.bodies import DepthLimitedJSON, SocketJSON, forms_take_form_data
 from runofshow.web.extensions import csrf, socketio
+from runofshow.web.origins import configured_origins, origin_check
 from runofshow.web.secrets import load_or_create_secret
 from runofshow.web.seeding import reference_seed
 
@@ -57,6 +59,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
     )
     if test_config:
         app.config.update({key: value for key, value in test_config.items()})
+    app.json = DepthLimitedJSON(app)
+    app.before_request(forms_take_form_data)
 
     store = Store(values["DATABASE_URL"] or database_url(instance_path))
     seed = reference_seed(store, clock or SystemClock()) if app.config["SEED_REFERENCE_AGENDA"] else None
@@ -65,7 +69,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
     if seed is not None:
         service.replace_event(seed, actor="seed")
 
-    from runofshow.web import api, auth, editor, fanout, health, overview, pages, publisher, reports, setup, sockets
+    from runofshow.web import api, auth, editor, fanout, headers, health, overview, pages, publisher, reports, setup, sockets
 
     csrf.init_app(app)
     # With a message queue, an emit on any node (or the scheduler process) reaches every node's screens.
@@ -77,14 +81,17 @@ def create_app(test_config: Mapping[str, Any] | None = None, clock: Clock | None
         client_manager=queue if queue is not None else publisher.LocalManager(),
         ping_interval=values["HEARTBEAT_SECONDS"],
         ping_timeout=values["HEARTBEAT_SECONDS"],
-        cors_allowed_origins=app.config.get("CORS_ALLOWED_ORIGINS", []),
+        # Every transport's handshake and request: the server's own host and the configured origins, no others.
+        cors_allowed_origins=origin_check(configured_origins(values["ALLOWED_ORIGINS"])),
         max_http_buffer_size=64 * 1024,
         # Handlers only read who connected (at connect); no per-socket copy of the session is kept.
         manage_session=False,
         path=SOCKETIO_PATH,
+        json=SocketJSON,
     )
     # init_app built a fresh server: it gets the handlers of the command table as it is now.
     sockets.register(socketio)
+    headers.install(app, values["TRUST_PROXY"])
     app.extensions[FANOUT_KEY] = fanout.install(socketio.server)
     # Flask-SocketIO pushes a request context for every socket event, and that context matches the
     # Socket.IO path against the routes. A rule for the path keeps each match from raising a NotFound,

@@ -29,6 +29,7 @@ STATUS: dict[str, int] = {
     "no_agenda": 404,
     "stale": 409,
     "unavailable": 503,
+    "internal": 500,
 }
 """Every error code an adapter answers with, and the HTTP status REST gives it."""
 
@@ -57,6 +58,7 @@ ROLE_REFUSALS: dict[frozenset[Role], str] = {
 
 OTHER_ROLES = N_("You are signed in as %(role)s, and that role cannot do this.")
 NOT_SIGNED_IN = N_("This screen is not signed in as crew. Open your share link or sign in, then try again.")
+FAILED = N_("Something went wrong on the server. Reload the page and try again.")
 NOT_SAVED = N_("The server could not save just now; nothing was changed. Try again in a moment.")
 NO_AGENDA = N_("No agenda has been loaded yet.")
 NOT_FOUND = N_("Not found: %(detail)s")
@@ -108,7 +110,7 @@ def failure_of(error: Exception, language: str | None = None) -> Failure:
         code = "stale" if isinstance(error, StaleRevision) else "bad_request"
         return Failure(code, say(language, error.sentence, **error.params), {"reason": error.reason, **detail})
     if isinstance(error, BadRequest):
-        return Failure("bad_request", say(language, UNREADABLE), detail)
+        return Failure("bad_request", say(language, error.sentence), detail)
     if isinstance(error, UnknownStage):
         return Failure("not_found", say(language, NOT_FOUND, detail=str(error)))
     if isinstance(error, NoAgenda):

@@ -11,6 +11,7 @@ from runofshow.engine import COMMANDS
 from runofshow.web.adapter import (FAILURES, STATUS, command_reply, current_service, failure_of, failure_response,
                                    problem)
 from runofshow.web.auth import Identity, Role, current_identity
+from runofshow.web.bodies import json_body
 from runofshow.web.openapi import openapi_document
 from runofshow.web.publisher import agenda_payload, snapshot_payload
 
@@ -128,7 +129,7 @@ def stage_command(stage_id: str, command: str) -> Any:
     """Apply a command of the table to a stage; the body carries `expected_rev` and the command's arguments."""
     if command not in COMMANDS:
         return problem(STATUS["not_found"], "not_found", f"unknown command {command!r}; see /api/openapi.json")
-    reply = command_reply(current_identity(current_service().store), command, request.get_json(silent=True), stage_id)
+    reply = command_reply(current_identity(current_service().store), command, json_body(), stage_id)
     return jsonify(reply), STATUS[reply["error"]] if not reply["ok"] else 200
 
 

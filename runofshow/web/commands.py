@@ -7,13 +7,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from runofshow.engine import COMMANDS
+from runofshow.engine.arguments import UNREADABLE
 from runofshow.engine.commands import MAX_ID_LENGTH
 
 MAX_REV = 2**53
 
 
 class BadRequest(ValueError):
-    """A malformed request: says which field is wrong and why."""
+    """A malformed request: `str(error)` says which field is wrong and why (for a developer); `sentence` (an English
+    gettext msgid) says what to do for a person, by default that the request could not be read."""
+
+    def __init__(self, detail: str, sentence: str = UNREADABLE) -> None:
+        super().__init__(detail)
+        self.sentence = sentence
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A body or payload that was not parsed (not JSON, nested too deeply, several payloads): why, for a developer
+    (`detail`) and for a person (`sentence`, an English gettext msgid)."""
+
+    detail: str
+    sentence: str = UNREADABLE
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,8 @@ def read_request(name: str, body: Any) -> Request:
     spec = COMMANDS.get(name)
     if spec is None:
         raise BadRequest(f"unknown command {name!r}")
+    if isinstance(body, Unreadable):
+        raise BadRequest(body.detail, body.sentence)
     if not isinstance(body, Mapping):
         raise BadRequest("body: expected a JSON object")
     checks_block = "expected_rev" not in body and "expected_block" in body

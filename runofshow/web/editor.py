@@ -27,6 +27,8 @@ from runofshow.web.adapter import actor_of as _actor
 from runofshow.web.adapter import current_service
 from runofshow.web.adapter import problem as _problem
 from runofshow.web.auth import Identity, Role, current_identity
+from runofshow.web.bodies import json_body
+from runofshow.web.commands import Unreadable
 
 bp = Blueprint("editor", __name__)
 EDITOR_ROLES = frozenset({Role.MODERATOR})
@@ -148,7 +150,9 @@ def _moderator_body() -> tuple[Any, dict[str, Any], Any]:
     refused = _refuse_json(identity)
     if refused is not None:
         return None, {}, refused
-    body = request.get_json(silent=True)
+    body = json_body()
+    if isinstance(body, Unreadable):
+        return None, {}, _problem(400, "bad_request", body.detail, field="body")
     if not isinstance(body, dict):
         return None, {}, _problem(400, "bad_request", "body: expected a JSON object", field="body")
     return identity, body, None

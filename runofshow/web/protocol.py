@@ -27,6 +27,9 @@ BASE_EVENTS: tuple[SocketEvent, ...] = (
                 "ack {ok, role, stages: [{agenda, snapshot}]}."),
     SocketEvent("clock", "client->server", "any screen",
                 "Clock sample {t0}; ack {t0, server_ms, speed} for an NTP-style offset estimate."),
+    SocketEvent("*", "client->server", "any screen",
+                "Any other event name: ack {ok: false, error: not_found}. Every event is acknowledged, an unreadable "
+                "payload (not one object, nested deeper than 32) with {ok: false, error: bad_request}."),
     SocketEvent("snapshot", "server->client", "server",
                 "The stage's state after every change, redacted for the audience; higher rev wins."),
     SocketEvent("agenda", "server->client", "server",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
@@ -12,13 +15,14 @@ from flask_socketio import SocketIO, join_room
 from runofshow.engine import COMMANDS, stage_or_first
 from runofshow.i18n import pick_language
 from runofshow.live.service import ShowService, UnknownStage
-from runofshow.web.adapter import (FAILURES, UNREADABLE, WRONG_SCREEN, Failure, command_reply, current_service,
-                                   failure_of, role_name, say)
+from runofshow.web.adapter import (FAILED, FAILURES, NOT_FOUND, UNREADABLE, WRONG_SCREEN, Failure, command_reply,
+                                   current_service, failure_of, role_name, say)
 from runofshow.web.auth import PUBLIC, Identity, current_identity, still_valid
-from runofshow.web.commands import BadRequest
+from runofshow.web.commands import BadRequest, Unreadable
 from runofshow.web.presence import presence_of
 from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload
 
+logger = logging.getLogger(__name__)
 JOIN_AUDIENCES = ("stage", "console", "stream", "room", "agenda")
 EVERY_STAGE = "*"
 JOIN_CACHE_SECONDS = 0.5
@@ -80,8 +84,8 @@ def on_join(data: Any) -> dict[str, Any]:
     """A screen joins an audience of a stage (or a room); answered with the agenda and a full snapshot."""
     language = language_of_connection()
     if not isinstance(data, dict):
-        return Failure("bad_request", say(language, UNREADABLE),
-                       {"detail": "join: expected an object with audience and stage"}).ack()
+        detail = data.detail if isinstance(data, Unreadable) else "join: expected an object with audience and stage"
+        return Failure("bad_request", say(language, UNREADABLE), {"detail": detail}).ack()
     audience = data.get("audience")
     if audience not in JOIN_AUDIENCES:
         return Failure("bad_request", say(language, UNREADABLE),
@@ -178,11 +182,41 @@ def control_handler(name: str) -> Any:
     return handle
 
 
+def one_payload(handler: Callable[[Any], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """`handler` for an event sent with no payload, one, or several (refused as Unreadable, so it acks an error)."""
+
+    @functools.wraps(handler)
+    def handle(*payloads: Any) -> dict[str, Any]:
+        if len(payloads) > 1:
+            return handler(Unreadable(f"expected one payload, not {len(payloads)}"))
+        return handler(payloads[0] if payloads else None)
+
+    return handle
+
+
+def on_unknown_event(name: Any, *_: Any) -> dict[str, Any]:
+    """An event no handler takes: acknowledged as not found."""
+    language = language_of_connection()
+    return Failure("not_found", say(language, NOT_FOUND, detail=f"event {str(name)[:100]!r}")).ack()
+
+
+def on_handler_error(error: Exception) -> dict[str, Any] | bool:
+    """A handler failed unexpectedly: logged with its traceback; the sender still gets an acknowledgement (a failed
+    connect is refused, so the screen tries again rather than carrying on unidentified)."""
+    logger.exception("Socket.IO handler failed: %s", error)
+    if request.event["message"] == "connect":  # type: ignore[attr-defined]
+        return False
+    return Failure("internal", say(language_of_connection(), FAILED)).ack()
+
+
 def register(socketio: SocketIO) -> None:
-    """Bind every handler, one per command of the table as it is now, to the server `init_app` has just built."""
+    """Bind every handler, one per command of the table as it is now, to the server `init_app` has just built;
+    every event gets an acknowledgement, an error one when its payload is wrong, unknown or a handler fails."""
     socketio.on_event("connect", on_connect)
     socketio.on_event("disconnect", on_disconnect)
-    socketio.on_event("join", on_join)
-    socketio.on_event("clock", on_clock)
+    socketio.on_event("join", one_payload(on_join))
+    socketio.on_event("clock", one_payload(on_clock))
     for name in COMMANDS:
-        socketio.on_event(name, control_handler(name))
+        socketio.on_event(name, one_payload(control_handler(name)))
+    socketio.on_event("*", on_unknown_event)
+    socketio.on_error_default(on_handler_error)

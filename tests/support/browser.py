@@ -192,11 +192,37 @@ def shoot(page: Any, name: str) -> Path:
 DESKTOP = {"width": 1280, "height": 720}
 
 
+FUNCTION_TEXT = re.compile(r"^\s*(async\s+)?(function\b|\([^()]*\)\s*=>|[\w$]+\s*=>)")
+
+
+def as_function(expression: str) -> str:
+    """A predicate as an arrow function: Playwright polls a bare expression with `eval`, which the screens'
+    Content-Security-Policy (`script-src 'self'`) refuses; a function it calls without `eval`."""
+    return expression if FUNCTION_TEXT.match(expression) else f"() => ({expression})"
+
+
+def poll_without_eval() -> None:
+    """Make `wait_for_function` on every page and frame pass its predicate as a function (see `as_function`)."""
+    from playwright.sync_api import Frame, Page
+
+    for kind in (Page, Frame):
+        original = kind.wait_for_function
+        if getattr(original, "polls_without_eval", False):
+            continue
+
+        def wait_for_function(self: Any, expression: str, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            return _original(self, as_function(expression), *args, **kwargs)
+
+        wait_for_function.polls_without_eval = True  # type: ignore[attr-defined]
+        kind.wait_for_function = wait_for_function  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless Chromium (a fixture: test modules import it)."""
     from playwright.sync_api import sync_playwright
 
+    poll_without_eval()
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
         yield chromium
