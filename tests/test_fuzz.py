@@ -74,6 +74,7 @@ def path_values(app: Any) -> dict[str, st.SearchStrategy[str]]:
         "room_id": st.one_of(st.sampled_from([room.id for room in event.rooms] or ["x"]), wrong),
         "command": st.one_of(st.sampled_from(list(COMMANDS)), wrong),
         "token": wrong,
+        "link_id": wrong,
     }
 
 

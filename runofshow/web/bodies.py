@@ -17,7 +17,8 @@ from runofshow.web.commands import Unreadable
 MAX_DEPTH = 32
 READ_SIZE = 64 * 1024
 # The routes of HTML forms (sign-in, agenda upload): they take form data, never JSON.
-FORM_ENDPOINTS = frozenset({"auth.signin", "editor.import_preview", "editor.import_apply"})
+FORM_ENDPOINTS = frozenset({"auth.signin", "editor.import_preview", "editor.import_apply", "setup.setup_passphrase",
+                            "setup.new_screen_link", "setup.revoke_screen_link", "setup.rotate_screen_links"})
 NOT_JSON = N_("Send the command as JSON, with the header Content-Type: application/json.")
 STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 BRACKETS = re.compile(r"[\[\]{}]")
