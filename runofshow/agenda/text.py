@@ -65,12 +65,27 @@ def slugify(title: str, max_length: int = 64) -> str:
     return _slug(scrub_contacts(title), max_length) or "block"
 
 
+class TakenIds(set[str]):
+    """Ids taken so far, remembering the last suffix each candidate got, so that `unique_id` over n rows is linear."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.suffixes: dict[str, int] = {}
+
+
 def unique_id(candidate: str, taken: set[str]) -> str:
-    """The candidate, or candidate-2, -3 ... when taken; the result is added to `taken`."""
-    result, n = candidate, 1
+    """The candidate, or candidate-2, -3 ... when taken; the result is added to `taken`.
+
+    With a TakenIds, counting resumes where the same candidate's last call stopped (20,000 rows with one title
+    take milliseconds, not minutes); with a plain set it starts at 2.
+    """
+    suffixes = taken.suffixes if isinstance(taken, TakenIds) else {}
+    n = suffixes.get(candidate, 1)
+    result = candidate if n == 1 else f"{candidate}-{n}"
     while result in taken:
         n += 1
         result = f"{candidate}-{n}"
+    suffixes[candidate] = n
     taken.add(result)
     return result
 
@@ -167,6 +182,7 @@ __all__ = [
     "scrub_contacts",
     "slugify",
     "split_names",
+    "TakenIds",
     "strip_html",
     "unique_id",
 ]
