@@ -59,6 +59,16 @@ def check_xml_depth(text: str, path: str) -> None:
                 raise too_deep(path, "XML")
 
 
+def check_nesting(text: str, path: str) -> None:
+    """ImportProblem when a JSON or XML text (by its first character) nests too deep: before detecting its format,
+    which parses JSON."""
+    first = text.lstrip("\ufeff \t\r\n")[:1]
+    if first in ("{", "["):
+        check_json_depth(text, path)
+    elif first == "<":
+        check_xml_depth(text, path)
+
+
 def check_yaml_depth(text: str, path: str) -> None:
     """ImportProblem when the YAML text nests deeper than MAX_DEPTH: indentation levels, `- ` items on one line
     and flow collections (`[`, `{`) together; block scalars (`|`, `>`) and quoted text are not counted."""
@@ -135,5 +145,5 @@ def check_block_counts(event: Event, path: str) -> Event:
     return event
 
 
-__all__ = ["MAX_DEPTH", "block_limits", "check_block_counts", "check_json_depth", "check_row_count",
+__all__ = ["MAX_DEPTH", "block_limits", "check_block_counts", "check_json_depth", "check_nesting", "check_row_count",
            "check_xml_depth", "check_yaml_depth"]
