@@ -81,6 +81,14 @@ def setting(name: str) -> Setting:
     raise KeyError(name)
 
 
+def current_value(name: str, env: Mapping[str, str] | None = None) -> Any:
+    """One setting's value from the environment when set and non-empty, else its default (for code without the
+    app's config, such as the importers)."""
+    item = setting(name)
+    raw = (os.environ if env is None else env).get(item.env_var, "")
+    return item.parse(raw) if raw else item.default
+
+
 def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Every setting's value: the environment's when set and non-empty, else the default."""
     env = os.environ if env is None else env

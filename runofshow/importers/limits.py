@@ -6,12 +6,11 @@ The depth scans are linear, never recursive, and stop at the first level past th
 
 from __future__ import annotations
 
-import os
 import re
 
 from runofshow.agenda.model import Event
 from runofshow.importers.errors import ImportProblem
-from runofshow.settings import setting
+from runofshow.settings import current_value, setting
 
 MAX_DEPTH = 32
 """Deepest nesting of objects and lists (JSON, YAML) or elements (XML) an agenda file may have; the deepest
@@ -110,16 +109,9 @@ def check_yaml_depth(text: str, path: str) -> None:
                 flow = max(flow - 1, 0)
 
 
-def setting_value(name: str) -> object:
-    """One setting's value from the environment, else its default (an importer reads no app config)."""
-    item = setting(name)
-    raw = os.environ.get(item.env_var, "")
-    return item.parse(raw) if raw else item.default
-
-
 def block_limits() -> tuple[int, int]:
     """(blocks per stage, blocks per event) an import may hold, from the settings."""
-    return int(setting_value("MAX_BLOCKS_PER_STAGE")), int(setting_value("MAX_BLOCKS_PER_EVENT"))
+    return int(current_value("MAX_BLOCKS_PER_STAGE")), int(current_value("MAX_BLOCKS_PER_EVENT"))
 
 
 def check_row_count(rows: int, path: str) -> None:
