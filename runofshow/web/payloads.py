@@ -34,12 +34,17 @@ EXTRA_SNAPSHOT_KEYS = {
 ID_KEYS = frozenset({"id", "block_id", "stage_id", "next_block_id"})
 
 
+_PLAIN = (int, float, bool, type(None))
+
+
 def public_copy(value: Any) -> Any:
     """A JSON-ready value with every string scrubbed of contact data, ids kept: the one way out to public screens."""
     if isinstance(value, str):
         return scrub_contacts(value)
     if isinstance(value, dict):
-        return {key: item if key in ID_KEYS else public_copy(item) for key, item in value.items()}
+        # Numbers and flags (most of a projection row) are copied without a call: this runs on every push.
+        return {key: item if key in ID_KEYS or isinstance(item, _PLAIN) else public_copy(item)
+                for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [public_copy(item) for item in value]
     return value
