@@ -67,6 +67,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OSC_TARGETS", "", "Comma-separated IPv4 host:port targets that receive the show's state over OSC; empty: OSC out is off."),
     Setting("WEBHOOKS", "", "Path of a JSON file listing webhook targets and the triggers each wants (or that JSON itself); empty: no webhooks."),
     Setting("WEBHOOK_SECRET", "", "Key that signs every webhook delivery (HMAC-SHA256) unless a target names its own secret."),
+    Setting("MAX_BLOCKS_PER_STAGE", 1000, "Most blocks one stage of an imported agenda may have; a file with more is refused and nothing is stored.", int),
+    Setting("MAX_BLOCKS_PER_EVENT", 5000, "Most blocks an imported agenda may have on all its stages together; a file with more is refused and nothing is stored.", int),
+    Setting("IMPORT_ALLOW_PRIVATE", False, "Let the import page and `runofshow import URL` fetch from private, loopback, link-local and cloud-metadata addresses (off: only public addresses).", bool),
     Setting("MESSAGE_QUEUE", "", "Redis URL (redis://host:6379/0) that carries pushes between web nodes and the scheduler process; empty for a single node."),
     Setting("ALLOWED_ORIGINS", "", "Comma-separated extra browser origins (https://desk.example.org) that may open a Socket.IO connection; the server's own host is always allowed."),
     Setting("TRUST_PROXY", 0, "Number of reverse proxies in front of this server whose X-Forwarded-For, -Proto and -Host headers to trust (0: none).", int),
@@ -79,6 +82,14 @@ def setting(name: str) -> Setting:
         if candidate.name == name:
             return candidate
     raise KeyError(name)
+
+
+def current_value(name: str, env: Mapping[str, str] | None = None) -> Any:
+    """One setting's value from the environment when set and non-empty, else its default (for code without the
+    app's config, such as the importers)."""
+    item = setting(name)
+    raw = (os.environ if env is None else env).get(item.env_var, "")
+    return item.parse(raw) if raw else item.default
 
 
 def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:

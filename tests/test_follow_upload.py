@@ -13,8 +13,10 @@ from tests.test_formats_wild import schedule, send_answer
 
 
 @pytest.fixture
-def changing_server() -> Iterator[tuple[str, dict[str, Any]]]:
-    """A local HTTP server whose one answer the test changes: (its address, the answer)."""
+def changing_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A local HTTP server whose one answer the test changes: (its address, the answer); fetching from this
+    machine allowed."""
+    monkeypatch.setenv("RUNOFSHOW_IMPORT_ALLOW_PRIVATE", "1")
     answer: dict[str, Any] = {"status": 200, "body": schedule([{"title": "Opening", "start": "10:00"}]),
                               "kind": "application/json"}
 

@@ -10,6 +10,8 @@ from tests.support.browser import DESKTOP, LiveServer, shoot
 from tests.test_follow_upload import changing_server  # noqa: F401 - the local schedule server fixture
 
 pytestmark = pytest.mark.slow
+# The schedule server runs on this machine: the server may fetch from it.
+SERVER_ENV = {"RUNOFSHOW_IMPORT_ALLOW_PRIVATE": "1"}
 
 
 def test_ticking_follow_shows_the_followed_address_and_stop_ends_it(browser: Any, server: LiveServer,

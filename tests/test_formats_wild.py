@@ -521,7 +521,9 @@ def send_answer(handler: Any, status: int, content: bytes, kind: str, **headers:
 
 @pytest.fixture(scope="module")
 def schedule_server():  # type: ignore[no-untyped-def]
-    """A local HTTP server: /schedule.json, a redirect to it, an HTML page, a 404, a slow and a huge answer."""
+    """A local HTTP server: /schedule.json, a redirect to it, an HTML page, a 404, a slow and a huge answer;
+    fetching from this machine is allowed while it runs."""
+    import os
     import threading
     import time as clock
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -558,7 +560,13 @@ def schedule_server():  # type: ignore[no-untyped-def]
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    allowed = os.environ.get("RUNOFSHOW_IMPORT_ALLOW_PRIVATE")
+    os.environ["RUNOFSHOW_IMPORT_ALLOW_PRIVATE"] = "1"
     yield f"http://127.0.0.1:{server.server_address[1]}"
+    if allowed is None:
+        os.environ.pop("RUNOFSHOW_IMPORT_ALLOW_PRIVATE")
+    else:
+        os.environ["RUNOFSHOW_IMPORT_ALLOW_PRIVATE"] = allowed
     server.shutdown()
     server.server_close()
 

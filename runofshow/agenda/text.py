@@ -8,6 +8,7 @@ import os
 import re
 import unicodedata
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -28,6 +29,10 @@ _WORDED_DURATION = re.compile(
 )
 _CLOCK_DURATION = re.compile(r"^\d+(?::\d{1,2}){1,3}$")
 _NAME_SEPARATOR = re.compile(r"\s*(?:,|;|&|/|\n|\bog\b|\band\b)\s*")
+CONTACT_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# 8 to 12 digits, spaced or hyphenated, after an optional country code; an ISO date (2024-05-06) is not a number.
+CONTACT_PHONE = re.compile(r"(?<![\w+])(?!\d{4}-\d{2}-\d{2}(?!\d))(?:\+\d{1,3}[ -]?)?(?:\d[ -]?){7,11}\d(?!\w)")
+HIDDEN = "[…]"
 
 
 def ascii_fold(text: str) -> str:
@@ -36,20 +41,51 @@ def ascii_fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
-def slugify(title: str, max_length: int = 64) -> str:
-    """A lowercase, hyphenated ASCII id for a title, cut at a word boundary when long; `block` when nothing is left."""
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(title).lower()).strip("-")
+@lru_cache(maxsize=16384)
+def scrub_contacts(text: str) -> str:
+    """Text with e-mail addresses and phone numbers replaced by `[…]`: the one scrubber of every public string."""
+    if "@" not in text and sum(character.isdigit() for character in text) < 8:
+        return text  # the common case, cheaply: nothing here can be an address or a number
+    return CONTACT_PHONE.sub(HIDDEN, CONTACT_EMAIL.sub(HIDDEN, text))
+
+
+def _slug(text: str, max_length: int) -> str:
+    """Lowercase ASCII words of `text` joined by hyphens, cut at a word boundary when long."""
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
-    return slug or "block"
+    return slug
+
+
+def slugify(title: str, max_length: int = 64) -> str:
+    """A lowercase, hyphenated ASCII id for a title, cut at a word boundary when long; `block` when nothing is left.
+
+    Made from the title with contact data scrubbed: an id is public, on every screen and in every calendar.
+    """
+    return _slug(scrub_contacts(title), max_length) or "block"
+
+
+class TakenIds(set[str]):
+    """Ids taken so far, remembering the last suffix each candidate got, so that `unique_id` over n rows is linear."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.suffixes: dict[str, int] = {}
 
 
 def unique_id(candidate: str, taken: set[str]) -> str:
-    """The candidate, or candidate-2, -3 ... when taken; the result is added to `taken`."""
-    result, n = candidate, 1
+    """The candidate, or candidate-2, -3 ... when taken; the result is added to `taken`.
+
+    With a TakenIds, counting resumes where the same candidate's last call stopped (20,000 rows with one title
+    take milliseconds, not minutes); with a plain set it starts at 2.
+    """
+    suffixes = taken.suffixes if isinstance(taken, TakenIds) else {}
+    n = suffixes.get(candidate, 1)
+    result = candidate if n == 1 else f"{candidate}-{n}"
     while result in taken:
         n += 1
         result = f"{candidate}-{n}"
+    suffixes[candidate] = n
     taken.add(result)
     return result
 
@@ -143,8 +179,10 @@ __all__ = [
     "parse_duration",
     "past_midnight",
     "read_bounded",
+    "scrub_contacts",
     "slugify",
     "split_names",
+    "TakenIds",
     "strip_html",
     "unique_id",
 ]

@@ -1,7 +1,8 @@
 """Exporter to iCalendar: one VEVENT per block, in the event's zone (with its VTIMEZONE), with stable UIDs.
 
 Only public fields go out (title, description, speakers, stage and rooms, category): a calendar
-may be shared by a subscription URL, so private notes and contacts stay in. A stage or a room can
+may be shared by a subscription URL, so private notes and contacts stay in, and every text written
+goes through the one scrubber of contact data (`agenda.text.scrub_contacts`). A stage or a room can
 be picked, and projected times (block id -> start, end) replace the planned ones.
 """
 
@@ -16,7 +17,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from runofshow.agenda.model import Block, Event, Stage
-from runofshow.agenda.text import ascii_fold
+from runofshow.agenda.text import ascii_fold, scrub_contacts
 
 PRODID = "-//runofshow//run of show//EN"
 UID_DOMAIN = "runofshow.invalid"
@@ -24,7 +25,7 @@ UID_DOMAIN = "runofshow.invalid"
 
 def event_key(event: Event) -> str:
     """A stable ASCII key of the event (its first day and title) for UIDs."""
-    title = re.sub(r"[^a-z0-9]+", "-", ascii_fold(event.title).lower()).strip("-") or "event"
+    title = re.sub(r"[^a-z0-9]+", "-", ascii_fold(scrub_contacts(event.title)).lower()).strip("-") or "event"
     return f"{event.date.isoformat()}-{title[:40]}"
 
 
@@ -47,7 +48,7 @@ def to_ics(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", calendar_name(event, stage_id, room_id))
+    calendar.add("x-wr-calname", scrub_contacts(calendar_name(event, stage_id, room_id)))
     calendar.add("x-wr-timezone", event.timezone)
     rooms = {room.id: room.name for room in event.rooms}
     for stage in event.stages:
@@ -78,13 +79,13 @@ def vevent(event: Event, stage: Stage, block: Block, times: tuple[datetime, date
     item.add("dtstamp", stamp)
     item.add("dtstart", times[0].astimezone(zone))
     item.add("dtend", times[1].astimezone(zone))
-    item.add("summary", block.title)
-    description = public_description(block)
+    item.add("summary", scrub_contacts(block.title))
+    description = scrub_contacts(public_description(block))
     if description:
         item.add("description", description)
     places = [stage.name] + [rooms.get(room, room) for room in block.rooms if rooms.get(room, room) != stage.name]
-    item.add("location", ", ".join(places))
-    item.add("categories", [block.category_label or block.category.value])
+    item.add("location", scrub_contacts(", ".join(places)))
+    item.add("categories", [scrub_contacts(block.category_label or block.category.value)])
     item.add("x-runofshow-stage", stage.id)
     item.add("x-runofshow-block", block.id)
     return item

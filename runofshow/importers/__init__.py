@@ -21,6 +21,7 @@ from runofshow.importers.c3voc2 import FORMAT_NAME as C3VOC2_JSON, looks_like_c3
 from runofshow.importers.common import read_limited
 from runofshow.importers.remote import fetch, is_url
 from runofshow.importers.errors import ImportProblem
+from runofshow.importers.limits import check_block_counts, check_nesting
 from runofshow.importers.native import (
     JSON_FORMAT as NATIVE_JSON,
     YAML_FORMAT as NATIVE_YAML,
@@ -102,6 +103,7 @@ def parse_agenda(
     the event `timezone_assumed`; a zone the person chose is never marked assumed.
     """
     event, _ = _parsed(data, path, format, timezone or DEFAULT_TIMEZONE, day, venue)
+    check_block_counts(event, path)
     return replace(event, timezone_assumed=False) if timezone is not None and event.timezone_assumed else event
 
 
@@ -113,6 +115,7 @@ def _parsed(data: bytes, path: str, format: str | None, timezone: str, day: date
     if format == XLSX_FORMAT or (format is None and data.startswith(XLSX_MAGIC)):
         return parse_xlsx(data, path=path, timezone=timezone, day=day), XLSX_FORMAT
     text = text_of(data, path)
+    check_nesting(text, path)
     chosen = format or detect_format(text) or _SUFFIX_FORMATS.get(Path(path).suffix.lower())
     if chosen is None:
         raise ImportProblem(path, None, f"not a known agenda format (known: {', '.join(FORMATS)})", field="format")

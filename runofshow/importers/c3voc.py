@@ -56,8 +56,9 @@ from runofshow.agenda.model import (
 )
 from runofshow.agenda.days import calendar_day
 from runofshow.annotate import classify_conference_type
-from runofshow.agenda.text import parse_duration, slugify, strip_html, unique_id
+from runofshow.agenda.text import TakenIds, parse_duration, slugify, strip_html, unique_id
 from runofshow.importers.errors import ImportProblem
+from runofshow.importers.limits import check_json_depth, check_xml_depth
 
 JSON_FORMAT = "c3voc-json"
 XML_FORMAT = "c3voc-xml"
@@ -172,6 +173,7 @@ def looks_like_c3voc_xml(text: str) -> bool:
 
 def parse_c3voc_json(text: str, *, path: str = "<text>", timezone: str = "Europe/Oslo") -> Event:
     """An event from a schedule.json; ImportProblem names the line or the field path at fault."""
+    check_json_depth(text, path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -237,6 +239,7 @@ def xml_field(day: int, room: str, index: int, key: str) -> str:
 
 def parse_c3voc_xml(text: str, *, path: str = "<text>", timezone: str = "Europe/Oslo") -> Event:
     """An event from a schedule.xml, parsed safely; ImportProblem names the line or element at fault."""
+    check_xml_depth(text, path)
     try:
         root = safe_xml.fromstring(text.lstrip("\ufeff"), forbid_dtd=False, forbid_entities=True,
                                    forbid_external=True)
@@ -525,7 +528,7 @@ def room_list(conference: dict[str, Any], talks: list[_Talk]) -> dict[str, Room]
     used = dict.fromkeys(talk.room for talk in talks)
     names = [name for name in kinds if name in used] + [name for name in used if name not in kinds]
     rooms: dict[str, Room] = {}
-    taken: set[str] = set()
+    taken = TakenIds()
     for name in names:
         room_id = unique_id(room_slug(name), taken)
         rooms[name] = Room(id=room_id, name=name, kind=kinds.get(name, RoomKind.OTHER))
@@ -540,7 +543,7 @@ def room_slug(name: str) -> str:
 
 def unique_block_ids(talks: list[_Talk]) -> list[_Talk]:
     """Talks with block ids made unique (a pretalx submission can have several slots)."""
-    taken: set[str] = set()
+    taken = TakenIds()
     return [replace(talk, block_id=unique_id(talk.block_id, taken)) for talk in talks]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from runofshow.agenda.model import Event
 from runofshow.importers.c3voc import SCHEDULE2_SOURCE, iso_datetime, schedule_to_event
 from runofshow.importers.errors import ImportProblem
+from runofshow.importers.limits import check_json_depth
 
 FORMAT_NAME = "c3voc2-json"
 SPEAKER_ROLES = frozenset({"SPEAKER", "CONTRIBUTOR", "GUEST", ""})
@@ -30,8 +31,9 @@ def looks_like_c3voc2_json(text: str) -> bool:
     if not head.startswith("{") or '"events"' not in text:
         return False
     try:
+        check_json_depth(text, "")
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, ImportProblem):
         return False
     schedule = data.get("schedule") if isinstance(data, dict) else None
     return isinstance(schedule, dict) and isinstance(schedule.get("events"), list)
@@ -39,6 +41,7 @@ def looks_like_c3voc2_json(text: str) -> bool:
 
 def parse_c3voc2_json(text: str, *, path: str = "<text>", timezone: str = "Europe/Oslo") -> Event:
     """An event from a schedule 2 document; ImportProblem names the line or the field path at fault."""
+    check_json_depth(text, path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

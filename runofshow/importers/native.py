@@ -25,6 +25,7 @@ import yaml
 from runofshow.agenda.model import EVENT, AgendaError, Event
 from runofshow.agenda.document import ROOT, event_from_dict, field_error
 from runofshow.importers.errors import ImportProblem
+from runofshow.importers.limits import check_json_depth, check_yaml_depth
 
 YAML_FORMAT = "yaml"
 JSON_FORMAT = "json"
@@ -65,6 +66,7 @@ def looks_like_native(text: str) -> str | None:
 
 def parse_native_json(text: str, *, path: str = "<text>", timezone: str = "Europe/Oslo") -> Event:
     """An event from the native JSON document; ImportProblem names the line or field at fault."""
+    check_json_depth(text, path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -83,7 +85,8 @@ def parse_native_yaml(text: str, *, path: str = "<text>", timezone: str = "Europ
 
 
 def compose_yaml(text: str, path: str) -> yaml.Node | None:
-    """The YAML node tree (for line numbers), refusing syntax errors and alias bombs."""
+    """The YAML node tree (for line numbers), refusing files nested too deep, syntax errors and alias bombs."""
+    check_yaml_depth(text, path)
     try:
         aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=NativeLoader))
         if aliases > MAX_ALIASES:

@@ -69,6 +69,7 @@ from runofshow.agenda.model import (
     validate,
 )
 from runofshow.agenda.text import (
+    TakenIds,
     MAX_BYTES,
     ascii_fold,
     parse_duration,
@@ -866,7 +867,7 @@ def starts_fixed(item: _Item, previous: _Item | None, category: Category) -> boo
 
 def unique_ids(titles: Iterable[str]) -> list[str]:
     """Slugs of the titles, made unique with -2, -3 in order."""
-    taken: set[str] = set()
+    taken = TakenIds()
     return [unique_id(slugify(title), taken) for title in titles]
 
 

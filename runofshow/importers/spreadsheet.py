@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,7 +28,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from runofshow.agenda.model import AgendaError, Event
 from runofshow.agenda.document import event_from_dict
 from runofshow.importers.errors import ImportProblem
-from runofshow.agenda.text import parse_duration, past_midnight, slugify, split_names, unique_id
+from runofshow.agenda.text import TakenIds, parse_duration, past_midnight, slugify, split_names, unique_id
+from runofshow.importers.limits import block_limits, check_json_depth, check_row_count
 from runofshow.importers.layouts import HEADER_SEARCH_ROWS, conference_table, find_header
 from runofshow.importers.native import located
 
@@ -143,23 +145,31 @@ def parse_xlsx(data: bytes, *, path: str = "<bytes>", timezone: str = "Europe/Os
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
+    with warnings.catch_warnings():
+        # openpyxl warns about styles and extensions it skips: nothing a person importing an agenda can act on.
+        warnings.simplefilter("ignore")
+        sheet_name, records = read_workbook(load_workbook, data, path)
+    records = [(number, values) for number, values in records if any(value not in (None, "") for value in values)]
+    if not records:
+        raise ImportProblem(path, 1, "the workbook's sheet is empty")
+    header, rows, table, header_line = read_table(records, path, sheet_name, get_column_letter)
+    return table_to_event(header, rows, table, timezone, day, header_line)
+
+
+def read_workbook(load_workbook: Callable[..., Any], data: bytes, path: str) -> tuple[str, list[tuple[int, list[Any]]]]:
+    """The name and numbered rows of a workbook's agenda sheet (the one named `Agenda`, else the first)."""
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise ImportProblem(path, None, f"not a readable XLSX workbook ({type(error).__name__}: {error})") from None
     try:
         sheet = workbook["Agenda"] if "Agenda" in workbook.sheetnames else workbook.worksheets[0]
-        sheet_name = sheet.title
-        records = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return sheet.title, [(number, list(values))
+                             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
     except Exception as error:
         raise ImportProblem(path, None, f"not a readable XLSX workbook ({type(error).__name__}: {error})") from None
     finally:
         workbook.close()
-    records = [(number, values) for number, values in records if any(value not in (None, "") for value in values)]
-    if not records:
-        raise ImportProblem(path, 1, "the workbook's sheet is empty")
-    header, rows, table, header_line = read_table(records, path, sheet_name, get_column_letter)
-    return table_to_event(header, rows, table, timezone, day, header_line)
 
 
 def read_table(records: list[tuple[int, list[Any]]], path: str, sheet_name: str,
@@ -212,8 +222,13 @@ def table_to_event(header: list[Any], records: Iterable[tuple[int, list[Any]]], 
         where = f"sheet {sheet.name!r}, " if sheet.name else ""
         raise ImportProblem(sheet.path, header_line, f"{where}the header has no {' or '.join(missing)} column. "
                             f"Understood layouts: {UNDERSTOOD_LAYOUTS}", field=missing[0])
-    rows = [Row(line, {name: value for name, value in zip(names, values) if name in COLUMNS})
-            for line, values in records if any(value not in (None, "") for value in values)]
+    most = block_limits()[1]
+    rows: list[Row] = []
+    for line, values in records:
+        if any(value not in (None, "") for value in values):
+            rows.append(Row(line, {name: value for name, value in zip(names, values) if name in COLUMNS}))
+            if len(rows) > most:
+                check_row_count(len(rows), sheet.path)
     if not rows:
         raise ImportProblem(sheet.path, header_line, "no rows under the header")
     document, positions = table_document(rows, sheet, timezone, day)
@@ -235,7 +250,7 @@ def table_document(rows: list[Row], sheet: Sheet, timezone: str, day: date | Non
     days = day_list(event["event_days"], rows, sheet)
     stages: dict[str, dict[str, Any]] = {}
     positions: dict[str, Row] = {}
-    taken: set[str] = set()
+    taken = TakenIds()
     previous: dict[str, datetime] = {}
     for row in rows:
         stage_id = cell_text(row, "stage").strip() or DEFAULT_STAGE
@@ -306,7 +321,7 @@ def room_list(raw: Any, rows: list[Row], stages: dict[str, dict[str, Any]], shee
 
 
 def row_block(row: Row, sheet: Sheet, zone: ZoneInfo, default_day: date | None, previous: datetime | None,
-              taken: set[str]) -> dict[str, Any]:
+              taken: TakenIds) -> dict[str, Any]:
     """One row as a native block dict."""
     title = cell_text(row, "title")
     if not title.strip():
@@ -436,6 +451,10 @@ def whole(minutes: float) -> int | float:
 def json_cell(row: Row, column: str, sheet: Sheet, kind: type) -> Any:
     """A JSON list or object in a cell."""
     text = cell_text(row, column).strip()
+    try:
+        check_json_depth(text, sheet.path)
+    except ImportProblem as error:
+        raise sheet.problem(row, column, error.problem) from None
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:

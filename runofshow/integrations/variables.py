@@ -10,7 +10,7 @@ from runofshow.agenda.model import Event
 from runofshow.engine import StageState, snapshot
 from runofshow.live.service import running_block
 from runofshow.terminal.summary import format_clock
-from runofshow.web.payloads import scrub
+from runofshow.web.payloads import public_copy
 
 STREAM_ACTUAL = {True: "on", False: "off", None: "unknown"}
 
@@ -30,22 +30,22 @@ def stage_variables(event: Event, stage_id: str, state: StageState, now: datetim
     zone = ZoneInfo(event.timezone)
     current, upcoming = shot.current, shot.next
     remaining = (current.remaining - current.overtime) if current is not None else timedelta(0)
-    return {
+    return public_copy({
         "stage": stage_id,
         "rev": shot.rev,
         "status": shot.status.value,
         "block_id": running_block(state) or "",
-        "title": scrub(current.title) if current is not None else "",
+        "title": current.title if current is not None else "",
         "remaining_text": format_clock(remaining) if current is not None else "",
         "remaining_seconds": whole_seconds(remaining),
         "level": shot.level.value,
         "paused": shot.paused,
         "next_block_id": upcoming.block_id if upcoming is not None else "",
-        "next_title": scrub(upcoming.title) if upcoming is not None else "",
+        "next_title": upcoming.title if upcoming is not None else "",
         "next_start": upcoming.projected_start.astimezone(zone).strftime("%H:%M") if upcoming is not None else "",
         "delay_seconds": whole_seconds(shot.delay),
         "delay_minutes": round(shot.delay.total_seconds() / 60),
         "stream_plan": shot.stream_plan.value,
         "stream_actual": STREAM_ACTUAL[shot.stream_on],
         "stream_mismatch": shot.stream_mismatch,
-    }
+    })

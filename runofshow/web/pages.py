@@ -16,6 +16,7 @@ from runofshow.i18n import LANGUAGES, SOURCE_LANGUAGE, TRANSLATIONS_DIR, browser
 from runofshow.live.service import NoAgenda
 from runofshow.web.adapter import current_service
 from runofshow.web.auth import Identity, Role, current_identity
+from runofshow.web.payloads import CREW_AUDIENCES, public_event
 
 bp = Blueprint("pages", __name__)
 LANGUAGE_COOKIE = "lang"
@@ -80,6 +81,8 @@ def _screen(template: str, audience: str, **context: Any) -> Any:
         event = current_service().event()
     except NoAgenda:
         return render_template("error.html", code=503, reason="no_agenda"), 503
+    if audience not in CREW_AUDIENCES:
+        event = public_event(event)
     return render_template(template, audience=audience, event=event, identity=identity, **context)
 
 
@@ -91,7 +94,8 @@ def index() -> Any:
         event = current_service().event()
     except NoAgenda:
         return render_template("error.html", code=503, reason="no_agenda"), 503
-    return render_template("index.html", event=event, identity=identity, crew=identity.role is not Role.PUBLIC)
+    crew = identity.role is not Role.PUBLIC
+    return render_template("index.html", event=event if crew else public_event(event), identity=identity, crew=crew)
 
 
 def _stage_or_404(stage_id: str) -> str:
@@ -140,7 +144,7 @@ def stream(stage_id: str) -> Any:
 def room(room_id: str) -> Any:
     """A room screen."""
     try:
-        rooms = {room.id: room.name for room in current_service().event().rooms}
+        rooms = {room.id: room.name for room in public_event(current_service().event()).rooms}
     except NoAgenda:
         rooms = {}
     if room_id not in rooms:

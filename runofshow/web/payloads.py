@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from typing import Any
 
 from runofshow.agenda.model import Block, Event, Stage
 from runofshow.agenda.document import block_to_dict
 from runofshow.agenda.days import DAY_CHANGE, block_days
+from runofshow.agenda.text import scrub_contacts
 
 CREW_AUDIENCES = frozenset({"console"})
 AUDIENCES = ("stage", "console", "stream", "room", "agenda")
@@ -28,23 +29,62 @@ EXTRA_SNAPSHOT_KEYS = {
     "stream": ("stream_on", "stream_source", "obs", "stream_mismatch", "stream_plan") + STAGE_SCREEN_KEYS,
 }
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ -]?)?(?:\d[ -]?){7,11}\d(?!\w)")
-HIDDEN = "[…]"
+# Values under these keys are ids, kept as they are so screens can match them: ids made from text are made from
+# the scrubbed text (agenda.text.slugify). Dict keys are field names or ids too.
+ID_KEYS = frozenset({"id", "block_id", "stage_id", "next_block_id"})
 
 
-def scrub(text: str) -> str:
-    """Public text with e-mail addresses and phone numbers removed."""
-    return PHONE.sub(HIDDEN, EMAIL.sub(HIDDEN, text))
+_PLAIN = (int, float, bool, type(None))
+
+
+def public_copy(value: Any) -> Any:
+    """A JSON-ready value with every string scrubbed of contact data, ids kept: the one way out to public screens."""
+    if isinstance(value, str):
+        return scrub_contacts(value)
+    if isinstance(value, dict):
+        # Numbers and flags (most of a projection row) are copied without a call: this runs on every push.
+        return {key: item if key in ID_KEYS or isinstance(item, _PLAIN) else public_copy(item)
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [public_copy(item) for item in value]
+    return value
+
+
+_public_events: dict[int, tuple[Event, Event]] = {}
+
+
+def public_event(event: Event) -> Event:
+    """The event as public pages and calendars show it: private details removed, contact data scrubbed (made once)."""
+    cached = _public_events.get(id(event))
+    if cached is not None and cached[0] is event:
+        return cached[1]
+    clean = scrub_contacts
+    public = replace(
+        event, title=clean(event.title), venue=clean(event.venue),
+        stages=tuple(replace(stage, name=clean(stage.name), blocks=tuple(map(_public_block_of, stage.blocks)))
+                     for stage in event.stages),
+        rooms=tuple(replace(room, name=clean(room.name)) for room in event.rooms))
+    _public_events.clear()  # one agenda is live at a time
+    _public_events[id(event)] = (event, public)
+    return public
+
+
+def _public_block_of(block: Block) -> Block:
+    """A block with its private details removed and its public text scrubbed."""
+    clean = scrub_contacts
+    speakers = tuple(replace(speaker, name=clean(speaker.name), affiliation=clean(speaker.affiliation))
+                     for speaker in block.speakers)
+    return replace(block, title=clean(block.title), description=clean(block.description), speakers=speakers,
+                   category_label=clean(block.category_label), stream_source=clean(block.stream_source),
+                   record_source=clean(block.record_source), notes="", contacts=(), duties=(), reminders=(),
+                   facts=(), facilitators=(), passthrough="")
 
 
 def public_block(block: Block, keys: tuple[str, ...] = PUBLIC_BLOCK_KEYS) -> dict[str, Any]:
-    """A block as the public may see it: allowlisted fields, speakers' names, contacts scrubbed."""
+    """A block as the public may see it (allowlisted fields, speakers' names), not yet scrubbed."""
     full = block_to_dict(block)
     data = {key: full[key] for key in keys}
-    data["title"] = scrub(block.title)
-    data["description"] = scrub(block.description)
-    data["speakers"] = [scrub(speaker.name) for speaker in block.speakers]
+    data["speakers"] = [speaker.name for speaker in block.speakers]
     return data
 
 
@@ -58,20 +98,20 @@ def blocks_for(event: Event, stage: Stage, audience: str) -> list[dict[str, Any]
         blocks = [public_block(block, keys) for block in stage.blocks]
     for block in blocks:
         block["day"] = days[block["id"]].isoformat()
-    return blocks
+    return blocks if audience in CREW_AUDIENCES else public_copy(blocks)
 
 
 def event_header(event: Event) -> dict[str, Any]:
-    """The event's public frame: title, days, zone, venue, stages and rooms."""
-    return {
-        "title": scrub(event.title),
+    """The event's public frame, scrubbed: title, days, zone, venue, stages and rooms."""
+    return public_copy({
+        "title": event.title,
         "days": [day.isoformat() for day in event.days],
         "timezone": event.timezone,
         "day_change": DAY_CHANGE.strftime("%H:%M"),
         "venue": event.venue,
         "stages": [{"id": stage.id, "name": stage.name} for stage in event.stages],
         "rooms": [{"id": room.id, "name": room.name, "kind": room.kind.value} for room in event.rooms],
-    }
+    })
 
 
 def ended_ms(snapshot: dict[str, Any]) -> int | None:
@@ -83,7 +123,7 @@ def ended_ms(snapshot: dict[str, Any]) -> int | None:
 
 
 def redact_snapshot(snapshot: dict[str, Any], audience: str) -> dict[str, Any]:
-    """The snapshot keys `audience` may see, with `ended_ms` once the show is over."""
+    """The snapshot keys `audience` may see, with `ended_ms` once the show is over; scrubbed for all but crew."""
     if audience in CREW_AUDIENCES:
         return {**snapshot, "ended_ms": ended_ms(snapshot)}
     keys = PUBLIC_SNAPSHOT_KEYS + EXTRA_SNAPSHOT_KEYS.get(audience, ())
@@ -91,7 +131,7 @@ def redact_snapshot(snapshot: dict[str, Any], audience: str) -> dict[str, Any]:
     redacted = {key: snapshot[key] for key in keys if key in snapshot and key not in dropped}
     if audience == "stage":
         redacted["starts_ms"] = starts_ms(snapshot)
-    return redacted | {"ended_ms": ended_ms(snapshot)}
+    return public_copy(redacted | {"ended_ms": ended_ms(snapshot)})
 
 
 def starts_ms(snapshot: dict[str, Any]) -> dict[str, int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +15,7 @@ from runofshow.live.report import RunReport, build_report, minutes, report_csv
 from runofshow.live.service import NoAgenda, ShowService, UnknownStage
 from runofshow.web.adapter import current_service
 from runofshow.web.auth import Role, current_identity
-from runofshow.web.payloads import scrub
+from runofshow.web.payloads import public_event
 
 bp = Blueprint("reports", __name__)
 JOURNAL_LIMIT = 100_000
@@ -81,16 +80,6 @@ def report_download(stage_id: str) -> Any:
     response = Response(report_csv(report), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="run-report-{stage_id}.csv"'
     return response
-
-
-def public_event(event: Event) -> Event:
-    """The event with every block's private details removed and contacts scrubbed from public text."""
-    return replace(event, stages=tuple(
-        replace(stage, blocks=tuple(
-            replace(block, title=scrub(block.title), description=scrub(block.description), notes="", contacts=(),
-                    duties=(), reminders=(), facts=())
-            for block in stage.blocks))
-        for stage in event.stages))
 
 
 def projected_times(service: ShowService, event: Event, stage_ids: list[str]) -> dict[str, tuple[datetime, datetime]]:

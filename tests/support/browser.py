@@ -33,7 +33,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 class LiveServer:
     """A `runofshow serve` process with a known secret, its store URL and a moderator token."""
 
-    def __init__(self, instance: Path) -> None:
+    def __init__(self, instance: Path, env: dict[str, str] | None = None) -> None:
         self.instance = instance
         self.secret = secrets.token_urlsafe(32)
         self.database_url = sqlite_url(instance)
@@ -45,6 +45,7 @@ class LiveServer:
             # nothing moves by itself (no scheduler), so each test decides what runs.
             "RUNOFSHOW_REHEARSAL_SPEED": "1.0",
             "RUNOFSHOW_SCHEDULER": "off",
+            **(env or {}),
         })
         self.token = ""
 
@@ -142,8 +143,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="module")
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`runofshow serve` for the test module: the reference day, or the module's AGENDA_YAML imported first."""
-    live = LiveServer(tmp_path_factory.mktemp("browser-instance"))
+    """`runofshow serve` for the test module: the reference day, or the module's AGENDA_YAML imported first; the
+    module's SERVER_ENV (settings) added to the server's environment."""
+    live = LiveServer(tmp_path_factory.mktemp("browser-instance"), getattr(request.module, "SERVER_ENV", None))
     agenda_yaml = getattr(request.module, "AGENDA_YAML", None)
     if agenda_yaml is not None:
         agenda = live.instance / "agenda.yaml"
