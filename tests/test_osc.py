@@ -16,7 +16,7 @@ from pythonosc.udp_client import SimpleUDPClient
 from runofshow.engine import Role
 from runofshow.integrations import status
 from runofshow.integrations.osc import OscIn, OscOut, host_port, osc_arguments
-from runofshow.integrations.watch import StageWatch
+from runofshow.integrations.watch import StageFeed
 from runofshow.web import service_of
 from tests.support.browser import wait_until
 
@@ -131,7 +131,7 @@ class OscReceiver:
 def test_the_show_goes_out_to_a_real_osc_server(app) -> None:  # type: ignore[no-untyped-def]
     receiver = OscReceiver()
     service = service_of(app)
-    sender = OscOut(StageWatch(service), [("127.0.0.1", receiver.port)])
+    sender = OscOut(StageFeed(service), [("127.0.0.1", receiver.port)])
     sender.start()
     try:
         rev = service.state("plenary").rev

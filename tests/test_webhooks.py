@@ -16,7 +16,7 @@ import pytest
 
 from runofshow.integrations import status
 from runofshow.integrations.moments import Look, moments
-from runofshow.integrations.watch import StageWatch
+from runofshow.integrations.watch import StageFeed
 from runofshow.integrations.webhooks import (SIGNATURE_HEADER, TIMESTAMP_HEADER, Retry, Webhooks, read_targets,
                                              sign)
 from runofshow.web import service_of
@@ -77,7 +77,7 @@ def hooks_for(app) -> Iterator[Callable[..., Webhooks]]:  # type: ignore[no-unty
     started: list[Webhooks] = []
 
     def make(targets: list[dict[str, Any]], retry: Retry = FAST) -> Webhooks:
-        hooks = Webhooks(StageWatch(service_of(app)), read_targets(json.dumps(targets), SECRET), retry)
+        hooks = Webhooks(StageFeed(service_of(app)), read_targets(json.dumps(targets), SECRET), retry)
         hooks.start()
         started.append(hooks)
         return hooks
