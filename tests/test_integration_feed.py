@@ -3,6 +3,7 @@ in the link's own task."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from runofshow.integrations.obs import ObsConnection, ObsTarget
 from runofshow.integrations.obs_automation import AutomationPlanner, ObsAutomation
 from runofshow.integrations.watch import StageFeed, StageReading
 from runofshow.web import service_of
+from tests.support.browser import wait_until
 
 
 class Collector:
@@ -129,3 +131,23 @@ def test_obs_automation_is_planned_by_the_link_not_on_the_command_path(app) -> N
     assert planned == []  # the command returned without working out what OBS is to do
     link._plan()
     assert planned == [service.state("plenary").rev]
+
+
+def test_a_change_is_read_after_the_settle_time_with_the_changes_that_came_meanwhile(app) -> None:  # type: ignore[no-untyped-def]
+    service = service_of(app)
+    feed = StageFeed(service, tick=3600.0, settle=1.0)
+    seen = Collector()
+    feed.subscribe(seen, seen.failed)
+    feed.start()
+    try:
+        wait_until(lambda: seen.rounds)  # the stored states the feed starts from
+        started = time.monotonic()
+        press(service, "start")
+        press(service, "next")
+        time.sleep(0.3)
+        assert len(seen.rounds) == 1  # the push has the CPU first
+        wait_until(lambda: len(seen.rounds) == 2, timeout=5.0)
+        assert time.monotonic() - started >= 1.0
+        assert [reading.state.status.value for reading in seen.rounds[1]] == ["running", "running"]
+    finally:
+        feed.unsubscribe(seen)
