@@ -10,8 +10,11 @@ same N and the same number of presses:
   and retried).
 
 OBS runs during both phases, so its own CPU use on this shared machine weighs on both alike; only the
-server's link to it differs. Prints one JSON object with both figures and the ratio with/without of p50 and p99.
-Everything stays on 127.0.0.1.
+server's link to it differs. `--rounds N` runs N pairs back to back in alternating order (without/with,
+with/without, ...). Prints one JSON object: the figures pooled over every press, each round's p50 and p99 and
+its paired difference with − without, and the medians over rounds (the figures to read on a busy machine).
+With `--trace` each phase also says how many CPU milliseconds each of the server's greenlets used during a
+press (bench/greenlet_trace.py), so what competes with the fan-out shows by name. Everything stays on 127.0.0.1.
 """
 
 from __future__ import annotations
