@@ -15,7 +15,7 @@ from pythonosc.udp_client import SimpleUDPClient
 
 from runofshow.engine import Role
 from runofshow.integrations import status
-from runofshow.integrations.osc import OscIn, OscOut, host_port, osc_arguments
+from runofshow.integrations.osc import OscIn, OscOut, host_port, osc_arguments, osc_message
 from runofshow.integrations.watch import StageFeed
 from runofshow.web import service_of
 from tests.support.browser import wait_until
@@ -126,6 +126,18 @@ class OscReceiver:
         """Stop serving."""
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.mark.parametrize("value", ["Målkonflikter", "", 59, -90, 2 ** 40, 1.5, True, False])
+def test_an_osc_message_is_what_python_osc_builds_and_parses(value: Any) -> None:
+    from pythonosc.osc_message import OscMessage
+    from pythonosc.osc_message_builder import OscMessageBuilder
+
+    packet = osc_message("/runofshow/plenary/title", value)
+    builder = OscMessageBuilder("/runofshow/plenary/title")
+    builder.add_arg(int(value) if isinstance(value, bool) else value)
+    assert packet == builder.build().dgram
+    assert OscMessage(packet).params == [int(value) if isinstance(value, bool) else value]
 
 
 def test_the_show_goes_out_to_a_real_osc_server(app) -> None:  # type: ignore[no-untyped-def]
