@@ -151,9 +151,10 @@ def test_the_show_goes_out_to_a_real_osc_server(app) -> None:  # type: ignore[no
         title = service.event().stage("plenary").blocks[0].title
         seen = receiver.seen
         assert eventually(lambda: title in seen("/runofshow/plenary/title"))
-        assert "running" in seen("/runofshow/plenary/status")
-        assert seen("/runofshow/plenary/next_title") and seen("/runofshow/plenary/delay_seconds")
-        assert seen("/runofshow/plenary/stream_plan")
+        # The receiver handles each datagram in a thread of its own: wait until the rest of the round is handled.
+        assert eventually(lambda: "running" in seen("/runofshow/plenary/status"))
+        assert eventually(lambda: seen("/runofshow/plenary/next_title") and seen("/runofshow/plenary/delay_seconds"))
+        assert eventually(lambda: seen("/runofshow/plenary/stream_plan"))
         # The remaining time keeps coming once a second while the block runs, without a change.
         count = len(seen("/runofshow/plenary/remaining_seconds"))
         eventually(lambda: len(seen("/runofshow/plenary/remaining_seconds")) >= count + 2, 4.0)
