@@ -189,6 +189,7 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
 
             # Presses: Next over REST; from a finished show, Go to the first block first (not timed).
             last_screen_ms: list[float] = []
+            windows: list[tuple[float, float]] = []  # each press: from just before the Next until the last screen had it
             median_screen_ms: list[float] = []
             last_screen_ms_by_node: dict[str, list[float]] = {node.name: [] for node in nodes}
             missing = 0
@@ -209,6 +210,7 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
                 press_cpu[1] += sum(cpu_seconds(pid) for pid in client_pids) - cpu_before[1]
                 missing += sum(answer["missing"] for answer in answers)
                 last_screen_ms.append((max(a["last_t"] for a in answers if a["last_t"] is not None) - started) * 1000)
+                windows.append((started, started + last_screen_ms[-1] / 1000))
                 for node in nodes:
                     arrivals = [a["last_t"] for a, at in zip(answers, client_nodes) if at is node and a["last_t"]]
                     if arrivals:
@@ -241,6 +243,7 @@ def run_size(n: int, *, processes: int, presses: int, idle_seconds: float, async
                     "p99": round(percentile(last_screen_ms, 0.99), 1),
                     "max": round(max(last_screen_ms), 1),
                     "samples": [round(ms, 1) for ms in last_screen_ms],
+                    "windows": windows,
                     "presses": presses,
                     "screens_missing_a_push": missing,
                 },

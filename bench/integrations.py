@@ -10,8 +10,11 @@ same N and the same number of presses:
   and retried).
 
 OBS runs during both phases, so its own CPU use on this shared machine weighs on both alike; only the
-server's link to it differs. Prints one JSON object with both figures and the ratio with/without of p50 and p99.
-Everything stays on 127.0.0.1.
+server's link to it differs. `--rounds N` runs N pairs back to back in alternating order (without/with,
+with/without, ...). Prints one JSON object: the figures pooled over every press, each round's p50 and p99 and
+its paired difference with − without, and the medians over rounds (the figures to read on a busy machine).
+With `--trace` each phase also says how many CPU milliseconds each of the server's greenlets used during a
+press (bench/greenlet_trace.py), so what competes with the fan-out shows by name. Everything stays on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from bench.fanout import Probe, cpu_seconds, machine, percentile, run_size
+from bench.greenlet_trace import per_press, read_trace, trace_env
 from tests.support.serverproc import ServerProcess, free_port, http_json, raise_fd_limit
 
 QUICK_SCREENS = 200
@@ -130,7 +135,7 @@ def ratio(with_value: float, without_value: float) -> float:
 
 def phase_summary(result: dict[str, Any], seconds: float) -> dict[str, Any]:
     """The figures of one phase worth comparing."""
-    return {"next_to_last_screen_ms": {k: v for k, v in result["next_to_last_screen_ms"].items() if k != "samples"},
+    return {"next_to_last_screen_ms": {k: v for k, v in result["next_to_last_screen_ms"].items() if k not in ("samples", "windows")},
             "screens_connected": result["screens_connected"], "connect_s": result["connect_s"],
             "cpu_s_per_press": result["cpu_s"]["per_press"],
             "server_rss_mb_after_presses": result["server_rss_mb"]["after_presses"],
@@ -148,8 +153,43 @@ def pooled(samples: list[float]) -> dict[str, Any]:
             "max": round(max(samples), 1), "presses": len(samples)}
 
 
-def run(screens: int, *, presses: int, processes: int, idle_seconds: float, rounds: int = 1) -> dict[str, Any]:
-    """Both phases on the same machine, OBS running throughout, `rounds` times in alternating order; the report."""
+def traced(folder: Path, name: str, env: dict[str, str] | None) -> tuple[dict[str, str], Path]:
+    """`env` plus what makes the server trace its greenlets (bench/greenlet_trace.py), and the trace file."""
+    extra, path = trace_env(folder, name)
+    return {**(env or {}), **extra}, path
+
+
+def paired(phases: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Round by round, each phase's p50 and p99 and the difference with − without (ms), and their medians.
+
+    Both phases of a round ran back to back, so the difference of a round is less exposed to the machine's other work
+    than the pooled figures; the median over rounds is the figure to read.
+    """
+    rounds: dict[int, dict[str, Any]] = {}
+    for name, summary in phases:
+        figures = summary["next_to_last_screen_ms"]
+        rounds.setdefault(summary["round"], {})[name] = {"p50": figures["p50"], "p99": figures["p99"]}
+    rows = []
+    for number, pair in sorted(rounds.items()):
+        if len(pair) == 2:
+            rows.append({"round": number, **pair, "with_minus_without": {
+                key: round(pair["with"][key] - pair["without"][key], 1) for key in ("p50", "p99")}})
+    if not rows:
+        return {"per_round": rows}
+    return {"per_round": rows, "median_over_rounds": {
+        "without": {key: round(median(row["without"][key] for row in rows), 1) for key in ("p50", "p99")},
+        "with": {key: round(median(row["with"][key] for row in rows), 1) for key in ("p50", "p99")},
+        "with_minus_without": {key: round(median(row["with_minus_without"][key] for row in rows), 1)
+                               for key in ("p50", "p99")},
+        "rounds_with_slower_at_p50": sum(row["with_minus_without"]["p50"] > 0 for row in rows)}}
+
+
+def run(screens: int, *, presses: int, processes: int, idle_seconds: float, rounds: int = 1,
+        trace: bool = False) -> dict[str, Any]:
+    """Both phases on the same machine, OBS running throughout, `rounds` times in alternating order; the report.
+
+    With `trace`, each phase also reports which of the server's greenlets ran during the presses, and how long.
+    """
     from tests.support.obs import MISSING, ObsStudio
 
     if MISSING:
@@ -169,16 +209,26 @@ def run(screens: int, *, presses: int, processes: int, idle_seconds: float, roun
         session = obs.process.pid if obs.process else 0
         obs_cpu_before = session_cpu_seconds(session)
         env = integration_env(obs.url, [target.address for target in targets], free_port())
-        for name in phase_order(rounds):
+        for index, name in enumerate(phase_order(rounds)):
             started, packets = time.monotonic(), targets[0].packets
+            phase_env, trace_path = traced(home, f"{index}-{name}", env if name == "with" else None) if trace \
+                else (env if name == "with" else None, None)
             if name == "with":
-                result = run_size(screens, **common, env=env, ready=wait_obs_connected,
+                result = run_size(screens, **common, env=phase_env, ready=wait_obs_connected,
                                   after_presses=desk_report(targets))
             else:
-                result = run_size(screens, **common)
+                result = run_size(screens, **common, env=phase_env)
             seconds = time.monotonic() - started
-            phases.append((name, {**phase_summary(result, seconds),
-                                  "osc_packets_per_second_per_target": round((targets[0].packets - packets) / seconds, 1)}))
+            summary = {**phase_summary(result, seconds), "round": index // 2 + 1,
+                       "loadavg_1min_after": round(os.getloadavg()[0], 2),
+                       "osc_packets_per_second_per_target": round((targets[0].packets - packets) / seconds, 1)}
+            if trace_path is not None:
+                runs, windows = read_trace(trace_path), result["next_to_last_screen_ms"]["windows"]
+                cycles = [(begin, after) for (begin, _), (after, _) in zip(windows, windows[1:])]
+                summary["server_cpu_ms_per_press"] = {"until_the_last_screen": per_press(runs, windows),
+                                                      "whole_press_cycle": per_press(runs, cycles)}
+                trace_path.unlink()
+            phases.append((name, summary))
             samples[name].extend(result["next_to_last_screen_ms"]["samples"])
         obs_cpu = session_cpu_seconds(session) - obs_cpu_before
     without, with_ = pooled(samples["without"]), pooled(samples["with"])
@@ -195,6 +245,7 @@ def run(screens: int, *, presses: int, processes: int, idle_seconds: float, roun
         "next_to_last_screen_ms": {"without": without, "with": with_},
         "ratio_with_over_without": {"p50": ratio(with_["p50"], without["p50"]),
                                     "p99": ratio(with_["p99"], without["p99"])},
+        **paired(phases),
         "phases": [{"phase": name, **summary} for name, summary in phases],
     }
 
@@ -208,6 +259,8 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=6, help="client processes")
     parser.add_argument("--rounds", type=int, default=1,
                         help="pairs of phases, in alternating order (without/with, with/without, ...)")
+    parser.add_argument("--trace", action="store_true",
+                        help="report which server greenlets ran during the presses (bench/greenlet_trace.py)")
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="idle window after the presses, per phase")
     args = parser.parse_args(argv)
     if args.quick:
@@ -219,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     args = options(argv)
     raise_fd_limit()
     report = run(args.screens, presses=args.presses, processes=args.processes, idle_seconds=args.idle_seconds,
-                 rounds=args.rounds)
+                 rounds=args.rounds, trace=args.trace)
     print(json.dumps(report, indent=2))
 
 if __name__ == "__main__":

@@ -62,6 +62,11 @@ def test_overlapping_a_fixed_start_is_refused_naming_the_field(app: Any, moderat
     ({"rooms": ["mars"]}, "agenda"),
     ({"colour": "red"}, "colour"),
     ({"breakout": {"teams_rooms": "yes"}}, "breakout"),
+    ({"obs_scene": 5}, "obs_scene"),
+    ({"obs_scene": "Panel\nwide"}, "obs_scene"),
+    ({"obs_scene": "P" * 257}, "obs_scene"),
+    ({"obs_automation": "no"}, "obs_automation"),
+    ({"record": "maybe"}, "record"),
 ])
 def test_bad_input_is_400_naming_the_field_and_changes_nothing(app: Any, moderator: Any, fields: dict[str, Any],
                                                                field: str) -> None:
@@ -71,6 +76,33 @@ def test_bad_input_is_400_naming_the_field_and_changes_nothing(app: Any, moderat
     assert response.status_code == 400
     assert response.get_json()["field"] == field
     assert store.load_agenda() == before and len(store.journal()) == journal
+
+
+def test_a_blocks_obs_fields_are_edited_and_drive_the_obs_automation(app: Any, moderator: Any) -> None:
+    from runofshow.integrations.obs_automation import AutomationPlanner, ObsAutomation
+
+    fields = {"obs_scene": "  Panel wide  ", "obs_automation": False, "record": "do_not_record"}
+    response = _edit(moderator, op="update", block_id="malkonflikter", fields=fields)
+    assert response.status_code == 200, response.get_json()
+    shown = next(b for b in response.get_json()["blocks"] if b["id"] == "malkonflikter")
+    assert (shown["obs_scene"], shown["obs_automation"], shown["record"]) == ("Panel wide", False, "do_not_record")
+    block = _service(app).stage("plenary").block("malkonflikter")
+    assert (block.obs_scene, block.obs_automation, block.record.value) == ("Panel wide", False, "do_not_record")
+    assert _service(app).store.journal()[-1].command.startswith("edit update malkonflikter")
+    # An empty scene is the stage's scene again; automation back on: the planner switches to the block's own scene.
+    assert _edit(moderator, op="update", block_id="malkonflikter", fields={"obs_scene": ""}).status_code == 200
+    assert _service(app).stage("plenary").block("malkonflikter").obs_scene is None
+    assert _edit(moderator, op="update", block_id="malkonflikter",
+                 fields={"obs_scene": "Panel", "obs_automation": True}).status_code == 200
+    service = _service(app)
+    stage = service.stage("plenary")
+    planner = AutomationPlanner(ObsAutomation("Live", "Break"), OSLO, "en")
+    state = service.state("plenary")
+    service.command("plenary", "goto", state.rev, {"block_id": "pause"}, actor="test")
+    planner.due(stage, service.state("plenary"), service.clock.now())
+    service.command("plenary", "goto", service.state("plenary").rev, {"block_id": "malkonflikter"}, actor="test")
+    actions = planner.due(stage, service.state("plenary"), service.clock.now())
+    assert [(a.request_type, dict(a.data)) for a in actions] == [("SetCurrentProgramScene", {"sceneName": "Panel"})]
 
 
 def test_an_edit_is_journaled_and_pushed_to_every_screen(app: Any, moderator: Any, socket_client: Any) -> None:

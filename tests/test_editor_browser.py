@@ -88,3 +88,37 @@ def test_refused_edit_names_the_field_and_changes_nothing(server: LiveServer, op
     editor.wait_for_function("document.getElementById('feedback').textContent.includes('title')", timeout=3000)
     assert editor.locator('li[data-block="pause"] input[name="title"]').input_value() == "Pause"
     assert [b["title"] for b in server.agenda()["blocks"] if b["id"] == "pause"] == ["Pause"]
+
+
+def stored_block(editor: Any, block_id: str) -> dict[str, Any]:
+    """A block as the editor's document holds it now (read through the page's own session)."""
+    document = editor.evaluate("async () => (await fetch('/editor/plenary/document')).json()")
+    return next(block for block in document["blocks"] if block["id"] == block_id)
+
+
+def test_a_blocks_obs_fields_are_edited_in_the_editor(server: LiveServer, open_page: Any) -> None:
+    editor = open_page(server.share_link("moderator", "/editor/plenary?lang=nb"), viewport=WIDE, wait=True)
+    row = editor.locator(f'li[data-block="{BLOCK}"]')
+    scene = row.locator('input[name="obs_scene"]')
+    scene.wait_for()
+    assert row.locator("fieldset.obs-fields legend").text_content() == "OBS Studio"
+    assert row.locator('input[name="obs_automation"]').is_checked()
+    scene.fill("Panel")
+    scene.dispatch_event("change")
+    wait_until(lambda: stored_block(editor, BLOCK).get("obs_scene") == "Panel")
+    row = editor.locator(f'li[data-block="{BLOCK}"]')  # redrawn from the server's answer
+    wait_until(lambda: row.locator('input[name="obs_scene"]').input_value() == "Panel")
+    row.locator('input[name="obs_automation"]').uncheck()
+    wait_until(lambda: stored_block(editor, BLOCK).get("obs_automation") is False)
+    row = editor.locator(f'li[data-block="{BLOCK}"]')
+    row.locator('select[name="record"]').select_option("do_not_record")
+    wait_until(lambda: stored_block(editor, BLOCK)["record"] == "do_not_record")
+    wait_until(lambda: editor.locator("#undo-depth").text_content() == "3")
+    # A refused scene name is named and put back.
+    row = editor.locator(f'li[data-block="{BLOCK}"]')
+    row.locator('input[name="obs_scene"]').evaluate("(node) => { node.maxLength = 999; }")
+    row.locator('input[name="obs_scene"]').fill("x" * 300)
+    row.locator('input[name="obs_scene"]').dispatch_event("change")
+    editor.wait_for_function("document.getElementById('feedback').textContent.includes('obs_scene')", timeout=3000)
+    assert editor.locator(f'li[data-block="{BLOCK}"] input[name="obs_scene"]').input_value() == "Panel"
+    assert stored_block(editor, BLOCK)["obs_scene"] == "Panel"

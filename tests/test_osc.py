@@ -15,8 +15,8 @@ from pythonosc.udp_client import SimpleUDPClient
 
 from runofshow.engine import Role
 from runofshow.integrations import status
-from runofshow.integrations.osc import OscIn, OscOut, host_port, osc_arguments
-from runofshow.integrations.watch import StageWatch
+from runofshow.integrations.osc import OscIn, OscOut, host_port, osc_arguments, osc_message
+from runofshow.integrations.watch import StageFeed
 from runofshow.web import service_of
 from tests.support.browser import wait_until
 
@@ -128,10 +128,22 @@ class OscReceiver:
         self.server.server_close()
 
 
+@pytest.mark.parametrize("value", ["Målkonflikter", "", 59, -90, 2 ** 40, 1.5, True, False])
+def test_an_osc_message_is_what_python_osc_builds_and_parses(value: Any) -> None:
+    from pythonosc.osc_message import OscMessage
+    from pythonosc.osc_message_builder import OscMessageBuilder
+
+    packet = osc_message("/runofshow/plenary/title", value)
+    builder = OscMessageBuilder("/runofshow/plenary/title")
+    builder.add_arg(int(value) if isinstance(value, bool) else value)
+    assert packet == builder.build().dgram
+    assert OscMessage(packet).params == [int(value) if isinstance(value, bool) else value]
+
+
 def test_the_show_goes_out_to_a_real_osc_server(app) -> None:  # type: ignore[no-untyped-def]
     receiver = OscReceiver()
     service = service_of(app)
-    sender = OscOut(StageWatch(service), [("127.0.0.1", receiver.port)])
+    sender = OscOut(StageFeed(service), [("127.0.0.1", receiver.port)])
     sender.start()
     try:
         rev = service.state("plenary").rev
@@ -139,9 +151,10 @@ def test_the_show_goes_out_to_a_real_osc_server(app) -> None:  # type: ignore[no
         title = service.event().stage("plenary").blocks[0].title
         seen = receiver.seen
         assert eventually(lambda: title in seen("/runofshow/plenary/title"))
-        assert "running" in seen("/runofshow/plenary/status")
-        assert seen("/runofshow/plenary/next_title") and seen("/runofshow/plenary/delay_seconds")
-        assert seen("/runofshow/plenary/stream_plan")
+        # The receiver handles each datagram in a thread of its own: wait until the rest of the round is handled.
+        assert eventually(lambda: "running" in seen("/runofshow/plenary/status"))
+        assert eventually(lambda: seen("/runofshow/plenary/next_title") and seen("/runofshow/plenary/delay_seconds"))
+        assert eventually(lambda: seen("/runofshow/plenary/stream_plan"))
         # The remaining time keeps coming once a second while the block runs, without a change.
         count = len(seen("/runofshow/plenary/remaining_seconds"))
         eventually(lambda: len(seen("/runofshow/plenary/remaining_seconds")) >= count + 2, 4.0)

@@ -16,9 +16,9 @@ import pytest
 
 from runofshow.integrations import status
 from runofshow.integrations.moments import Look, moments
-from runofshow.integrations.watch import StageWatch
-from runofshow.integrations.webhooks import (SIGNATURE_HEADER, TIMESTAMP_HEADER, Retry, Webhooks, read_targets,
-                                             sign)
+from runofshow.integrations.watch import StageFeed
+from runofshow.integrations.webhooks import (SIGNATURE_HEADER, TIMESTAMP_HEADER, Retry, Webhooks, delivery_id,
+                                             read_targets, sign)
 from runofshow.web import service_of
 from tests.support.browser import wait_until
 
@@ -77,7 +77,7 @@ def hooks_for(app) -> Iterator[Callable[..., Webhooks]]:  # type: ignore[no-unty
     started: list[Webhooks] = []
 
     def make(targets: list[dict[str, Any]], retry: Retry = FAST) -> Webhooks:
-        hooks = Webhooks(StageWatch(service_of(app)), read_targets(json.dumps(targets), SECRET), retry)
+        hooks = Webhooks(StageFeed(service_of(app)), read_targets(json.dumps(targets), SECRET), retry)
         hooks.start()
         started.append(hooks)
         return hooks
@@ -100,6 +100,11 @@ def verified(item: dict[str, Any]) -> bool:
     timestamp = int(item["headers"][TIMESTAMP_HEADER])
     return abs(time.time() - timestamp) < 120 and hmac.compare_digest(
         item["headers"][SIGNATURE_HEADER], sign(SECRET, timestamp, item["body"]))
+
+
+def test_each_delivery_has_its_own_id() -> None:
+    ids = [delivery_id() for _ in range(1000)]
+    assert len(set(ids)) == len(ids) and all(len(item) > 16 for item in ids)
 
 
 def test_a_receiver_gets_the_moments_it_asked_for_signed(app, hooks_for, clock) -> None:  # type: ignore[no-untyped-def]

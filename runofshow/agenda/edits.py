@@ -25,7 +25,7 @@ OVERRIDE_RULE = "editor"
 EDITABLE_FIELDS = ("title", "start", "duration_minutes", "category", "category_label", "stream", "stream_source",
                    "breakout", "duties", "rooms", "advance", "start_rule", "description", "notes", "speakers", "contacts",
                    "facilitators", "reminders", "working_groups", "warning_minutes", "danger_minutes", "min_minutes",
-                   "protected", "optional")
+                   "protected", "optional", "record", "obs_scene", "obs_automation")
 # Which field each kind of inferred fact decides.
 FACT_FIELDS = {"stream": "stream", "speaker": "speakers", "affiliation": "speakers", "presence": "speakers",
                "contact": "contacts", "working_group": "working_groups", "duty": "duties", "breakout": "breakout",
@@ -35,6 +35,7 @@ DEFAULT_NEW_MINUTES = 15
 MULTILINE_FIELDS = frozenset({"description", "notes"})
 # Keys of an edit whose value is an object of block fields (named by its keys) rather than a field itself.
 FIELD_OBJECTS = frozenset({"fields", "block"})
+MAX_OBS_SCENE = 256
 CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -121,6 +122,16 @@ def _start_text(value: Any, block_start: datetime, zone: ZoneInfo) -> Any:
     return datetime.combine(day, time(hour, minute), tzinfo=zone).isoformat()
 
 
+def _obs_scene(text: str) -> str:
+    """A block's own OBS scene name, trimmed ("" for the stage's scene); EditError when OBS could not have it."""
+    name = text.strip()
+    if len(name) > MAX_OBS_SCENE:
+        raise EditError("obs_scene", f"longer than {MAX_OBS_SCENE} characters")
+    if any(ord(character) < 32 or ord(character) == 127 for character in name):
+        raise EditError("obs_scene", "a scene name is one line, without control characters")
+    return name
+
+
 def _with_fields(block: Block, fields: Mapping[str, Any], path: str, zone: ZoneInfo) -> Block:
     """The block with the fields set, each checked on its own so the error names it."""
     document = block_to_dict(block)
@@ -133,6 +144,8 @@ def _with_fields(block: Block, fields: Mapping[str, Any], path: str, zone: ZoneI
             raise EditError("title", "the title is empty")
         if name == "duration_minutes" and isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
             raise EditError("duration_minutes", "negative duration")
+        if name == "obs_scene" and isinstance(value, str):
+            value = _obs_scene(value)
         try:
             block_from_dict({**document, name: value}, path)
         except AgendaError as error:

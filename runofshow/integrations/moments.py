@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from runofshow.agenda.model import Stage, StreamPlan
-from runofshow.engine import Snapshot, StageState, snapshot
+from runofshow.agenda.model import StreamPlan
+from runofshow.engine import Snapshot
 
 TRIGGERS = ("show_started", "show_ended", "block_started", "block_ended", "warning", "danger", "overtime",
             "stream_plan_on", "stream_plan_off", "hard_start_at_risk")
@@ -36,9 +35,8 @@ class Moment:
     block_id: str | None
 
 
-def look(stage: Stage, state: StageState, now: datetime) -> tuple[Look, Snapshot]:
-    """The facts of a stage now, and the snapshot they come from."""
-    shot = snapshot(stage, state, now)
+def look_at_snapshot(shot: Snapshot) -> Look:
+    """The facts of a stage's snapshot."""
     running = shot.current is not None and shot.status.value in ("running", "paused")
     return Look(
         status=shot.status.value,
@@ -46,7 +44,7 @@ def look(stage: Stage, state: StageState, now: datetime) -> tuple[Look, Snapshot
         level=shot.level.value if running else None,
         live=shot.stream_plan is StreamPlan.LIVE,
         at_risk=frozenset(row.block_id for row in shot.projections if row.at_risk),
-    ), shot
+    )
 
 
 def moments(before: Look | None, after: Look) -> list[Moment]:

@@ -45,6 +45,7 @@ SILENT_LIMIT = 10.0
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 4.0
 STALE_RETRIES = 5
+MAX_CHANGES = 1000
 EVENTS = Subs.OUTPUTS | Subs.SCENES
 OP_EVENT = 5
 OP_REQUEST = 6
@@ -152,17 +153,24 @@ class ObsConnection:
         self.report = ObsReport()
         self._sent: dict[str, Any] | None = None
         self._request_id = 0
-        # Filled by the show's changes (any task), emptied by the link's own task: the show never waits on OBS.
+        # The show's changes (noted by any task) are planned and sent by the link's own task: a command and its push
+        # never wait on OBS, nor on working out what OBS is to do.
+        self._changes: deque[Change] = deque(maxlen=MAX_CHANGES)
         self._due: deque[ObsAction] = deque()
         self._pending: dict[str, ObsAction] = {}
 
     def on_change(self, change: Change) -> None:
-        """A stored change of the show: queue the automation actions it makes due (sent by the link's task)."""
-        if self.planner is None or change.stage_id != self._stage_id():
-            return
-        actions = self.planner.due(change.event.stage(change.stage_id), change.state, self.service.clock.now(),
-                                   self.report.recording)
-        self._due.extend(action for action in actions if not self._already(action))
+        """A stored change of the show: note it for the link's task, which plans the automation actions it makes due."""
+        if self.planner is not None and change.stage_id == self._stage_id():
+            self._changes.append(change)
+
+    def _plan(self) -> None:
+        """Queue the automation actions the noted changes make due, in order."""
+        while self._changes and self.planner is not None:
+            change = self._changes.popleft()
+            actions = self.planner.due(change.event.stage(change.stage_id), change.state, self.service.clock.now(),
+                                       self.report.recording)
+            self._due.extend(action for action in actions if not self._already(action))
 
     def _already(self, action: ObsAction) -> bool:
         """Whether OBS already is where the action would take it (a stream started twice is OBS's error)."""
@@ -208,6 +216,7 @@ class ObsConnection:
         """Report a link that is not up (what OBS streams is then unknown); actions due now fail."""
         self.report = ObsReport(link)
         self._send()
+        self._plan()
         waiting = list(self._pending.values())
         self._pending.clear()
         while self._due:
@@ -225,6 +234,7 @@ class ObsConnection:
             self._request(client, request)
         heard = asked = self.clock()
         while not stop():
+            self._plan()
             while self._due:
                 action = self._due.popleft()
                 self._pending[self._request(client, action.request_type, action.data)] = action

@@ -4,7 +4,8 @@ In: a packet is read only from an allowed source address; each message is a butt
 of the command table's command, its OSC arguments in the order the table declares them, applied with the
 configured role through the one adapter path and journaled as "<role>:osc:<address>".
 Out: on every change each stage's variables (runofshow/integrations/variables.py) go to every target as
-/runofshow/<stage>/<variable> <value>; while a block runs, the remaining time and level once a second.
+/runofshow/<stage>/<variable> <value>; while a block runs, the remaining time and level once a second. The
+variables come from the feed the webhooks share (read once per change, after the push to the screens).
 """
 
 from __future__ import annotations
@@ -13,24 +14,22 @@ import ipaddress
 import logging
 import socket
 import threading
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import Flask
 from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
+from pythonosc.parsing import osc_types
 
 from runofshow.engine import COMMANDS, Role
 from runofshow.engine.arguments import Kind
 from runofshow.i18n import SOURCE_LANGUAGE
 from runofshow.integrations import status
-from runofshow.integrations.variables import stage_variables
-from runofshow.integrations.watch import Announced, StageWatch, every
+from runofshow.integrations.watch import StageFeed, StageReading
 
 PREFIX = "/runofshow"
 MAX_PACKET = 65536
-TICK_SECONDS = 1.0
 TICKING = ("remaining_seconds", "remaining_text", "level")
 """The variables sent once a second while a block runs; the rest only change with a stored change."""
 RUNNING = ("running", "paused")
@@ -166,23 +165,32 @@ class OscIn:
             status.report("osc in", "", "ok", f"{command} on {stage_id} from {sender} refused: {reply['message']}")
 
 
+# The OSC type tag and encoder of each kind of value a variable holds. Encoded directly: python-osc's builder
+# parses every message it builds once more, which made most of OSC out's cost.
+WRITERS = {str: ("s", osc_types.write_string), int: ("i", osc_types.write_int), float: ("f", osc_types.write_float)}
+
+
 def osc_message(address: str, value: Any) -> bytes:
     """One OSC message of a single value; booleans go as 0/1, which every console reads."""
-    builder = OscMessageBuilder(address)
-    builder.add_arg(int(value) if isinstance(value, bool) else value)
-    return builder.build().dgram
+    value = int(value) if isinstance(value, bool) else value
+    kind = WRITERS.get(type(value))
+    if kind is None or (kind[0] == "i" and not -(2 ** 31) <= value < 2 ** 31):
+        builder = OscMessageBuilder(address)
+        builder.add_arg(value)
+        return builder.build().dgram
+    tag, write = kind
+    return osc_types.write_string(address) + osc_types.write_string("," + tag) + write(value)
 
 
 class OscOut:
-    """Sends each stage's variables to the targets on every change, and the remaining time once a second."""
+    """Sends each stage's variables to the targets on every change, and the remaining time once a second (the shared
+    feed's readings, after the push)."""
 
-    def __init__(self, watch: StageWatch, targets: Iterable[tuple[str, int]]) -> None:
-        self.watch = watch
+    def __init__(self, feed: StageFeed, targets: Iterable[tuple[str, int]]) -> None:
+        self.feed = feed
         self.targets = tuple(targets)
-        self.stopped = threading.Event()
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.setblocking(False)
-        self._last_tick = 0.0
         self._addresses: dict[tuple[str, int], tuple[str, int]] = {}
         self._failing = False
         self.sent = 0
@@ -190,15 +198,13 @@ class OscOut:
 
     def start(self) -> None:
         """Send in the background."""
-        self.watch.start()
         status.report("osc out", "", "ok", self.describe())
-        threading.Thread(target=every, args=(TICK_SECONDS, self.watch, self.send_round, self.stopped, self.failed),
-                         name="osc-out", daemon=True).start()
+        self.feed.subscribe(self.send_round, self.failed)
+        self.feed.start()
 
     def stop(self) -> None:
         """Stop sending."""
-        self.stopped.set()
-        self.watch.changed.set()
+        self.feed.unsubscribe(self.send_round)
 
     def failed(self, error: Exception) -> None:
         """A round that could not be sent: logged, shown on the desk, and the next round tries again."""
@@ -207,19 +213,19 @@ class OscOut:
         log.warning("OSC out: a round was not sent (%s)", error)
         status.report("osc out", "", "error", str(error))
 
-    def send_round(self, changes: list[Announced]) -> None:
-        """Everything of the changed stages; the ticking variables of running stages once a second."""
-        changed = {stage_id for stage_id, _, _ in changes}
+    def send_round(self, readings: list[StageReading]) -> None:
+        """Everything of the changed stages (as they are now); the ticking variables of running stages."""
         failures = self.failures
-        tick = time.monotonic() - self._last_tick >= TICK_SECONDS
-        if tick:
-            self._last_tick = time.monotonic()
-        now = self.watch.now()
-        for stage_id, (event, state) in self.watch.latest().items():
-            if stage_id not in changed and not (tick and state.status.value in RUNNING):
+        changed = {reading.stage_id for reading in readings if reading.changed}
+        latest = {reading.stage_id: reading for reading in readings}
+        for stage_id, reading in latest.items():
+            if stage_id in changed:
+                keys: Iterable[str] = reading.variables
+            elif reading.state.status.value in RUNNING:
+                keys = TICKING
+            else:
                 continue
-            variables = stage_variables(event, stage_id, state, now)
-            keys = variables if stage_id in changed else TICKING
+            variables = reading.variables
             for key in keys:
                 if key != "stage":
                     self.send(osc_message(f"{PREFIX}/{stage_id}/{key}", variables[key]))
@@ -254,10 +260,8 @@ class OscOut:
         return "to " + ", ".join(f"{host}:{port}" for host, port in self.targets)
 
 
-def start_osc(app: Flask, values: dict[str, Any]) -> list[OscIn | OscOut]:
-    """Start what the settings switch on (nothing by default); returns the started parts."""
-    from runofshow.web import service_of
-
+def start_osc(app: Flask, values: dict[str, Any], feed: StageFeed) -> list[OscIn | OscOut]:
+    """Start what the settings switch on (nothing by default), OSC out on the shared `feed`; the started parts."""
     started: list[OscIn | OscOut] = []
     if values["OSC_LISTEN"]:
         listener = OscIn(app, host_port(values["OSC_LISTEN"], "0.0.0.0"), values["OSC_ALLOW"], Role(values["OSC_ROLE"]))
@@ -265,7 +269,7 @@ def start_osc(app: Flask, values: dict[str, Any]) -> list[OscIn | OscOut]:
         started.append(listener)
     if values["OSC_TARGETS"]:
         targets = [host_port(part) for part in values["OSC_TARGETS"].split(",") if part.strip()]
-        sender = OscOut(StageWatch(service_of(app)), targets)
+        sender = OscOut(feed, targets)
         sender.start()
         started.append(sender)
     return started

@@ -10,6 +10,7 @@ from flask import Flask
 
 from runofshow.integrations import status
 from runofshow.integrations.osc import OscIn, OscOut, start_osc
+from runofshow.integrations.watch import StageFeed
 from runofshow.integrations.webhooks import Webhooks, start_webhooks
 
 INTEGRATIONS_KEY = "runofshow.integrations"
@@ -36,18 +37,22 @@ class Integrations:
 
 
 def start_integrations(app: Flask) -> Integrations:
-    """Start the integrations the app's settings switch on (none by default); a broken one is logged, never fatal."""
+    """Start the integrations the app's settings switch on (none by default); a broken one is logged, never fatal.
+
+    OSC out and the webhooks share one feed: each change is read once, after the push, for both.
+    """
     from runofshow.web import service_of
 
     values = app.config["RUNOFSHOW"]
     running = Integrations()
+    feed = StageFeed(service_of(app))
     try:
-        running.osc = start_osc(app, values)
+        running.osc = start_osc(app, values, feed)
     except (OSError, ValueError) as error:
         log.error("OSC not started: %s", error)
         status.report("osc in", "", "error", f"not started: {error}")
     try:
-        running.webhooks = start_webhooks(service_of(app), values)
+        running.webhooks = start_webhooks(feed, values)
     except (OSError, ValueError) as error:
         log.error("webhooks not started: %s", error)
         status.report("webhooks", "", "error", f"not started: {error}")

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from runofshow.agenda.model import Event
-from runofshow.engine import StageState, snapshot
+from runofshow.engine import Snapshot, StageState, snapshot
 from runofshow.live.service import running_block
 from runofshow.terminal.summary import format_clock
 from runofshow.web.payloads import public_copy
@@ -26,7 +26,11 @@ def stage_variables(event: Event, stage_id: str, state: StageState, now: datetim
     `remaining_seconds` is negative in overtime; times are HH:MM in the event's zone; `block_id` is the block a
     button press names as the one it expects to leave (empty when none runs).
     """
-    shot = snapshot(event.stage(stage_id), state, now)
+    return variables_of_snapshot(event, stage_id, state, snapshot(event.stage(stage_id), state, now))
+
+
+def variables_of_snapshot(event: Event, stage_id: str, state: StageState, shot: Snapshot) -> dict[str, Any]:
+    """`stage_variables` from the stage's snapshot already made of `state` (integrations share one per change)."""
     zone = ZoneInfo(event.timezone)
     current, upcoming = shot.current, shot.next
     remaining = (current.remaining - current.overtime) if current is not None else timedelta(0)

@@ -1,8 +1,8 @@
 """HTTP automations: on the moments each target asks for, a signed JSON POST, sent in order by a background worker.
 
-The service's listener only notes a change (StageWatch); moments are told and deliveries queued by the webhooks'
-own thread, and each target has its own bounded queue and worker, so a slow or dead receiver never delays a
-command, a push or another target. Every delivery carries `X-Runofshow-Timestamp` (Unix seconds) and
+The service's listener only notes a change (StageWatch); moments are told and deliveries queued on the integrations'
+feed (runofshow/integrations/watch.py, after the push), and each target has its own bounded queue and worker, so a
+slow or dead receiver never delays a command, a push or another target. Every delivery carries `X-Runofshow-Timestamp` (Unix seconds) and
 `X-Runofshow-Signature: sha256=<hex>`, the HMAC-SHA256 of "<timestamp>.<body>" with the target's secret.
 """
 
@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import logging
 import queue
+import secrets
 import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,22 +27,24 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from runofshow.agenda.model import Event
-from runofshow.engine import StageState
 from runofshow.integrations import status
-from runofshow.integrations.moments import TRIGGERS, Look, Moment, look, moments
-from runofshow.integrations.variables import stage_variables
-from runofshow.integrations.watch import Announced, StageWatch, every
+from runofshow.integrations.moments import TRIGGERS, Look, Moment, moments
+from runofshow.integrations.watch import StageFeed, StageReading
 
 SIGNATURE_HEADER = "X-Runofshow-Signature"
 TIMESTAMP_HEADER = "X-Runofshow-Timestamp"
 QUEUE_SIZE = 500
 LOG_SIZE = 50
-LOOK_SECONDS = 1.0
-ACTIVE = ("running", "paused", "gap")
 STATUS_NAME = "webhooks"
 
 log = logging.getLogger(__name__)
+_ID_PREFIX = secrets.token_hex(8)
+_ID_COUNTER = itertools.count(1)
+
+
+def delivery_id() -> str:
+    """A unique id for one delivery: this process's random prefix and a count (no system call per delivery)."""
+    return f"{_ID_PREFIX}-{next(_ID_COUNTER)}"
 
 
 @dataclass(frozen=True)
@@ -209,10 +212,11 @@ class TargetWorker:
 
 
 class Webhooks:
-    """Tells the moments of every stage once a second and on every change, and queues them for the targets."""
+    """Tells the moments of every stage from the shared feed's readings (each change, and each active stage once a
+    second) and queues them for the targets."""
 
-    def __init__(self, watch: StageWatch, targets: Iterable[Target], retry: Retry = Retry()) -> None:
-        self.watch = watch
+    def __init__(self, feed: StageFeed, targets: Iterable[Target], retry: Retry = Retry()) -> None:
+        self.feed = feed
         self.targets = tuple(targets)
         self.stopped = threading.Event()
         self.workers = [TargetWorker(target, retry, self.stopped, self._done) for target in self.targets]
@@ -221,45 +225,33 @@ class Webhooks:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        """Start the workers and the thread that tells moments."""
-        self.watch.start()
+        """Start the workers and follow the feed."""
         for worker in self.workers:
             worker.start()
         status.report(STATUS_NAME, "", "ok", f"{len(self.targets)} target(s), nothing sent yet")
-        threading.Thread(target=every, args=(LOOK_SECONDS, self.watch, self.look_round, self.stopped, self._failed),
-                         name="webhooks", daemon=True).start()
+        self.feed.subscribe(self.look_round, self._failed)
+        self.feed.start()
 
     def stop(self) -> None:
         """Stop telling moments and delivering."""
         self.stopped.set()
-        self.watch.changed.set()
+        self.feed.unsubscribe(self.look_round)
 
-    def look_round(self, changes: list[Announced]) -> None:
-        """Look at every change in order, then at every active stage (levels move with time), and queue the moments
-        since each stage's last look."""
-        now = self.watch.now()
-        for stage_id, event, state in changes:
-            self.look_at(stage_id, event, state, now)
-        for stage_id, (event, state) in self.watch.latest().items():
-            if state.status.value in ACTIVE:
-                self.look_at(stage_id, event, state, now)
-
-    def look_at(self, stage_id: str, event: Event, state: StageState, now: datetime) -> None:
-        """Queue the moments of one stage between its last look and `state` at `now`."""
-        facts, _ = look(event.stage(stage_id), state, now)
-        found = moments(self._looks.get(stage_id), facts)
-        self._looks[stage_id] = facts
-        if found:
-            variables = stage_variables(event, stage_id, state, now)
+    def look_round(self, readings: list[StageReading]) -> None:
+        """Queue the moments of each reading, in order, since its stage's last look."""
+        for reading in readings:
+            facts = reading.facts
+            found = moments(self._looks.get(reading.stage_id), facts)
+            self._looks[reading.stage_id] = facts
             for moment in found:
-                self.queue(stage_id, moment, variables, now)
+                self.queue(reading.stage_id, moment, reading.variables, reading.now)
 
     def queue(self, stage_id: str, moment: Moment, variables: dict[str, Any], at: datetime) -> None:
         """One delivery of `moment` (at the site's time `at`) to each target that wants it."""
         for worker in self.workers:
             if not worker.target.wants(moment.trigger, stage_id):
                 continue
-            body = json.dumps({"id": uuid.uuid4().hex, "trigger": moment.trigger, "stage": stage_id,
+            body = json.dumps({"id": delivery_id(), "trigger": moment.trigger, "stage": stage_id,
                                "block_id": moment.block_id, "at": at.isoformat(), "variables": variables},
                               ensure_ascii=False).encode("utf-8")
             delivery = Delivery(worker.target, moment.trigger, stage_id, body, at.timestamp())
@@ -286,10 +278,10 @@ class Webhooks:
             return [delivery.to_dict() for delivery in reversed(self.deliveries)]
 
 
-def start_webhooks(service: Any, values: dict[str, Any], retry: Retry = Retry()) -> Webhooks | None:
-    """Start the webhooks the settings name (none by default)."""
+def start_webhooks(feed: StageFeed, values: dict[str, Any], retry: Retry = Retry()) -> Webhooks | None:
+    """Start the webhooks the settings name (none by default) on the shared `feed`."""
     if not values["WEBHOOKS"]:
         return None
-    hooks = Webhooks(StageWatch(service), read_targets(values["WEBHOOKS"], values["WEBHOOK_SECRET"]), retry)
+    hooks = Webhooks(feed, read_targets(values["WEBHOOKS"], values["WEBHOOK_SECRET"]), retry)
     hooks.start()
     return hooks

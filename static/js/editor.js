@@ -15,7 +15,10 @@ const CATEGORIES = {
 const STREAMS = { live: _('Streamed'), off: _('Not streamed'), on_request: _('On request'), unspecified: _('Not decided') };
 const START_RULES = { soft: _('Follows the previous'), hard: _('Fixed time') };
 const ADVANCES = { manual: _('Wait for the moderator'), auto: _('Move on by itself') };
-const FLAG_FIELDS = ['protected', 'optional'];
+const RECORDS = { record: _('Recorded'), do_not_record: _('Not recorded (the speaker said no)'), unspecified: _('Not decided') };
+const FLAG_FIELDS = ['protected', 'optional', 'obs_automation'];
+// What a field holds when the document leaves it out (the block follows the stage's OBS automation).
+const FIELD_DEFAULTS = { obs_scene: '', obs_automation: true };
 const JSON_FIELDS = {
   breakout: _('Breakouts (JSON)'), duties: _('Duties (JSON)'), speakers: _('Speakers (JSON)'), reminders: _('Reminders (JSON)'),
   working_groups: _('Working groups (JSON)'), contacts: _('Contacts, crew only (JSON)'),
@@ -165,6 +168,26 @@ function giveFields(block) {
   return box;
 }
 
+/** A block's value of a field, its default when the document leaves it out. */
+function fieldOf(block, name) {
+  return block[name] ?? FIELD_DEFAULTS[name];
+}
+
+/** What OBS Studio does while the block runs: the recording, the block's own scene, or no automation at all. */
+function obsFields(block) {
+  const box = el('fieldset', '', 'obs-fields');
+  box.append(el('legend', _('OBS Studio')));
+  box.append(labelled(_('Recording plan'), select('record', RECORDS, block.record, _('Recording plan'))));
+  const scene = input('obs_scene', fieldOf(block, 'obs_scene'), 'text', _('OBS scene'));
+  scene.placeholder = _('the stage’s scene');
+  scene.maxLength = 256;
+  box.append(labelled(_('OBS scene'), scene));
+  const automation = input('obs_automation', 'yes', 'checkbox', _('OBS automation in this block'));
+  automation.checked = Boolean(fieldOf(block, 'obs_automation'));
+  box.append(labelled(_('OBS automation in this block'), automation));
+  return box;
+}
+
 function blockRow(block, index, count) {
   const item = el('li', '', 'editor-block');
   item.dataset.block = block.id;
@@ -194,7 +217,7 @@ function blockRow(block, index, count) {
     box.checked = block.rooms.includes(room.id);
     rooms.append(labelled(room.name, box));
   }
-  head.append(rooms, giveFields(block));
+  head.append(rooms, giveFields(block), obsFields(block));
   const add = el('button', _('Add after'));
   add.type = 'button'; add.dataset.action = 'add';
   const remove = el('button', _('Delete'), 'danger-button');
@@ -245,7 +268,7 @@ $('blocks').addEventListener('change', (event) => {
   }
   const block = view.doc.blocks.find((candidate) => candidate.id === blockId);
   const value = valueOf(control);
-  const current = control.name === 'start' ? hhmm(block.start) : block[control.name];
+  const current = control.name === 'start' ? hhmm(block.start) : fieldOf(block, control.name);
   if (JSON.stringify(current) === JSON.stringify(value)) return; // nothing changed: no edit, no undo step
   send({ op: 'update', block_id: blockId, fields: { [control.name]: value } });
 });
