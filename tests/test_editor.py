@@ -63,7 +63,7 @@ def test_overlapping_a_fixed_start_is_refused_naming_the_field(app: Any, moderat
     ({"colour": "red"}, "colour"),
     ({"breakout": {"teams_rooms": "yes"}}, "breakout"),
     ({"obs_scene": 5}, "obs_scene"),
-    ({"obs_scene": "Panel\nwide"}, "obs_scene"),
+    ({"obs_scene": "Panel\ud800"}, "obs_scene"),
     ({"obs_scene": "P" * 257}, "obs_scene"),
     ({"obs_automation": "no"}, "obs_automation"),
     ({"record": "maybe"}, "record"),

@@ -123,12 +123,11 @@ def _start_text(value: Any, block_start: datetime, zone: ZoneInfo) -> Any:
 
 
 def _obs_scene(text: str) -> str:
-    """A block's own OBS scene name, trimmed ("" for the stage's scene); EditError when OBS could not have it."""
+    """A block's own OBS scene name, trimmed ("" for the stage's scene); EditError when it is too long (line breaks
+    and control characters are already gone: see `_shown`)."""
     name = text.strip()
     if len(name) > MAX_OBS_SCENE:
         raise EditError("obs_scene", f"longer than {MAX_OBS_SCENE} characters")
-    if any(ord(character) < 32 or ord(character) == 127 for character in name):
-        raise EditError("obs_scene", "a scene name is one line, without control characters")
     return name
 
 
