@@ -58,8 +58,8 @@ def render_report(report: RunReport, inline_css: str = "") -> str:
     def hm(instant: datetime | None) -> str:
         return "" if instant is None else instant.astimezone(zone).strftime("%H:%M:%S")
 
-    return render_template("report.html", report=report, hm=hm, minutes=minutes, stage_id=report.stage_id,
-                           inline_css=inline_css)
+    return render_template("report_file.html" if inline_css else "report.html", report=report, hm=hm,
+                           minutes=minutes, stage_id=report.stage_id, inline_css=inline_css)
 
 
 @bp.get("/report/<stage_id>")
