@@ -33,17 +33,23 @@ def too_deep(path: str, depth_kind: str) -> ImportProblem:
                          f"{MAX_DEPTH}); no agenda needs that many")
 
 
-def check_json_depth(text: str, path: str) -> None:
-    """ImportProblem when the JSON text nests objects and arrays deeper than MAX_DEPTH (strings ignored)."""
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+def json_deeper_than(text: str, limit: int) -> bool:
+    """True when the JSON text nests objects and arrays deeper than `limit` (brackets inside strings ignored)."""
     depth = 0
-    for bracket in brackets:
+    for bracket in _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)):
         if bracket in "[{":
             depth += 1
-            if depth > MAX_DEPTH:
-                raise too_deep(path, "JSON")
+            if depth > limit:
+                return True
         else:
             depth -= 1
+    return False
+
+
+def check_json_depth(text: str, path: str) -> None:
+    """ImportProblem when the JSON text nests objects and arrays deeper than MAX_DEPTH (strings ignored)."""
+    if json_deeper_than(text, MAX_DEPTH):
+        raise too_deep(path, "JSON")
 
 
 def check_xml_depth(text: str, path: str) -> None:

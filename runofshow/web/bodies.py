@@ -12,34 +12,23 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from runofshow.engine.arguments import N_
+from runofshow.importers.limits import MAX_DEPTH, json_deeper_than
 from runofshow.web.commands import Unreadable
 
-MAX_DEPTH = 32
 READ_SIZE = 64 * 1024
 # The routes of HTML forms (sign-in, agenda upload): they take form data, never JSON.
 FORM_ENDPOINTS = frozenset({"auth.signin", "editor.import_preview", "editor.import_apply", "setup.setup_passphrase",
                             "setup.new_screen_link", "setup.revoke_screen_link", "setup.rotate_screen_links"})
 NOT_JSON = N_("Send the command as JSON, with the header Content-Type: application/json.")
-STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-BRACKETS = re.compile(r"[\[\]{}]")
 # The start of a Socket.IO event packet's JSON: its event name.
 EVENT_NAME = re.compile(r'\s*\[\s*("[\w.:-]{1,100}")')
 
 
-def nesting_depth(text: str | bytes) -> int:
-    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count)."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    depth = deepest = 0
-    for bracket in BRACKETS.findall(STRINGS.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
 def too_deep(text: str | bytes) -> str | None:
     """Why a JSON text may not be parsed (it nests deeper than MAX_DEPTH), or None when it may."""
-    if nesting_depth(text) > MAX_DEPTH:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if json_deeper_than(text, MAX_DEPTH):
         return f"body: nested deeper than {MAX_DEPTH} levels"
     return None
 
