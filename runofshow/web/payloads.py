@@ -122,16 +122,26 @@ def ended_ms(snapshot: dict[str, Any]) -> int | None:
                default=None)
 
 
-def redact_snapshot(snapshot: dict[str, Any], audience: str) -> dict[str, Any]:
-    """The snapshot keys `audience` may see, with `ended_ms` once the show is over; scrubbed for all but crew."""
+PUBLIC_KEYS = frozenset(PUBLIC_SNAPSHOT_KEYS).union(*EXTRA_SNAPSHOT_KEYS.values())
+
+
+def public_parts(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """Every snapshot key some public audience may see, scrubbed: made once per push, shared by the audiences."""
+    return public_copy({key: value for key, value in snapshot.items() if key in PUBLIC_KEYS})
+
+
+def redact_snapshot(snapshot: dict[str, Any], audience: str, public: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The snapshot keys `audience` may see, with `ended_ms` once the show is over; scrubbed for all but crew
+    (from `public`, the snapshot's `public_parts`, when the caller already made them)."""
     if audience in CREW_AUDIENCES:
         return {**snapshot, "ended_ms": ended_ms(snapshot)}
+    public = public_parts(snapshot) if public is None else public
     keys = PUBLIC_SNAPSHOT_KEYS + EXTRA_SNAPSHOT_KEYS.get(audience, ())
     dropped = WITHOUT_KEYS.get(audience, ())
-    redacted = {key: snapshot[key] for key in keys if key in snapshot and key not in dropped}
+    redacted = {key: public[key] for key in keys if key in public and key not in dropped}
     if audience == "stage":
-        redacted["starts_ms"] = starts_ms(snapshot)
-    return public_copy(redacted | {"ended_ms": ended_ms(snapshot)})
+        redacted["starts_ms"] = starts_ms(snapshot)  # block ids and numbers: nothing to scrub
+    return redacted | {"ended_ms": ended_ms(snapshot)}
 
 
 def starts_ms(snapshot: dict[str, Any]) -> dict[str, int]:

@@ -14,7 +14,7 @@ from runofshow.engine import snapshot, snapshot_to_dict
 from runofshow.live.changes import Change, ChangeCause
 from runofshow.live.service import ShowService
 from runofshow.web.extensions import socketio
-from runofshow.web.payloads import AUDIENCES, blocks_for, event_header, redact_snapshot
+from runofshow.web.payloads import AUDIENCES, blocks_for, event_header, public_parts, redact_snapshot
 
 
 def room_name(audience: str, stage_id: str) -> str:
@@ -89,13 +89,14 @@ class Publisher:
             self._events[change.stage_id] = change.event
             now = self.service.clock.now()
             full = full_snapshot(change.event, change.stage_id, change.state, now)
+            public = public_parts(full)
             options = {"ignore_queue": True} if local else {}
             for audience in AUDIENCES:
                 room = room_name(audience, change.stage_id)
                 if change.cause is ChangeCause.AGENDA:
                     self.emitter.emit("agenda", agenda_payload(change.event, change.stage_id, audience), to=room,
                                       **options)
-                self.emitter.emit("snapshot", redact_snapshot(full, audience), to=room, **options)
+                self.emitter.emit("snapshot", redact_snapshot(full, audience, public), to=room, **options)
 
     def received(self, stage_id: str, rev: int) -> None:
         """A snapshot another process pushed through the message queue reached this node's screens."""
