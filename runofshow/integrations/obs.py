@@ -22,6 +22,7 @@ from obsws_python.error import OBSSDKError
 from obsws_python.subs import Subs
 from websocket import WebSocketException, WebSocketTimeoutException
 
+from runofshow.agenda.model import Event
 from runofshow.engine.commands import MAX_MESSAGE_LENGTH, StaleRevision
 from runofshow.engine.state import ObsLink
 from runofshow.integrations.status import report as report_to_desk
@@ -161,7 +162,7 @@ class ObsConnection:
 
     def on_change(self, change: Change) -> None:
         """A stored change of the show: note it for the link's task, which plans the automation actions it makes due."""
-        if self.planner is not None and change.stage_id == self._stage_id():
+        if self.planner is not None and change.stage_id == self._stage_of(change.event):
             self._changes.append(change)
 
     def _plan(self) -> None:
@@ -290,11 +291,17 @@ class ObsConnection:
         self._send(action.description + why, ok)
 
     def _stage_id(self) -> str | None:
-        """The stage this OBS serves: its own, or the event's first stage (None without an agenda)."""
+        """The stage this OBS serves now: its own, or the stored event's first stage (None without an agenda)."""
         if self.target.stage_id is not None:
             return self.target.stage_id
-        stages = self.service.event().stages if self.service.has_agenda() else ()
-        return stages[0].id if stages else None
+        return self._stage_of(self.service.event() if self.service.has_agenda() else None)
+
+    def _stage_of(self, event: Event | None) -> str | None:
+        """The stage this OBS serves in `event`: its own, or the event's first stage (a change carries its event,
+        so the push path reads nothing from the store)."""
+        if self.target.stage_id is not None:
+            return self.target.stage_id
+        return event.stages[0].id if event is not None and event.stages else None
 
     def _send(self, action: str = "", action_ok: bool | None = None) -> None:
         """Send the report as `obs_status` when it changed or with an action's result; a refusal is logged."""
