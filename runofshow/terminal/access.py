@@ -3,46 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
 from runofshow.live.clocks import wall_now
 from runofshow.live.store import Store, database_url
+from runofshow.terminal.common import database_option, fail, friendly_errors
 
-F = TypeVar("F", bound=Callable[..., Any])
 CREW_ROLE_NAMES = ["moderator", "stream", "facilitator", "screen"]
 DURATION = re.compile(r"^(\d+)([dhm])$")
 DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 DEFAULT_PORT = 5000
-
-
-# The main command line imports this module, so its helpers are looked up when a command runs, not on import.
-database_option = click.option("--database", envvar="RUNOFSHOW_DATABASE_URL", default=None,
-                               help="SQLAlchemy URL of the store (default: SQLite file in the instance folder).")
-
-
-def friendly_errors(func: F) -> F:
-    """The command line's one-line messages (exit 2) for the errors a person can cause."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from runofshow.terminal.cli import friendly_errors as friendly
-
-        return friendly(func)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _fail(message: str) -> None:
-    """Print an error for a person and exit with code 2."""
-    from runofshow.terminal.cli import _fail as fail
-
-    fail(message)
 
 
 class Expiry(click.ParamType):
@@ -123,7 +97,7 @@ def token_revoke(token_id: str, database: str | None) -> None:
     from runofshow.web.auth import revoke_token
 
     if not revoke_token(_store(database), token_id):
-        _fail(f"no token with id {token_id!r} (see `runofshow token list`)")
+        fail(f"no token with id {token_id!r} (see `runofshow token list`)")
     click.echo(f"Token {token_id} revoked.")
 
 
@@ -198,5 +172,5 @@ def links_revoke(ctx: click.Context, link_id: str) -> None:
     from runofshow.web.links import revoke_link
 
     if not revoke_link(_store(ctx.obj["database"]), link_id):
-        _fail(f"no link with id {link_id!r} (see `runofshow links list`)")
+        fail(f"no link with id {link_id!r} (see `runofshow links list`)")
     click.echo(f"Link {link_id} revoked.")

@@ -3,71 +3,31 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from runofshow.terminal import summary
-from runofshow.agenda.model import AgendaError
 from runofshow.agenda.document import event_to_dict
 from runofshow.live.clocks import SystemClock
-from runofshow.engine import COMMANDS, Argument, CommandError, CommandSpec, Kind, StaleRevision, snapshot_to_dict, stage_or_first
+from runofshow.engine import COMMANDS, Argument, CommandSpec, Kind, StaleRevision, snapshot_to_dict, stage_or_first
 from runofshow.exporters import BINARY_FORMATS, EXPORT_FORMATS, export_event
-from runofshow.importers import FORMATS, ImportProblem, load_agenda
+from runofshow.importers import FORMATS, load_agenda
 from runofshow.importers.remote import is_url
+from runofshow.terminal.common import database_option, fail, friendly_errors, in_vocabulary
 from runofshow.terminal.follow import follow
-from runofshow.live.service import NoAgenda, ShowInProgress, ShowService, UnknownStage
-from runofshow.live.store import Store, StoreUnavailable, database_url
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-USAGE_ERROR = 2
-
-
-def _fail(message: str) -> None:
-    """Print an error for a person and exit with code 2."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(USAGE_ERROR)
-
-
-def in_vocabulary(error: Exception) -> str:
-    """A service or engine error as `code: message`, with the code REST and Socket.IO give it."""
-    from runofshow.web.adapter import failure_of  # only when there is one to report: the web layer loads Flask
-
-    failure = failure_of(error)
-    return f"{failure.code}: {failure.message}"
-
-
-def friendly_errors(func: F) -> F:
-    """Turn the errors a person can cause into a one-line message and exit code 2."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (CommandError, NoAgenda, UnknownStage, StoreUnavailable) as error:
-            _fail(in_vocabulary(error))
-        except (ImportProblem, AgendaError, ShowInProgress) as error:
-            _fail(str(error))
-
-    return wrapper  # type: ignore[return-value]
-
+from runofshow.live.service import ShowService
+from runofshow.live.store import Store, database_url
 
 def open_service(database: str | None) -> ShowService:
     """The service on the configured store and the system clock."""
     return ShowService(Store(database or database_url()), SystemClock())
 
 
-database_option = click.option(
-    "--database", envvar="RUNOFSHOW_DATABASE_URL", default=None,
-    help="SQLAlchemy URL of the store (default: SQLite file in the instance folder).",
-)
 stage_option = click.option("--stage", "stage_id", default=None, help="Stage id (default: the first stage).")
 rev_option = click.option("--rev", "expected_rev", type=int, default=None,
                           help="Revision you saw; refused if the show has moved on (default: the current one).")
@@ -123,7 +83,7 @@ def control_command(spec: CommandSpec) -> click.Command:
         try:
             service.command(stage_id, spec.name, rev, args, actor="cli")
         except StaleRevision as error:
-            _fail(f"{in_vocabulary(error)} (the show is at revision {service.state(stage_id).rev}; "
+            fail(f"{in_vocabulary(error)} (the show is at revision {service.state(stage_id).rev}; "
                   "check `runofshow status`)")
         click.echo(summary.snapshot_summary(service.event(), service.snapshot(stage_id)))
 
@@ -180,7 +140,7 @@ def import_command(file: str, as_json: bool, dry_run: bool, replace: bool, timez
     """Import an agenda file or http(s) address (a published schedule.json or schedule.xml), print a summary and
     store it as the event to run."""
     if follow_minutes is not None and (not is_url(file) or dry_run or as_json):
-        _fail("--follow needs the http(s) address of a schedule, and stores what it reads (no --dry-run or --json)")
+        fail("--follow needs the http(s) address of a schedule, and stores what it reads (no --dry-run or --json)")
     source: str | Path = file if is_url(file) else Path(file)
     event = load_agenda(source, format=file_format, timezone=timezone, day=day.date() if day else None)
     if as_json:
@@ -218,7 +178,7 @@ def export_command(file: Path | None, out_format: str, output: Path, in_format: 
                    day: Any, database: str | None) -> None:
     """Convert an agenda FILE to another format, or export the stored event when no FILE is given."""
     if out_format in BINARY_FORMATS and str(output) == "-":
-        _fail(f"{out_format} is a binary format: give an output file with -o")
+        fail(f"{out_format} is a binary format: give an output file with -o")
     if file is not None:
         event = load_agenda(file, format=in_format, timezone=timezone, day=day.date() if day else None)
     else:
@@ -239,7 +199,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
         temporary.replace(path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        _fail(f"{path}: cannot write ({error.strerror or error})")
+        fail(f"{path}: cannot write ({error.strerror or error})")
 
 
 def _safe_url(url: str) -> str:
@@ -358,7 +318,7 @@ def passphrase(role: str, password: str, database: str | None) -> None:
     try:
         set_passphrase(Store(database or database_url()), Role(role), password)
     except ValueError as error:
-        _fail(str(error))
+        fail(str(error))
     click.echo(f"Passphrase for {role} set.")
 
 

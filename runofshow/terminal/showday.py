@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -11,21 +10,9 @@ from sqlalchemy.engine import make_url
 from runofshow.live.backup import BackupRefused, backup, check_store_file, restore, sqlite_file
 from runofshow.live.service import NoAgenda, UnknownStage
 from runofshow.live.store import Store, StoreUnavailable, database_url
+from runofshow.terminal.common import database_option, fail
 
-REFUSED = 2
 REPORT_FORMATS = ("csv", "html")
-
-database_option = click.option(
-    "--database", envvar="RUNOFSHOW_DATABASE_URL", default=None,
-    help="SQLAlchemy URL of the store (default: SQLite file in the instance folder).",
-)
-
-
-def refuse(message: str) -> None:
-    """Print why a command cannot be done and exit with code 2."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(REFUSED)
-
 
 @click.command("backup")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
@@ -35,7 +22,7 @@ def backup_command(file: Path, database: str | None) -> None:
     try:
         backup(database or database_url(), file)
     except BackupRefused as error:
-        refuse(str(error))
+        fail(str(error))
     click.echo(f"Backed up the store to {file}.")
 
 
@@ -53,7 +40,7 @@ def restore_command(file: Path, yes: bool, database: str | None) -> None:
             click.confirm(f"Replace the show stored in {store_file} with {file}? (Stop the server first.)", abort=True)
         restore(file, url)
     except BackupRefused as error:
-        refuse(str(error))
+        fail(str(error))
     click.echo(f"Restored the store from {file}. Start the server (again) to run it.")
 
 
@@ -73,18 +60,18 @@ def report_command(stage_id: str | None, report_format: str, output: Path, lang:
     try:
         data = run_report(database or database_url(), stage_id, report_format, lang)
     except (NoAgenda, StoreUnavailable) as error:
-        refuse(str(error))
+        fail(str(error))
     except UnknownStage as error:
-        refuse(f"no stage {error} in the stored event")
+        fail(f"no stage {error} in the stored event")
     except LookupError as error:
-        refuse(str(error))
+        fail(str(error))
     if str(output) == "-":
         click.echo(data.decode("utf-8-sig"), nl=False)
         return
     try:
         output.write_bytes(data)
     except OSError as error:
-        refuse(f"{output}: cannot write ({error.strerror or error})")
+        fail(f"{output}: cannot write ({error.strerror or error})")
     click.echo(f"Wrote the run report ({report_format}) to {output}.", err=True)
 
 
