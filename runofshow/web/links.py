@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -133,11 +134,23 @@ def _revoked(link: ShareLink) -> ShareLink:
     return ShareLink(link.id, link.role, link.target, link.label, link.created, link.expires, True)
 
 
-def rotate_links(store: Store, now: datetime) -> None:
-    """Revoke every link still working at `now`; `screen_links` then makes new ones."""
+def rotate_links(store: Store, now: datetime, which: Callable[[ShareLink], bool] = lambda link: True) -> None:
+    """Revoke every link still working at `now` (or those of them `which` picks); `screen_links` then makes new ones."""
     for link in list_links(store):
-        if link.valid_at(now):
+        if link.valid_at(now) and which(link):
             store.set_meta(LINK_PREFIX + link.id, _record(_revoked(link)))
+
+
+def working_links(links: Iterable[ShareLink], now: datetime) -> dict[tuple[Role, str], ShareLink]:
+    """The newest link of each role and screen that works at `now` (`links` oldest first, as `list_links` gives)."""
+    return {(link.role, link.target): link for link in links if link.valid_at(now)}
+
+
+def token_for(store: Store, working: Mapping[tuple[Role, str], ShareLink], role: Role, target: str, label: str,
+              now: datetime) -> str:
+    """The /join token of the screen's working link, or of a new link made for it (needs an app context)."""
+    link = working.get((role, target))
+    return link_token(link.id) if link is not None else issue_link(store, role, target, label, now)[1]
 
 
 def read_link(store: Store, token: str, now: datetime) -> ShareLink | None:
@@ -171,18 +184,18 @@ def screens(event: Any) -> list[tuple[str, Role, str]]:
     return found
 
 
+def screen_tokens(store: Store, event: Any, now: datetime) -> list[tuple[str, str]]:
+    """Every screen's label and /join token, reusing working links and making the missing ones (app context)."""
+    working = working_links(list_links(store), now)
+    return [(label, token_for(store, working, role, path, label, now)) for label, role, path in screens(event)]
+
+
 def screen_links(app: Flask, base_url: str) -> list[tuple[str, str]]:
     """Every screen's label and /join URL: a working link is reused, so a printed sheet stays valid until rotated."""
     from runofshow.web import service_of
 
     service = service_of(app)
-    now = wall_now()
     base_url = base_url.rstrip("/")
     with app.app_context():
-        working = {(link.role, link.target): link for link in list_links(service.store) if link.valid_at(now)}
-        result: list[tuple[str, str]] = []
-        for label, role, path in screens(service.event()):
-            link = working.get((role, path))
-            token = link_token(link.id) if link is not None else issue_link(service.store, role, path, label, now)[1]
-            result.append((label, f"{base_url}/join/{token}"))
-    return result
+        tokens = screen_tokens(service.store, service.event(), wall_now())
+    return [(label, f"{base_url}/join/{token}") for label, token in tokens]

@@ -28,8 +28,8 @@ from runofshow.web.auth import CREW_ROLES, PASSPHRASE_PREFIX, current_identity, 
 from runofshow.web.banner import SETUP_PATH
 from runofshow.web.editor import _refuse_json as refuse_json
 from runofshow.web.editor import _refuse_page as refuse_page
-from runofshow.web.links import (ShareLink, issue_link, link_token, list_links, revoke_link,
-                                 screen_links, screens, wall_now)
+from runofshow.web.links import (ShareLink, issue_link, link_token, list_links, revoke_link, rotate_links,
+                                 screen_links, screen_tokens, screens, token_for, wall_now, working_links)
 from runofshow.web.presence import ScreenPresence, presence_of
 
 bp = Blueprint("setup", __name__)
@@ -65,16 +65,8 @@ def setup_link(app: Flask, base: str) -> str:
     """A link that signs a browser in as moderator and opens the setup page."""
     with app.app_context():
         store, now = service_of(app).store, wall_now()
-        link = working_link(store, Role.MODERATOR, SETUP_PATH, now)
-        token = link_token(link.id) if link is not None else issue_link(store, Role.MODERATOR, SETUP_PATH,
-                                                                         "setup page", now)[1]
+        token = token_for(store, working_links(list_links(store), now), Role.MODERATOR, SETUP_PATH, "setup page", now)
         return f"{base}/join/{token}"
-
-
-def working_link(store: Store, role: Role, target: str, now: datetime) -> ShareLink | None:
-    """The newest link for this role and screen that still works at `now`, or None."""
-    working = [link for link in list_links(store) if link.valid_at(now) and (link.role, link.target) == (role, target)]
-    return working[-1] if working else None
 
 
 def served_at(app: Flask) -> Reachable | None:
@@ -203,7 +195,7 @@ class ScreenRow:
 def link_rows(event: Event | None, links: list[ShareLink], base: str, now: datetime) -> tuple[list[ScreenRow],
                                                                                                list[ShareLink]]:
     """Each screen with its newest working link, and every other stored link (older, revoked, expired, setup)."""
-    working = {(link.role, link.target): link for link in links if link.valid_at(now)}
+    working = working_links(links, now)
     rows = []
     for label, role, target in screens(event) if event is not None else []:
         link = working.get((role, target))
@@ -241,9 +233,7 @@ def new_screen_link() -> Any:
         flash(_("No such screen; nothing was changed."), "error")
         return _back_to_links()
     label, role, target = chosen
-    for link in list_links(store):
-        if link.valid_at(now) and (link.role, link.target) == (role, target):
-            revoke_link(store, link.id)
+    rotate_links(store, now, lambda link: (link.role, link.target) == (role, target))
     issue_link(store, role, target, label, now)
     flash(_("New link for %(name)s; its old link no longer works.", name=screen_name(label)), "done")
     return _back_to_links()
@@ -270,11 +260,10 @@ def rotate_screen_links() -> Any:
         return refused
     store, now, own = current_service().store, wall_now(), session.get("link")
     # The crew lead's own sign-in link keeps working, so the page they press this on does not lock them out.
-    for link in list_links(store):
-        if link.valid_at(now) and link.id != own:
-            revoke_link(store, link.id)
-    if _event() is not None:
-        screen_links(current_app, sheet_bases()[0])
+    rotate_links(store, now, lambda link: link.id != own)
+    event = _event()
+    if event is not None:
+        screen_tokens(store, event, now)
     flash(_("Every link was replaced: the old ones no longer work (the one you signed in with still does). Print the "
             "screen sheet again."), "done")
     return _back_to_links()
