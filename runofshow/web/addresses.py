@@ -62,12 +62,17 @@ def base_url(address: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def is_loopback_host(host: str) -> bool:
+    """True when `host` (a name or an address, without a port) is this machine only."""
+    return host in LOOPBACK_NAMES or (_is_ip(host) and _ip(host).is_loopback)
+
+
 def reachable(host: str, port: int, interfaces: list[Interface]) -> Reachable:
     """The base URLs a server bound to `host` answers on, the network's first and loopback last (pure)."""
     if host in WILDCARD_HOSTS:
         ipv6 = host != "0.0.0.0"
         chosen = [i for i in interfaces if not i.link_local and (ipv6 or ":" not in i.address)]
-    elif host in LOOPBACK_NAMES or (_is_ip(host) and _ip(host).is_loopback):
+    elif is_loopback_host(host):
         chosen = [Interface(host if _is_ip(host) else "127.0.0.1", "loopback")]
     else:
         chosen = [next((i for i in interfaces if i.address == host), Interface(host))]

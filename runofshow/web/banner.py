@@ -10,6 +10,7 @@ import segno
 from runofshow.agenda.model import Event
 from runofshow.engine import Role
 from runofshow.web.addresses import Reachable
+from runofshow.web.links import screens
 
 SETUP_PATH = "/setup"
 Echo = Callable[[str], None]
@@ -34,12 +35,7 @@ def print_screens(links: Sequence[tuple[str, str]], echo: Echo = echo_now) -> No
 
 def public_screens(event: Event, base: str) -> list[tuple[str, str]]:
     """The screens anyone may open, by name and URL: each stage's screen and clock, each room, the agenda."""
-    links: list[tuple[str, str]] = []
-    for stage in event.stages:
-        links += [(f"stage screen ({stage.name})", f"{base}/stage/{stage.id}"),
-                  (f"studio clock ({stage.name})", f"{base}/clock/{stage.id}")]
-    links += [(f"room screen ({room.name})", f"{base}/room/{room.id}") for room in event.rooms]
-    return links + [("public agenda", f"{base}/agenda")]
+    return [(label, f"{base}{path}") for label, role, path in screens(event) if role is Role.PUBLIC]
 
 
 def qr_lines(url: str) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,7 +22,7 @@ from runofshow.live.service import NoAgenda
 from runofshow.live.store import Store
 from runofshow.web import service_of
 from runofshow.web.adapter import current_service, role_name
-from runofshow.web.addresses import Reachable, interface_addresses, reachable
+from runofshow.web.addresses import Reachable, interface_addresses, is_loopback_host, reachable
 from runofshow.web.auth import CREW_ROLES, PASSPHRASE_PREFIX, current_identity, set_passphrase
 from runofshow.web.banner import SETUP_PATH
 from runofshow.web.editor import _refuse_json as refuse_json
@@ -77,20 +76,13 @@ def served_at(app: Flask) -> Reachable | None:
 
 def _is_loopback(host: str) -> bool:
     """True when a request's host (name or address, with a port or not) is this machine only."""
-    name = urlsplit(f"//{host}").hostname or ""
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(urlsplit(f"//{host}").hostname or "")
 
 
-def sheet_bases() -> list[str]:
-    """The base URLs a sheet may be printed for: the one in the address bar first, unless only this machine can
-    open it and the server listens on the network too."""
+def sheet_bases(where: Reachable | None) -> list[str]:
+    """The base URLs a sheet may be printed for (`where`: what `served_at` says): the one in the address bar first,
+    unless only this machine can open it and the server listens on the network too."""
     own = request.host_url.rstrip("/")
-    where = served_at(current_app)
     others = [url for url, _name in where.urls] if where is not None else []
     if _is_loopback(request.host) and where is not None and not where.local_only:
         return list(dict.fromkeys([*others, own]))
@@ -149,7 +141,7 @@ def setup_page() -> Any:
     missing = roles_without_passphrase(store)
     forms = {role: PassphraseForm(formdata=None, role=role.value) for role in CREW_ROLES}
     where = served_at(current_app)
-    event, bases, values = _event(), sheet_bases(), current_app.config["RUNOFSHOW"]
+    event, bases, values = _event(), sheet_bases(where), current_app.config["RUNOFSHOW"]
     rows, other_links = link_rows(event, list_links(store), bases[0], wall_now())
     return render_template("setup.html", event=event, forms=forms, rows=rows, other_links=other_links,
                            link_form=ScreenLinkForm(formdata=None), confirm_form=ConfirmForm(formdata=None),
@@ -303,7 +295,7 @@ def screen_sheet() -> Any:
     event = _event()
     if event is None:
         return render_template("error.html", code=503, reason="no_agenda"), 503
-    bases = sheet_bases()
+    bases = sheet_bases(served_at(current_app))
     base = request.args.get("base", bases[0])
     if base not in bases:
         base = bases[0]
