@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
@@ -173,20 +173,23 @@ _rechecked: dict[str, tuple[float, bool]] = {}
 
 
 def still_valid(store: Store, identity: Identity) -> Identity:
-    """The identity if its token or link still works (read again at most every RECHECK_SECONDS), else PUBLIC.
+    """The identity if its token or link still works (see `credential_still_works`), else PUBLIC."""
+    return identity if not identity.credential or credential_still_works(store, identity.credential) else PUBLIC
+
+
+def credential_still_works(store: Store, credential: str) -> bool:
+    """Whether a token or link still works, read again at most every RECHECK_SECONDS.
 
     Every node reads the shared store, so a revocation on one node reaches sockets open on every other.
     """
-    if not identity.credential:
-        return identity
-    checked = _rechecked.get(identity.credential)
+    checked = _rechecked.get(credential)
     moment = time.monotonic()
     if checked is None or moment - checked[0] >= RECHECK_SECONDS:
         if len(_rechecked) > 10_000:
             _rechecked.clear()
-        checked = (moment, _credential_works(store, identity.credential))
-        _rechecked[identity.credential] = checked
-    return identity if checked[1] else PUBLIC
+        checked = (moment, _credential_works(store, credential))
+        _rechecked[credential] = checked
+    return checked[1]
 
 
 def set_passphrase(store: Store, role: Role, passphrase: str) -> None:

@@ -17,7 +17,7 @@ from runofshow.i18n import pick_language
 from runofshow.live.service import ShowService, UnknownStage
 from runofshow.web.adapter import (FAILED, FAILURES, NOT_FOUND, UNREADABLE, WRONG_SCREEN, Failure, command_reply,
                                    current_service, failure_of, role_name, say)
-from runofshow.web.auth import PUBLIC, Identity, current_identity, still_valid
+from runofshow.web.auth import PUBLIC, Identity, credential_still_works, current_identity, still_valid
 from runofshow.web.commands import BadRequest, Unreadable
 from runofshow.web.presence import presence_of
 from runofshow.web.publisher import agenda_payload, room_name, snapshot_payload
@@ -67,7 +67,7 @@ def close_revoked(socketio: SocketIO, show: ShowService) -> None:
         if identity.credential:
             holders.setdefault(identity.credential, []).append(sid)
     for credential, sids in holders.items():
-        if still_valid(show.store, Identity(PUBLIC.role, credential=credential)) is PUBLIC:
+        if not credential_still_works(show.store, credential):
             for sid in sids:
                 identities.pop(sid, None)
                 socketio.server.disconnect(sid, namespace="/")
